@@ -1,0 +1,44 @@
+/**
+ * Intent detection is a strategy: the runtime asks one IntentDetector and does not know whether the
+ * answer came from the embedded local classifier, an LLM, or a fallback between the two.
+ */
+
+/** One option the user's message may mean (an intent of an `intent` block). */
+export interface IntentCandidate {
+  id: string;
+  description: string;
+  examples?: readonly string[];
+}
+
+export interface IntentRequest {
+  /** The user's message, as typed. */
+  text: string;
+  /** The options of the block; the answer is one of their ids or `none`. */
+  intents: readonly IntentCandidate[];
+  /**
+   * Identifies the option set (flow version + block id) so that strategies can cache work per block,
+   * e.g. the local classifier's precomputed vectors or an LLM answer cache. Same key => same intents.
+   */
+  cacheKey: string;
+  /** Aborted when the conversation leaves the block or closes: stop working and reject. */
+  signal?: AbortSignal;
+}
+
+export type IntentProviderName = 'local' | 'openai';
+
+export interface IntentResult {
+  /** One of the request's intent ids, or `none` (NO_INTENT). */
+  intent: string;
+  /** Which strategy produced the answer. */
+  provider: IntentProviderName;
+  /** 0..1 where the strategy has a notion of confidence. */
+  confidence?: number;
+  /** Set when the configured provider failed and another one answered instead (e.g. `timeout`). */
+  fallbackReason?: string;
+}
+
+export interface IntentDetector {
+  readonly name: IntentProviderName;
+  /** Resolves with an answer, or rejects only when no answer can be had at all. */
+  detect(request: IntentRequest): Promise<IntentResult>;
+}

@@ -1,0 +1,70 @@
+import type { Flow } from '../flow/types';
+
+/** Storage records: plain data, no behaviour. Timestamps are ISO-8601 strings in UTC. */
+
+export interface FlowVersionSummary {
+  version: number;
+  name: string;
+  createdAt: string;
+  current: boolean;
+}
+
+export interface FlowVersionRecord extends FlowVersionSummary {
+  /** The flow exactly as uploaded (the request body text), so GET returns it byte for byte. */
+  source: string;
+  /** The parsed flow. */
+  flow: Flow;
+}
+
+export type ConversationStatus = 'active' | 'completed' | 'abandoned';
+
+export interface ConversationRecord {
+  id: string;
+  flowVersion: number;
+  status: ConversationStatus;
+  variables: Record<string, string>;
+  /** The block the conversation waits at or ended at; null before the first turn is stored. */
+  currentBlock: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessageRecord {
+  from: 'user' | 'bot';
+  text: string;
+  blockId: string;
+  at: string;
+}
+
+export interface StepRecord {
+  /** null for the very first step into the start block. */
+  from: string | null;
+  to: string;
+  /** What moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
+  event: string;
+  intent?: string;
+  provider?: string;
+  /** Why another provider answered (e.g. `timeout`), when one did. */
+  fallbackReason?: string;
+  latencyMs?: number;
+  at: string;
+}
+
+/** Everything one turn changes, written in one transaction before any of its frames is sent. */
+export interface TurnWrite {
+  conversationId: string;
+  messages: MessageRecord[];
+  steps: StepRecord[];
+  status: ConversationStatus;
+  variables: Record<string, string>;
+  currentBlock: string | null;
+  /** The actor's persisted snapshot at the stable point that ends the turn; null once ended. */
+  snapshot: unknown | null;
+  at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `cursor` to get the next page. null on the last page. */
+  nextCursor: string | null;
+}

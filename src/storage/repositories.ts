@@ -1,0 +1,58 @@
+import type { Flow } from '../flow/types';
+import type {
+  ConversationRecord,
+  FlowVersionRecord,
+  FlowVersionSummary,
+  MessageRecord,
+  Page,
+  StepRecord,
+  TurnWrite,
+} from './records';
+
+/**
+ * Repository interfaces: everything above storage talks to these, never to SQL. They are async so
+ * that a networked database (PostgreSQL) can implement them; the SQLite one resolves at once.
+ */
+
+export interface FlowRepository {
+  /** Stores a new version (number = highest + 1) and makes it current, atomically. */
+  create(input: { flow: Flow; source: string; createdAt: string }): Promise<FlowVersionRecord>;
+  current(): Promise<FlowVersionRecord | undefined>;
+  get(version: number): Promise<FlowVersionRecord | undefined>;
+  /** All versions, newest first. */
+  list(): Promise<FlowVersionSummary[]>;
+  /** Makes an existing version current; false when there is no such version. */
+  activate(version: number): Promise<boolean>;
+}
+
+export interface ConversationRepository {
+  create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void>;
+  get(id: string): Promise<ConversationRecord | undefined>;
+  /** Newest first. */
+  list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>>;
+  messages(id: string): Promise<MessageRecord[]>;
+  steps(id: string): Promise<StepRecord[]>;
+  /** The snapshot stored with the latest turn, or undefined. */
+  snapshot(id: string): Promise<unknown | undefined>;
+  /** Writes one turn in one transaction. */
+  appendTurn(turn: TurnWrite): Promise<void>;
+  /** Marks active conversations not updated since `before` as abandoned; returns how many. */
+  abandonIdle(before: string): Promise<number>;
+}
+
+export interface Storage {
+  readonly flows: FlowRepository;
+  readonly conversations: ConversationRepository;
+  /** Cheap readiness probe for /health. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Thrown by repositories for operational storage faults (read-only file, disk full, locked). */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage_unavailable';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
