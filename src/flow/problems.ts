@@ -13,5 +13,10 @@ export interface ValidationResult {
 
 /** Builds a JSON pointer (RFC 6901) from path segments. */
 export function pointer(...segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return segments.map((s) => '/' + escapeSegment(s)).join('');
+}
+
+/** Escapes one JSON pointer segment: "~" becomes "~0" and "/" becomes "~1". */
+export function escapeSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 }

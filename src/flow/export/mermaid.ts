@@ -1,0 +1,64 @@
+import type { CompiledFlow } from '../compile';
+import type { Block } from '../types';
+
+/** Mermaid node id of a block: ids may hold "-" or be Mermaid keywords ("end"), so nodes are numbered. */
+export function mermaidNodeId(index: number): string {
+  return `b${index}`;
+}
+
+function edgesOf(block: Block): Array<{ to: string; label: string }> {
+  switch (block.type) {
+    case 'message':
+      return [{ to: block.next, label: '' }];
+    case 'wait':
+      return [{ to: block.next, label: 'user message' }];
+    case 'end':
+      return [];
+    case 'intent': {
+      const edges = block.intents.map((i) => ({ to: i.next, label: i.id }));
+      if (block.maxNoMatch !== undefined && block.onMaxNoMatch !== undefined) {
+        edges.push({ to: block.onMaxNoMatch, label: `${block.maxNoMatch} no matches` });
+      }
+      edges.push({ to: block.noMatch, label: 'no match' });
+      edges.push({ to: block.onError ?? block.noMatch, label: 'error' });
+      return edges;
+    }
+  }
+}
+
+/**
+ * A Mermaid `stateDiagram-v2` of the compiled flow, eventless edges included (xstate/graph's directed
+ * graph leaves those out, and no maintained v5 converter exists). Parallel edges between the same two
+ * blocks are merged into one edge with both labels.
+ */
+export function toMermaid(compiled: CompiledFlow): string {
+  const { flow } = compiled;
+  const indexOf = new Map(flow.blocks.map((b, i) => [b.id, i]));
+  const node = (id: string): string => mermaidNodeId(indexOf.get(id) ?? -1);
+  const lines = ['stateDiagram-v2'];
+  flow.blocks.forEach((block, i) => {
+    lines.push(`  state "${block.id} (${block.type})" as ${mermaidNodeId(i)}`);
+  });
+  lines.push(`  [*] --> ${node(flow.start)}`);
+  for (const block of flow.blocks) {
+    const merged = new Map<string, string[]>();
+    for (const edge of edgesOf(block)) {
+      const labels = merged.get(edge.to) ?? [];
+      if (edge.label && !labels.includes(edge.label)) labels.push(edge.label);
+      merged.set(edge.to, labels);
+    }
+    for (const [to, labels] of merged) {
+      lines.push(`  ${node(block.id)} --> ${node(to)}${labels.length ? ` : ${labels.join(' / ')}` : ''}`);
+    }
+    if (block.type === 'end') lines.push(`  ${node(block.id)} --> [*]`);
+  }
+  lines.push('  classDef waitBlock fill:#e8f1ff,stroke:#3b6fd8');
+  lines.push('  classDef intentBlock fill:#fff4e0,stroke:#d88a1c');
+  lines.push('  classDef endBlock fill:#f0f0f0,stroke:#777');
+  const classOf: Partial<Record<Block['type'], string>> = { wait: 'waitBlock', intent: 'intentBlock', end: 'endBlock' };
+  flow.blocks.forEach((block, i) => {
+    const cls = classOf[block.type];
+    if (cls) lines.push(`  class ${mermaidNodeId(i)} ${cls}`);
+  });
+  return lines.join('\n') + '\n';
+}

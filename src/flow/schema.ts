@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { type FlowProblem, escapeSegment } from './problems';
+
+/** Path of the flow JSON Schema; the same two levels up from src/flow and from dist/flow. */
+export const FLOW_SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'flow.schema.json');
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema compiled once per process (Ajv compiles to code: a second compile costs milliseconds). */
+function schemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const schema: unknown = JSON.parse(readFileSync(FLOW_SCHEMA_PATH, 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    compiled = ajv.compile(schema as object);
+  }
+  return compiled;
+}
+
+const CODE_BY_KEYWORD: Record<string, string> = {
+  required: 'missing_property',
+  dependencies: 'missing_property',
+  additionalProperties: 'unknown_property',
+  type: 'invalid_type',
+  pattern: 'invalid_format',
+  enum: 'invalid_value',
+  const: 'invalid_value',
+  minLength: 'too_short',
+  maxLength: 'too_long',
+  minItems: 'too_few_items',
+  maxItems: 'too_many_items',
+  minimum: 'out_of_range',
+  maximum: 'out_of_range',
+};
+
+function toProblem(error: ErrorObject): FlowProblem | undefined {
+  // `if`/`then` wrappers only repeat the errors of the branch that failed.
+  if (error.keyword === 'if') return undefined;
+  const params = error.params as Record<string, unknown>;
+  const code = CODE_BY_KEYWORD[error.keyword] ?? 'schema_violation';
+  const base = error.instancePath;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${base}/${escapeSegment(String(params.missingProperty))}`, code, message: `required property "${String(params.missingProperty)}" is missing` };
+    case 'dependencies':
+      return {
+        path: `${base}/${escapeSegment(String(params.missingProperty))}`,
+        code,
+        message: `"${String(params.missingProperty)}" is required when "${String(params.property)}" is set`,
+      };
+    case 'additionalProperties':
+      return { path: `${base}/${escapeSegment(String(params.additionalProperty))}`, code, message: `unknown property "${String(params.additionalProperty)}"` };
+    case 'enum':
+      return { path: base, code, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'pattern':
+      return { path: base, code, message: `must match ${String(params.pattern)} (a letter, then letters, digits, "_" or "-")` };
+    default:
+      return { path: base, code, message: error.message ?? 'is invalid' };
+  }
+}
+
+/** Checks the document's shape against schemas/flow.schema.json; returns every problem, deduplicated. */
+export function checkSchema(input: unknown): FlowProblem[] {
+  const validate = schemaValidator();
+  if (validate(input)) return [];
+  const seen = new Set<string>();
+  const problems: FlowProblem[] = [];
+  for (const error of validate.errors ?? []) {
+    const problem = toProblem(error);
+    if (!problem) continue;
+    const key = `${problem.path}\u0000${problem.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+  }
+  return problems;
+}

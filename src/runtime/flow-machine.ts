@@ -1,0 +1,117 @@
+import { type AnyStateMachine, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import type { CompiledFlow } from '../flow/compile';
+import type { FlowContext } from '../flow/machine-config';
+import { renderTemplate } from '../flow/template';
+import { NO_INTENT } from '../flow/types';
+import type { IntentDetector } from '../intent/detector';
+import type { StepInfo } from './events';
+
+/** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
+export const CONVERSATION_SYSTEM_ID = 'conversation';
+
+/** What the detectIntent promise actor resolves with. */
+export interface DetectionOutput {
+  intent: string;
+  provider: string;
+  confidence?: number;
+  fallbackReason?: string;
+  latencyMs: number;
+}
+
+export type FlowEmitted = { type: 'bot.message'; blockId: string; text: string } | ({ type: 'step' } & StepInfo);
+
+type UserMessage = { type: 'user.message'; text: string };
+
+function detectionOf(event: unknown): DetectionOutput | undefined {
+  const output = (event as { output?: DetectionOutput }).output;
+  return output && typeof output.intent === 'string' ? output : undefined;
+}
+
+function errorOf(event: unknown): string | undefined {
+  const error = (event as { error?: unknown }).error;
+  if (error === undefined) return undefined;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface FlowMachineOptions {
+  detector: IntentDetector;
+  /** Monotonic milliseconds, for detection latency. */
+  now?: () => number;
+}
+
+/**
+ * Gives a compiled flow its behaviour through `setup()`: the config stays plain JSON, and this is the
+ * only place that knows what `say`, `saveReply`, `step` and `detectIntent` do. Build it once per flow
+ * version and share it between all conversations on that version.
+ */
+export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOptions): AnyStateMachine {
+  const { detector } = options;
+  const now = options.now ?? (() => performance.now());
+
+  const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
+    const block = compiled.intentBlocks.get(input.blockId);
+    if (!block) throw new Error(`no intent block "${input.blockId}"`);
+    const root = system.get(CONVERSATION_SYSTEM_ID);
+    const context = root?.getSnapshot().context as FlowContext | undefined;
+    const text = context?.variables.lastMessage ?? '';
+    const started = now();
+    const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
+    return {
+      // The answer is checked here too: whatever a strategy returns, only the block's ids route.
+      intent: block.intentIds.has(result.intent) ? result.intent : NO_INTENT,
+      provider: result.provider,
+      ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
+      ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
+      latencyMs: Math.round((now() - started) * 100) / 100,
+    };
+  });
+
+  const machine = setup({
+    types: {} as { context: FlowContext; events: UserMessage; emitted: FlowEmitted },
+    actors: { detectIntent },
+    actions: {
+      say: emit(({ context }, params: { blockId: string; text: string }) => ({
+        type: 'bot.message' as const,
+        blockId: params.blockId,
+        text: renderTemplate(params.text, context.variables),
+      })),
+      saveReply: assign(({ context, event }, params: { saveAs: string | null }) => {
+        const text = (event as Partial<UserMessage>).text ?? '';
+        const variables: Record<string, string> = { ...context.variables, lastMessage: text };
+        if (params.saveAs) variables[params.saveAs] = text;
+        return { variables };
+      }),
+      step: enqueueActions(({ context, event, enqueue }, params: { from: string; to: string; event: string }) => {
+        const info: StepInfo = { from: params.from, to: params.to, event: params.event };
+        if (params.event.startsWith('intent.')) {
+          const detection = detectionOf(event);
+          const counts = { ...context.noMatchCounts };
+          if (params.event === 'intent.noMatch') counts[params.from] = (counts[params.from] ?? 0) + 1;
+          else if (params.event !== 'intent.error') delete counts[params.from];
+          if (detection) {
+            Object.assign(info, {
+              intent: detection.intent,
+              provider: detection.provider,
+              latencyMs: detection.latencyMs,
+              ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
+            });
+            enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
+          } else {
+            const error = errorOf(event);
+            if (error !== undefined) info.error = error;
+            enqueue.assign({ noMatchCounts: counts });
+          }
+        }
+        enqueue.emit({ type: 'step', ...info });
+      }),
+    },
+    guards: {
+      intentIs: ({ event }, params: { intent: string }) => detectionOf(event)?.intent === params.intent,
+      noMatchLimitReached: ({ context }, params: { blockId: string; max: number }) =>
+        (context.noMatchCounts[params.blockId] ?? 0) + 1 >= params.max,
+    },
+  });
+  // The config is plain JSON whose action/guard names match the implementations above; XState's
+  // generic config type cannot express that link, so this is the one cast at the boundary.
+  return machine.createMachine(compiled.config as unknown as Parameters<typeof machine.createMachine>[0]);
+}

@@ -1,0 +1,188 @@
+import { validateFlow } from '../../src/flow/validate';
+import type { Flow } from '../../src/flow/types';
+import { defaultFlow } from '../support/flows';
+
+type Mutable = Record<string, unknown> & { blocks: Array<Record<string, unknown>> };
+
+/** The default flow, changed by `mutate`: one broken variant per rule. */
+function variant(mutate: (flow: Mutable) => void): unknown {
+  const flow = defaultFlow() as unknown as Mutable;
+  mutate(flow);
+  return flow;
+}
+
+function block(flow: Mutable, id: string): Record<string, unknown> {
+  const found = flow.blocks.find((b) => b.id === id);
+  if (!found) throw new Error(`no block ${id}`);
+  return found;
+}
+
+function codesAt(input: unknown): Array<[string, string]> {
+  return validateFlow(input).errors.map((e) => [e.path, e.code]);
+}
+
+describe('validateFlow', () => {
+  it('accepts the bundled default flow without warnings', () => {
+    expect(validateFlow(defaultFlow())).toEqual({ valid: true, errors: [], warnings: [] });
+  });
+
+  it.each([null, 42, 'flow', [], true, undefined])('answers with errors, never throws, for %p', (input) => {
+    const result = validateFlow(input);
+    expect(result.valid).toBe(false);
+    expect(result.errors[0]).toMatchObject({ path: '', code: 'invalid_type' });
+  });
+
+  it('reports missing required properties with their pointer', () => {
+    expect(codesAt({ blocks: [] })).toEqual(
+      expect.arrayContaining([
+        ['/name', 'missing_property'],
+        ['/start', 'missing_property'],
+        ['/blocks', 'too_few_items'],
+      ]),
+    );
+  });
+
+  it('rejects unknown keys at every level except meta', () => {
+    const input = variant((f) => {
+      f.colour = 'red';
+      block(f, 'welcome').delay = 3;
+      (block(f, 'route').intents as Array<Record<string, unknown>>)[1]!.weight = 2;
+      f.meta = { anything: { goes: [1, 2] } };
+    });
+    expect(codesAt(input)).toEqual([
+      ['/colour', 'unknown_property'],
+      ['/blocks/0/delay', 'unknown_property'],
+      ['/blocks/2/intents/1/weight', 'unknown_property'],
+    ]);
+  });
+
+  it('rejects an unknown block type and a malformed id', () => {
+    const input = variant((f) => {
+      block(f, 'welcome').type = 'video';
+      block(f, 'ask').id = '9lives';
+    });
+    const codes = codesAt(input);
+    expect(codes).toContainEqual(['/blocks/0/type', 'invalid_value']);
+    expect(codes).toContainEqual(['/blocks/1/id', 'invalid_format']);
+  });
+
+  it('enforces text length and saveAs format', () => {
+    const input = variant((f) => {
+      block(f, 'welcome').text = '';
+      block(f, 'weather').text = 'x'.repeat(4001);
+      block(f, 'ask').saveAs = 'my-var';
+    });
+    expect(codesAt(input)).toEqual(
+      expect.arrayContaining([
+        ['/blocks/0/text', 'too_short'],
+        ['/blocks/4/text', 'too_long'],
+        ['/blocks/1/saveAs', 'invalid_format'],
+      ]),
+    );
+  });
+
+  it('requires maxNoMatch and onMaxNoMatch together', () => {
+    const input = variant((f) => {
+      delete block(f, 'route').onMaxNoMatch;
+    });
+    expect(codesAt(input)).toEqual([['/blocks/2/onMaxNoMatch', 'missing_property']]);
+  });
+
+  it('reports a dangling reference in every kind of field', () => {
+    const input = variant((f) => {
+      f.start = 'nowhere';
+      block(f, 'welcome').next = 'gone';
+      const route = block(f, 'route');
+      route.noMatch = 'lost';
+      route.onError = 'missing';
+      route.onMaxNoMatch = 'absent';
+      (route.intents as Array<Record<string, unknown>>)[2]!.next = 'void';
+    });
+    expect(codesAt(input)).toEqual([
+      ['/start', 'unknown_block'],
+      ['/blocks/0/next', 'unknown_block'],
+      ['/blocks/2/noMatch', 'unknown_block'],
+      ['/blocks/2/onError', 'unknown_block'],
+      ['/blocks/2/onMaxNoMatch', 'unknown_block'],
+      ['/blocks/2/intents/2/next', 'unknown_block'],
+    ]);
+  });
+
+  it('reports duplicate block ids and duplicate or reserved intent ids', () => {
+    const input = variant((f) => {
+      block(f, 'food').id = 'travel';
+      const intents = block(f, 'route').intents as Array<Record<string, unknown>>;
+      intents[1]!.id = 'weather';
+      intents[3]!.id = 'none';
+    });
+    const codes = codesAt(input);
+    expect(codes).toContainEqual(['/blocks/6/id', 'duplicate_block_id']);
+    expect(codes).toContainEqual(['/blocks/2/intents/1/id', 'duplicate_intent_id']);
+    expect(codes).toContainEqual(['/blocks/2/intents/3/id', 'reserved_intent_id']);
+  });
+
+  it('reports a loop that never waits and names its blocks in order', () => {
+    const input = variant((f) => {
+      block(f, 'weather').next = 'travel';
+      block(f, 'travel').next = 'food';
+      block(f, 'food').next = 'weather';
+    });
+    const result = validateFlow(input);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ path: '/blocks/4', code: 'loop_without_wait' });
+    expect(result.errors[0]!.message).toContain('"weather" → "travel" → "food" → "weather"');
+  });
+
+  it('reports a block that loops onto itself', () => {
+    const input = variant((f) => {
+      block(f, 'clarify').next = 'clarify';
+    });
+    expect(codesAt(input)).toContainEqual(['/blocks/3', 'loop_without_wait']);
+  });
+
+  it('accepts loops that pass through a wait block (jumping back is the point)', () => {
+    expect(validateFlow(defaultFlow()).valid).toBe(true); // every answer goes back to "ask"
+  });
+
+  it('reports an intent block reachable before any wait', () => {
+    const input = variant((f) => {
+      block(f, 'welcome').next = 'route';
+    });
+    expect(codesAt(input)).toContainEqual(['/blocks/2', 'intent_before_wait']);
+  });
+
+  it('warns about unreachable blocks without failing', () => {
+    const input = variant((f) => {
+      f.blocks.push({ id: 'orphan', type: 'message', text: 'nobody sees me', next: 'ask' });
+    });
+    const result = validateFlow(input);
+    expect(result.valid).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ path: '/blocks/9', code: 'unreachable_block' })]);
+  });
+
+  it('reports schema and semantic problems of one document together', () => {
+    const input = variant((f) => {
+      block(f, 'welcome').next = 'gone';
+      block(f, 'ask').extra = true;
+    });
+    expect(codesAt(input)).toEqual([
+      ['/blocks/1/extra', 'unknown_property'],
+      ['/blocks/0/next', 'unknown_block'],
+    ]);
+  });
+
+  it('escapes JSON pointer segments', () => {
+    const input = variant((f) => {
+      f['a/b~c'] = 1;
+    });
+    expect(codesAt(input)).toEqual([['/a~1b~0c', 'unknown_property']]);
+  });
+
+  it('handles a 10,000-block chain without overflowing the stack', () => {
+    const blocks: Flow['blocks'] = [];
+    for (let i = 0; i < 10000; i++) blocks.push({ id: `m${i}`, type: 'message', text: 'hi', next: `m${i + 1}` });
+    blocks.push({ id: 'm10000', type: 'message', text: 'loop', next: 'm0' });
+    const result = validateFlow({ name: 'long', start: 'm0', blocks });
+    expect(result.errors.map((e) => e.code)).toEqual(['loop_without_wait']);
+  });
+});

@@ -1,0 +1,172 @@
+import { createActor } from 'xstate';
+import { compileFlow } from '../../src/flow/compile';
+import type { Flow } from '../../src/flow/types';
+import { renderTemplate } from '../../src/flow/template';
+import { Conversation } from '../../src/runtime/conversation';
+import { createFlowMachine } from '../../src/runtime/flow-machine';
+import type { Turn } from '../../src/runtime/events';
+import { FakeDetector } from '../support/fake-detector';
+import { botTexts, Harness, steps } from '../support/conversation-harness';
+import { defaultFlow } from '../support/flows';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('Conversation', () => {
+  it('queues messages that arrive while detection is in flight and handles them in order', async () => {
+    const detector = new FakeDetector();
+    const h = new Harness(defaultFlow(), detector);
+    h.conversation.start();
+    await h.untilTurns(1);
+    detector.hold();
+    h.conversation.send('weather');
+    h.conversation.send('travel');
+    h.conversation.send('restaurants');
+    await tick();
+    expect(h.conversation.status).toBe('busy');
+    expect(h.conversation.pendingMessages).toBe(2);
+    expect(detector.calls).toHaveLength(1);
+    detector.release();
+    await h.untilTurns(2);
+    detector.release();
+    await h.untilTurns(4);
+    const userTexts = h.turns.slice(1).map((t) => t.events.find((e) => e.type === 'user_message'));
+    expect(userTexts.map((e) => (e as { text: string }).text)).toEqual(['weather', 'travel', 'restaurants']);
+    expect(h.turns.slice(1).map((t) => t.variables.intent)).toEqual(['weather', 'travel', 'restaurants']);
+  });
+
+  it('does not deliver the next turn before the owner has finished with the previous one', async () => {
+    const flow = defaultFlow();
+    const machine = createFlowMachine(compileFlow(flow), { detector: new FakeDetector() });
+    const log: string[] = [];
+    let releaseFirst: () => void = () => {};
+    const conversation = new Conversation({
+      machine,
+      onTurn: (turn) => {
+        const label = turn.events.find((e) => e.type === 'user_message') ? 'turn' : 'start';
+        log.push(`${label}:begin`);
+        if (label === 'start') {
+          return new Promise<void>((resolve) => {
+            releaseFirst = () => {
+              log.push('start:end');
+              resolve();
+            };
+          });
+        }
+        return undefined;
+      },
+    });
+    conversation.start();
+    conversation.send('weather');
+    await tick();
+    await tick();
+    expect(log).toEqual(['start:begin']);
+    releaseFirst();
+    for (let i = 0; i < 5; i++) await tick();
+    expect(log).toEqual(['start:begin', 'start:end', 'turn:begin']);
+  });
+
+  it('saves the reply in saveAs and lastMessage and renders placeholders', async () => {
+    const h = new Harness(defaultFlow(), new FakeDetector());
+    h.conversation.start();
+    await h.untilTurns(1);
+    const turn = await h.say('I want <b>pizza</b>');
+    expect(turn.variables).toMatchObject({ request: 'I want <b>pizza</b>', lastMessage: 'I want <b>pizza</b>', intent: 'none' });
+    expect(botTexts(turn)[0]).toBe('Sorry, I did not get "I want <b>pizza</b>". I can help with the weather, travel offers or restaurants.');
+  });
+
+  it('resumes from a snapshot taken at a wait, without repeating anything, and keeps counting no-matches', async () => {
+    const first = new Harness(defaultFlow(), new FakeDetector());
+    first.conversation.start();
+    await first.untilTurns(1);
+    await first.say('hmm');
+    const saved = JSON.parse(JSON.stringify(first.last.snapshot)) as unknown;
+    first.conversation.stop();
+
+    const second = new Harness(defaultFlow(), new FakeDetector(), saved);
+    second.conversation.start();
+    await second.untilTurns(1);
+    expect(second.turns[0]).toMatchObject({ resumed: true, outcome: 'waiting', blockId: 'ask' });
+    expect(second.turns[0]!.events.map((e) => e.type)).toEqual(['waiting']);
+    expect(second.turns[0]!.variables.request).toBe('hmm');
+    await second.say('what');
+    expect(steps(await second.say('eh'))).toContainEqual(['route', 'handover', 'intent.maxNoMatch']);
+  });
+
+  it('aborts a detection in flight when stopped', async () => {
+    let seen: AbortSignal | undefined;
+    const detector = {
+      name: 'local' as const,
+      detect: (request: { signal?: AbortSignal }) => {
+        seen = request.signal;
+        return new Promise<never>(() => {});
+      },
+    };
+    const h = new Harness(defaultFlow(), detector);
+    h.conversation.start();
+    await h.untilTurns(1);
+    h.conversation.send('weather');
+    await tick();
+    expect(seen?.aborted).toBe(false);
+    h.conversation.stop();
+    expect(seen?.aborted).toBe(true);
+    expect(h.conversation.status).toBe('stopped');
+  });
+
+  it('turns an actor error into an error event instead of crashing the process', async () => {
+    const flow = defaultFlow();
+    // A corrupted config (text that is not a string) makes the `say` action throw at run time.
+    const compiled = compileFlow(flow);
+    (compiled.config.states.weather!.entry as Array<{ params: Record<string, unknown> }>)[0]!.params.text = null;
+    const machine = createFlowMachine(compiled, { detector: new FakeDetector() });
+    const turns: Turn[] = [];
+    const conversation = new Conversation({ machine, onTurn: (t) => void turns.push(t) });
+    const uncaught = jest.fn();
+    process.on('uncaughtException', uncaught);
+    try {
+      conversation.start();
+      conversation.send('weather');
+      for (let i = 0; i < 10; i++) await tick();
+    } finally {
+      process.off('uncaughtException', uncaught);
+    }
+    expect(uncaught).not.toHaveBeenCalled();
+    expect(turns.at(-1)).toMatchObject({ outcome: 'failed' });
+    expect(turns.at(-1)!.events.at(-1)).toMatchObject({ type: 'error', code: 'flow_error' });
+  });
+
+  it('ignores messages after the conversation ended', async () => {
+    const h = new Harness(defaultFlow(), new FakeDetector());
+    h.conversation.start();
+    await h.untilTurns(1);
+    await h.say('bye');
+    h.conversation.send('hello?');
+    await tick();
+    expect(h.turns).toHaveLength(2);
+    expect(h.conversation.status).toBe('ended');
+  });
+
+  it('stops an eventless loop that slipped past validation instead of hanging', () => {
+    const flow: Flow = {
+      name: 'loop',
+      start: 'a',
+      blocks: [
+        { id: 'a', type: 'message', text: 'a', next: 'b' },
+        { id: 'b', type: 'message', text: 'b', next: 'a' },
+      ],
+    };
+    const machine = createFlowMachine(compileFlow(flow), { detector: new FakeDetector() });
+    const actor = createActor(machine);
+    const errors: unknown[] = [];
+    actor.subscribe({ error: (err) => errors.push(err) });
+    actor.start();
+    expect(String(errors[0])).toContain('Infinite loop detected');
+  });
+});
+
+describe('renderTemplate', () => {
+  it('renders known variables, blanks unknown ones, and never reaches the prototype', () => {
+    expect(renderTemplate('Hi {{ name }}, {{missing}}{{constructor}}!', { name: 'Ada' })).toBe('Hi Ada, !');
+    expect(renderTemplate('{{a}}{{a}}', { a: '{{a}}' })).toBe('{{a}}{{a}}');
+    expect(renderTemplate('no placeholders', {})).toBe('no placeholders');
+  });
+});
