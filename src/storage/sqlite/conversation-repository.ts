@@ -1,0 +1,251 @@
+import type Database from 'better-sqlite3';
+import type {
+  ConversationRecord,
+  ConversationStatus,
+  MessageRecord,
+  Page,
+  StepRecord,
+  TurnWrite,
+} from '../records';
+import type { ConversationRepository } from '../repositories';
+import { decodeCursor, encodeCursor } from './cursor';
+import { ConversationNotFoundError, guard, type FaultLogger } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+
+interface ConversationRow {
+  id: string;
+  flow_version: number;
+  /** Guaranteed by the CHECK constraint on the column. */
+  status: ConversationStatus;
+  variables: string;
+  current_block: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface MessageRow {
+  sender: MessageRecord['from'];
+  text: string;
+  block_id: string;
+  at: string;
+}
+
+interface StepRow {
+  from_block: string | null;
+  to_block: string;
+  event: string;
+  intent: string | null;
+  provider: string | null;
+  fallback_reason: string | null;
+  latency_ms: number | null;
+  at: string;
+}
+
+type MessageInsert = [conversationId: string, seq: number, sender: string, text: string, blockId: string, at: string];
+type StepInsert = [
+  conversationId: string,
+  seq: number,
+  from: string | null,
+  to: string,
+  event: string,
+  intent: string | null,
+  provider: string | null,
+  fallbackReason: string | null,
+  latencyMs: number | null,
+  at: string,
+];
+type TurnUpdate = [status: string, variables: string, currentBlock: string | null, snapshot: string | null, at: string, id: string];
+
+const CONVERSATION_COLUMNS = 'id, flow_version, status, variables, current_block, created_at, updated_at';
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    flowVersion: row.flow_version,
+    status: row.status,
+    variables: JSON.parse(row.variables) as Record<string, string>,
+    currentBlock: row.current_block,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toMessage(row: MessageRow): MessageRecord {
+  return { from: row.sender, text: row.text, blockId: row.block_id, at: row.at };
+}
+
+/** Optional fields are left out rather than set to undefined, matching what was written. */
+function toStep(row: StepRow): StepRecord {
+  const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
+  if (row.intent !== null) step.intent = row.intent;
+  if (row.provider !== null) step.provider = row.provider;
+  if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
+  if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
+  return step;
+}
+
+/** JSON.stringify(undefined) is undefined; both null and undefined are stored as SQL NULL. */
+function snapshotText(snapshot: unknown): string | null {
+  return snapshot === null || snapshot === undefined ? null : JSON.stringify(snapshot);
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+}
+
+export class SqliteConversationRepository implements ConversationRepository {
+  // All statements are prepared once here: appendTurn runs on every chat turn.
+  private readonly insertStmt: Database.Statement<[string, number, string, string]>;
+  private readonly getStmt: Database.Statement<[string], ConversationRow>;
+  private readonly firstPageStmt: Database.Statement<[number], ConversationRow>;
+  private readonly nextPageStmt: Database.Statement<[string, string, number], ConversationRow>;
+  private readonly messagesStmt: Database.Statement<[string], MessageRow>;
+  private readonly stepsStmt: Database.Statement<[string], StepRow>;
+  private readonly snapshotStmt: Database.Statement<[string], { snapshot: string | null }>;
+  private readonly updateStmt: Database.Statement<TurnUpdate>;
+  private readonly lastMessageSeqStmt: Database.Statement<[string], { seq: number }>;
+  private readonly lastStepSeqStmt: Database.Statement<[string], { seq: number }>;
+  private readonly insertMessageStmt: Database.Statement<MessageInsert>;
+  private readonly insertStepStmt: Database.Statement<StepInsert>;
+  private readonly abandonStmt: Database.Statement<[string]>;
+  private readonly appendTx: Database.Transaction<(turn: TurnWrite) => void>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly logger?: FaultLogger,
+  ) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    );
+    this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
+    this.firstPageStmt = db.prepare(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations ORDER BY created_at DESC, id DESC LIMIT ?`,
+    );
+    // Row-value comparison is a single range on the (created_at DESC, id DESC) index.
+    this.nextPageStmt = db.prepare(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE (created_at, id) < (?, ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    );
+    this.messagesStmt = db.prepare(
+      'SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq',
+    );
+    this.stepsStmt = db.prepare(
+      `SELECT from_block, to_block, event, intent, provider, fallback_reason, latency_ms, at
+       FROM steps WHERE conversation_id = ? ORDER BY seq`,
+    );
+    this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
+    this.updateStmt = db.prepare(
+      `UPDATE conversations SET status = ?, variables = ?, current_block = ?, snapshot = ?, updated_at = ?
+       WHERE id = ?`,
+    );
+    // MAX over the primary key is a single index seek.
+    this.lastMessageSeqStmt = db.prepare(
+      'SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?',
+    );
+    this.lastStepSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM steps WHERE conversation_id = ?');
+    this.insertMessageStmt = db.prepare(
+      'INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertStepStmt = db.prepare(
+      `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
+                          fallback_reason, latency_ms, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
+    this.abandonStmt = db.prepare(
+      "UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?",
+    );
+    this.appendTx = db.transaction((turn: TurnWrite) => this.writeTurn(turn));
+  }
+
+  private writeTurn(turn: TurnWrite): void {
+    const id = turn.conversationId;
+    // Update first: it both writes the row and tells us whether the conversation exists.
+    const updated = this.updateStmt.run(
+      turn.status,
+      JSON.stringify(turn.variables),
+      turn.currentBlock,
+      snapshotText(turn.snapshot),
+      turn.at,
+      id,
+    );
+    if (updated.changes === 0) throw new ConversationNotFoundError(id);
+    let messageSeq = this.lastMessageSeqStmt.get(id)?.seq ?? 0;
+    for (const message of turn.messages) {
+      this.insertMessageStmt.run(id, ++messageSeq, message.from, message.text, message.blockId, message.at);
+    }
+    let stepSeq = this.lastStepSeqStmt.get(id)?.seq ?? 0;
+    for (const step of turn.steps) {
+      this.insertStepStmt.run(
+        id,
+        ++stepSeq,
+        step.from,
+        step.to,
+        step.event,
+        step.intent ?? null,
+        step.provider ?? null,
+        step.fallbackReason ?? null,
+        // Latencies are measured with fractional timers; whole milliseconds are plenty.
+        step.latencyMs === undefined ? null : Math.round(step.latencyMs),
+        step.at,
+      );
+    }
+  }
+
+  async create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void> {
+    guard(this.db, 'conversations.create', () => {
+      this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
+    }, this.logger);
+  }
+
+  async get(id: string): Promise<ConversationRecord | undefined> {
+    return guard(this.db, 'conversations.get', () => {
+      const row = this.getStmt.get(id);
+      return row && toConversation(row);
+    }, this.logger);
+  }
+
+  async list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>> {
+    checkLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    return guard(this.db, 'conversations.list', () => {
+      // One extra row tells whether another page exists without a COUNT query.
+      const rows = after
+        ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1)
+        : this.firstPageStmt.all(query.limit + 1);
+      const items = rows.slice(0, query.limit).map(toConversation);
+      const last = items[items.length - 1];
+      const nextCursor =
+        rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+      return { items, nextCursor };
+    }, this.logger);
+  }
+
+  async messages(id: string): Promise<MessageRecord[]> {
+    return guard(this.db, 'conversations.messages', () => this.messagesStmt.all(id).map(toMessage), this.logger);
+  }
+
+  async steps(id: string): Promise<StepRecord[]> {
+    return guard(this.db, 'conversations.steps', () => this.stepsStmt.all(id).map(toStep), this.logger);
+  }
+
+  async snapshot(id: string): Promise<unknown | undefined> {
+    return guard(this.db, 'conversations.snapshot', () => {
+      const text = this.snapshotStmt.get(id)?.snapshot;
+      return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
+    }, this.logger);
+  }
+
+  async appendTurn(turn: TurnWrite): Promise<void> {
+    // IMMEDIATE: the turn reads MAX(seq) and then writes; taking the write lock first means a
+    // second process waits (busy_timeout) instead of failing on a stale read snapshot.
+    guard(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(turn), this.logger);
+  }
+
+  async abandonIdle(before: string): Promise<number> {
+    return guard(this.db, 'conversations.abandonIdle', () => this.abandonStmt.run(before).changes, this.logger);
+  }
+}

@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import { StorageUnavailableError } from '../repositories';
+
+/** A `cursor` that this storage did not hand out (or that was tampered with). Maps to HTTP 400. */
+export class InvalidCursorError extends Error {
+  readonly code = 'invalid_cursor';
+  constructor(message = 'invalid cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** `appendTurn` for a conversation id that does not exist. A caller bug, not a storage fault. */
+export class ConversationNotFoundError extends Error {
+  readonly code = 'conversation_not_found';
+  constructor(readonly conversationId: string) {
+    super(`conversation ${JSON.stringify(conversationId)} does not exist`);
+    this.name = 'ConversationNotFoundError';
+  }
+}
+
+/**
+ * Primary result codes of faults in the environment rather than in the data or the code: they can
+ * clear on their own (lock released, disk freed, permissions fixed), so callers should answer 503
+ * and retry later. Constraint violations, SQL errors and corruption are deliberately absent: they
+ * are bugs or need a human, and must not be disguised as "try again".
+ */
+const OPERATIONAL_CODES = new Set([
+  'SQLITE_BUSY', // another connection holds the lock past busy_timeout
+  'SQLITE_READONLY', // file or directory not writable, read-only connection
+  'SQLITE_FULL', // disk (or max_page_count) full
+  'SQLITE_IOERR', // I/O error from the OS
+  'SQLITE_CANTOPEN', // file or journal cannot be opened
+  'SQLITE_PROTOCOL', // WAL lock race, transient
+]);
+
+/** Extended codes look like `SQLITE_IOERR_WRITE`; classify them by their primary code. */
+function primaryCode(code: string): string {
+  const match = /^SQLITE_[A-Z]+/.exec(code);
+  return match ? match[0] : code;
+}
+
+export function isOperationalFault(error: unknown): error is InstanceType<typeof Database.SqliteError> {
+  return error instanceof Database.SqliteError && OPERATIONAL_CODES.has(primaryCode(error.code));
+}
+
+export interface FaultLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+/** Maps an operational SQLite fault to StorageUnavailableError; returns anything else unchanged. */
+export function toStorageError(error: unknown, operation: string, logger?: FaultLogger): unknown {
+  if (!isOperationalFault(error)) return error;
+  logger?.warn({ err: error, code: error.code, operation }, 'sqlite storage fault');
+  return new StorageUnavailableError(`storage unavailable during ${operation}: ${error.code}: ${error.message}`, error);
+}
+
+/**
+ * Runs one synchronous storage operation, turning operational SQLite faults into
+ * StorageUnavailableError. Nothing is remembered between calls: a fault that has cleared
+ * (file writable again, lock released) simply stops happening on the next call.
+ */
+export function guard<T>(db: Database.Database, operation: string, fn: () => T, logger?: FaultLogger): T {
+  // better-sqlite3 throws a bare TypeError on a closed handle; during shutdown in-flight requests
+  // should see "unavailable" (503), not an internal error.
+  if (!db.open) throw new StorageUnavailableError(`storage is closed (${operation})`);
+  try {
+    return fn();
+  } catch (error) {
+    throw toStorageError(error, operation, logger);
+  }
+}

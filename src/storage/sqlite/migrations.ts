@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema migrations. The schema version lives in `PRAGMA user_version` (a header field that is
+ * part of the transaction, so a migration and its version bump commit or roll back together).
+ *
+ * Rules: append only, never edit a released migration, versions strictly increasing from 1.
+ *
+ * Timestamps are ISO-8601 UTC strings as produced by `Date.prototype.toISOString()`; ordering and
+ * the idle scan compare them as text, which is only correct because the format is fixed-width.
+ * Tables are STRICT so that a wrong type is an error, not a silently coerced value.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      CREATE TABLE flow_versions (
+        version     INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        source      TEXT NOT NULL, -- the uploaded body, byte for byte
+        created_at  TEXT NOT NULL
+      ) STRICT;
+
+      -- At most one row (id = 1): the version new conversations start on.
+      CREATE TABLE current_flow (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        version  INTEGER NOT NULL REFERENCES flow_versions (version)
+      ) STRICT;
+
+      CREATE TABLE conversations (
+        id             TEXT PRIMARY KEY,
+        flow_version   INTEGER NOT NULL REFERENCES flow_versions (version),
+        status         TEXT NOT NULL DEFAULT 'active'
+                         CHECK (status IN ('active', 'completed', 'abandoned')),
+        variables      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(variables)),
+        current_block  TEXT,
+        snapshot       TEXT CHECK (snapshot IS NULL OR json_valid(snapshot)),
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      ) STRICT;
+      -- Newest-first paging: matches ORDER BY created_at DESC, id DESC and the keyset condition.
+      CREATE INDEX conversations_newest ON conversations (created_at DESC, id DESC);
+      -- Idle scan only ever looks at active conversations; the partial index stays small.
+      CREATE INDEX conversations_idle ON conversations (updated_at) WHERE status = 'active';
+      -- Lets the foreign key from conversations be checked without a full scan.
+      CREATE INDEX conversations_flow_version ON conversations (flow_version);
+
+      -- "from" is a keyword, hence sender. A rowid table: message text can be long, which
+      -- WITHOUT ROWID handles poorly; the primary key index serves reads in seq order.
+      CREATE TABLE messages (
+        conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq              INTEGER NOT NULL CHECK (seq > 0),
+        sender           TEXT NOT NULL CHECK (sender IN ('user', 'bot')),
+        text             TEXT NOT NULL,
+        block_id         TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) STRICT;
+
+      -- Small rows always read per conversation in seq order: clustered on the key.
+      CREATE TABLE steps (
+        conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq              INTEGER NOT NULL CHECK (seq > 0),
+        from_block       TEXT,
+        to_block         TEXT NOT NULL,
+        event            TEXT NOT NULL,
+        intent           TEXT,
+        provider         TEXT,
+        fallback_reason  TEXT,
+        latency_ms       INTEGER,
+        at               TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The database was written by a newer flowbot; running older code on it could corrupt data. */
+export class SchemaTooNewError extends Error {
+  readonly code = 'schema_too_new';
+  constructor(
+    readonly databaseVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `database schema version ${databaseVersion} is newer than this flowbot knows (${knownVersion}); ` +
+        'upgrade flowbot or restore a matching backup',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+}
+
+export function schemaVersion(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true });
+  if (typeof version !== 'number') throw new Error('PRAGMA user_version returned no number');
+  return version;
+}
+
+/**
+ * Brings the schema up to date; returns the versions applied (empty when already current).
+ * One IMMEDIATE transaction takes the write lock before reading the version, so two processes
+ * starting at once cannot both apply the same migration; if any step fails nothing is applied.
+ */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  checkOrder(migrations);
+  const latest = migrations.length;
+  const migrate = db.transaction((): number[] => {
+    const current = schemaVersion(db);
+    if (current > latest) throw new SchemaTooNewError(current, latest);
+    const pending = migrations.slice(current);
+    for (const migration of pending) {
+      db.exec(migration.up);
+      // PRAGMA takes no bound parameters; the value is an integer we checked above.
+      db.pragma(`user_version = ${migration.version}`);
+    }
+    return pending.map((migration) => migration.version);
+  });
+  return migrate.immediate();
+}

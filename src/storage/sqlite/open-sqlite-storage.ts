@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ConversationRepository, FlowRepository, Storage } from '../repositories';
+import { guard, toStorageError, type FaultLogger } from './errors';
+import { applyMigrations } from './migrations';
+import { SqliteConversationRepository } from './conversation-repository';
+import { SqliteFlowRepository } from './flow-repository';
+
+export interface SqliteStorageOptions {
+  /** File path, or `:memory:` for a private in-memory database (tests). */
+  path: string;
+  logger?: FaultLogger;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+function isMemory(file: string): boolean {
+  // '' is SQLite's private temporary database; neither has a directory or a WAL.
+  return file === ':memory:' || file === '';
+}
+
+/** One connection per process: better-sqlite3 is synchronous, so a pool would add nothing. */
+class SqliteStorage implements Storage {
+  readonly flows: FlowRepository;
+  readonly conversations: ConversationRepository;
+  private readonly pingStmt: Database.Statement<[], { ok: number }>;
+
+  constructor(
+    private readonly db: Database.Database,
+    logger?: FaultLogger,
+  ) {
+    this.flows = new SqliteFlowRepository(db, logger);
+    this.conversations = new SqliteConversationRepository(db, logger);
+    this.pingStmt = db.prepare('SELECT 1 AS ok');
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return guard(this.db, 'ping', () => this.pingStmt.get()?.ok === 1);
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Idempotent: shutdown paths may call it more than once. Closing checkpoints the WAL.
+    if (this.db.open) this.db.close();
+  }
+}
+
+function configure(db: Database.Database, file: string, logger?: FaultLogger): void {
+  if (!isMemory(file)) {
+    // WAL: readers do not block the writer and a commit is one append to the log.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') logger?.warn({ path: file, journalMode: mode }, 'sqlite: WAL mode unavailable');
+  }
+  // Durability choice: in WAL mode, synchronous = NORMAL fsyncs only at checkpoints, not at every
+  // commit. A committed transaction has still been written to the WAL file (the OS page cache)
+  // before the call returns, so it survives the process being killed (kill -9, crash, OOM):
+  // "Transactions are durable across application crashes regardless of the synchronous setting"
+  // (sqlite.org/pragma.html#pragma_synchronous). What NORMAL gives up is the last few
+  // transactions on power loss or OS crash; the database stays consistent either way. That is the
+  // trade we want for one write per chat turn. Use FULL if power-loss durability is required.
+  db.pragma('synchronous = NORMAL');
+  // Off by default in SQLite, and cannot be changed inside a transaction: set it first.
+  db.pragma('foreign_keys = ON');
+  // Wait for another connection's write lock instead of failing with SQLITE_BUSY at once.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/**
+ * Opens (creating if needed) the SQLite database, applies pending migrations and returns the
+ * Storage. Throws SchemaTooNewError for a database written by a newer flowbot, and
+ * StorageUnavailableError when the file cannot be opened or written.
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): Storage {
+  const file = options.path;
+  if (!isMemory(file)) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    configure(db, file, options.logger);
+    applyMigrations(db);
+    return new SqliteStorage(db, options.logger);
+  } catch (error) {
+    // Do not leak the handle (and its file lock) when startup fails.
+    if (db?.open) db.close();
+    // Covers the constructor too (SQLITE_CANTOPEN), not just configuration and migrations.
+    throw toStorageError(error, `open ${file}`, options.logger);
+  }
+}

@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  MIGRATIONS,
+  SchemaTooNewError,
+  applyMigrations,
+  openSqliteStorage,
+  schemaVersion,
+  type Migration,
+} from '../../../src/storage/sqlite';
+import { cleanupTempDirs, makeTempDir, seedFlow } from './helpers';
+
+afterEach(cleanupTempDirs);
+
+function tableNames(db: Database.Database): string[] {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((row) => row.name);
+}
+
+describe('migrations', () => {
+  it('creates the whole schema on an empty database and records the version', () => {
+    const db = new Database(':memory:');
+    expect(schemaVersion(db)).toBe(0);
+    expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(tableNames(db)).toEqual(['conversations', 'current_flow', 'flow_versions', 'messages', 'steps']);
+    db.close();
+  });
+
+  it('applies nothing the second time', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db);
+    expect(applyMigrations(db)).toEqual([]);
+    db.close();
+  });
+
+  it('keeps data and does not re-apply migrations when a file database is reopened', async () => {
+    const file = path.join(makeTempDir(), 'flowbot.sqlite');
+    const first = openSqliteStorage({ path: file });
+    const version = await seedFlow(first, 'kept');
+    await first.close();
+
+    // Migration 1 uses plain CREATE TABLE: re-applying it would throw "already exists".
+    const second = openSqliteStorage({ path: file });
+    expect((await second.flows.current())?.name).toBe('kept');
+    expect((await second.flows.current())?.version).toBe(version);
+    await second.close();
+
+    const raw = new Database(file);
+    expect(schemaVersion(raw)).toBe(MIGRATIONS.length);
+    raw.close();
+  });
+
+  it('applies only the migrations that are new', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db);
+    const next: Migration = { version: MIGRATIONS.length + 1, name: 'add notes', up: 'CREATE TABLE notes (x TEXT)' };
+    expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([next.version]);
+    expect(tableNames(db)).toContain('notes');
+    expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([]);
+    db.close();
+  });
+
+  it('rolls back a failing migration completely, version included', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db);
+    const broken: Migration = {
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
+      up: 'CREATE TABLE half (x TEXT); THIS IS NOT SQL;',
+    };
+    expect(() => applyMigrations(db, [...MIGRATIONS, broken])).toThrow();
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(tableNames(db)).not.toContain('half');
+    db.close();
+  });
+
+  it('rejects a migration list with gaps or wrong order', () => {
+    const db = new Database(':memory:');
+    const gap: Migration = { version: MIGRATIONS.length + 2, name: 'gap', up: 'SELECT 1' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, gap])).toThrow(/expected/);
+    expect(schemaVersion(db)).toBe(0);
+    db.close();
+  });
+
+  it('refuses to open a database whose schema is newer than the code', () => {
+    const file = path.join(makeTempDir(), 'future.sqlite');
+    const raw = new Database(file);
+    raw.pragma('user_version = 999');
+    raw.close();
+
+    expect(() => openSqliteStorage({ path: file })).toThrow(SchemaTooNewError);
+    expect(() => openSqliteStorage({ path: file })).toThrow(/schema version 999 is newer/);
+    // The refused database is left untouched.
+    const check = new Database(file);
+    expect(schemaVersion(check)).toBe(999);
+    expect(tableNames(check)).toEqual([]);
+    check.close();
+  });
+});
+
+describe('openSqliteStorage', () => {
+  it('creates missing parent directories and uses WAL', async () => {
+    const file = path.join(makeTempDir(), 'nested', 'deeper', 'flowbot.sqlite');
+    const storage = openSqliteStorage({ path: file });
+    expect(fs.existsSync(file)).toBe(true);
+    await storage.close();
+
+    // WAL is recorded in the file header, so a plain connection sees what the storage set.
+    const raw = new Database(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('turns foreign keys on', async () => {
+    // SQLite leaves them off by default; then this insert would silently succeed.
+    const storage = openSqliteStorage({ path: ':memory:' });
+    await expect(
+      storage.conversations.create({ id: 'c', flowVersion: 42, createdAt: '2026-01-01T00:00:00.000Z' }),
+    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    await storage.close();
+  });
+
+  it('ping answers true while open, false after close; close is idempotent', async () => {
+    const storage = openSqliteStorage({ path: ':memory:' });
+    await expect(storage.ping()).resolves.toBe(true);
+    await storage.close();
+    await expect(storage.close()).resolves.toBeUndefined();
+    await expect(storage.ping()).resolves.toBe(false);
+  });
+
+  it('reports calls after close as StorageUnavailableError, not a TypeError', async () => {
+    const storage = openSqliteStorage({ path: ':memory:' });
+    await storage.close();
+    await expect(storage.flows.list()).rejects.toMatchObject({ code: 'storage_unavailable' });
+    await expect(storage.conversations.get('x')).rejects.toMatchObject({ code: 'storage_unavailable' });
+  });
+});
