@@ -1,14 +1,7 @@
 import Database from 'better-sqlite3';
 import { StorageUnavailableError } from '../repositories';
 
-/** A `cursor` that this storage did not hand out (or that was tampered with). Maps to HTTP 400. */
-export class InvalidCursorError extends Error {
-  readonly code = 'invalid_cursor';
-  constructor(message = 'invalid cursor') {
-    super(message);
-    this.name = 'InvalidCursorError';
-  }
-}
+export { InvalidCursorError } from '../repositories';
 
 /** `appendTurn` for a conversation id that does not exist. A caller bug, not a storage fault. */
 export class ConversationNotFoundError extends Error {
