@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { IntentDetector, IntentRequest, IntentResult } from '../detector';
+import { NO_INTENT } from '../../flow/types';
+import { abortError } from '../resilience/abort';
+import { startDeadline, type Deadline } from '../resilience/deadline';
+import { IntentFailure } from '../resilience/intent-failure';
+import { silentLogger, type IntentLogger } from '../resilience/logger';
+import { classifyOpenAiError, type ClassifiedError } from './classify-error';
+import { parseIntentAnswer } from './parse-answer';
+import { answerEnum, buildChatRequest, userText, type TokenLimitParam } from './prompt';
+
+/**
+ * Asks an OpenAI(-compatible) Chat Completions endpoint which option the user's message means.
+ * Every way of not getting a usable answer ends in an IntentFailure with a machine-readable reason
+ * (see classify-error.ts and parse-answer.ts); a caller abort rejects with an abort error.
+ *
+ * Retries are done here, not by the SDK (the SDK client always gets maxRetries 0). The SDK's wait
+ * between retries is a plain timer that ignores the abort signal, and it sleeps for whatever
+ * `retry-after` says, without a cap: a 429 with `retry-after: 60` would keep the request alive for a
+ * minute after our deadline and, once the deadline fired, be reported as a `timeout`. Here the wait
+ * is abortable, and a retry-after that does not fit in the remaining budget fails at once as
+ * `rate_limited`, so the fallback answers without waiting for nothing.
+ */
+
+export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
+
+interface CommonOptions {
+  model: string;
+  /** Budget of one detection, retries and waits included. */
+  timeoutMs: number;
+  /** Attempts after the first one, when the error is retryable and the wait fits. Default 2. */
+  maxRetries?: number;
+  /** First backoff wait when the server sets no retry-after; doubles per retry. Default 500 ms. */
+  retryBaseDelayMs?: number;
+  tokenLimitParam?: TokenLimitParam;
+  logger?: IntentLogger;
+}
+
+export type OpenAiIntentDetectorOptions = CommonOptions &
+  (
+    | { apiKey: string; baseURL?: string; client?: never }
+    /** An injected client; its own timeout/retry settings are overridden per request. */
+    | { client: OpenAI; apiKey?: never; baseURL?: never }
+  );
+
+export class OpenAiIntentDetector implements IntentDetector {
+  readonly name = 'openai';
+  readonly model: string;
+
+  private readonly client: OpenAI;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly tokenLimitParam: TokenLimitParam;
+  private readonly logger: IntentLogger;
+  private configErrorLogged = false;
+  private outsideOptionsLogged = false;
+
+  constructor(options: OpenAiIntentDetectorOptions) {
+    this.model = options.model;
+    this.timeoutMs = options.timeoutMs;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
+    this.tokenLimitParam = options.tokenLimitParam ?? 'max_tokens';
+    this.logger = options.logger ?? silentLogger;
+    if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.timeoutMs}`);
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
+      throw new RangeError(`maxRetries must be an integer >= 0, got ${this.maxRetries}`);
+    }
+    this.client =
+      options.client ??
+      new OpenAI({
+        apiKey: options.apiKey,
+        ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+        // Backstop only: each request gets the remaining budget as its timeout.
+        timeout: options.timeoutMs,
+        maxRetries: 0,
+      });
+  }
+
+  async detect(request: IntentRequest): Promise<IntentResult> {
+    const callerSignal = request.signal;
+    if (callerSignal?.aborted) throw abortError(callerSignal);
+    // Nothing to classify: do not pay for a call whose answer is known.
+    if (userText(request.text) === '') return { intent: NO_INTENT, provider: 'openai' };
+
+    const body = buildChatRequest(request, { model: this.model, tokenLimitParam: this.tokenLimitParam });
+    const allowed = answerEnum(request.intents);
+    const deadline = startDeadline(this.timeoutMs, callerSignal);
+    try {
+      const completion = await this.complete(body, deadline, callerSignal);
+      return this.toResult(completion, allowed, request.cacheKey);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** One completion, with retries while they fit in the deadline. */
+  private async complete(
+    body: ChatCompletionCreateParamsNonStreaming,
+    deadline: Deadline,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<ChatCompletion> {
+    for (let attempt = 0; ; attempt += 1) {
+      let failure: ClassifiedError;
+      try {
+        return await this.client.chat.completions.create(body, {
+          signal: deadline.signal,
+          timeout: Math.max(1, Math.ceil(deadline.remainingMs())),
+          maxRetries: 0,
+        });
+      } catch (error) {
+        if (callerSignal?.aborted) throw abortError(callerSignal);
+        if (deadline.expired) throw new IntentFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: error });
+        failure = classifyOpenAiError(error);
+        if (failure.reason === 'config_error') this.reportConfigError(failure);
+        const wait = this.retryWait(failure, attempt, deadline);
+        if (wait === undefined) throw new IntentFailure(failure.reason, failure.message, { cause: error });
+        try {
+          await sleep(wait, undefined, { signal: deadline.signal });
+        } catch {
+          if (callerSignal?.aborted) throw abortError(callerSignal);
+          throw new IntentFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: error });
+        }
+      }
+    }
+  }
+
+  /** How long to wait before the next attempt, or undefined to give up now. */
+  private retryWait(failure: ClassifiedError, attempt: number, deadline: Deadline): number | undefined {
+    if (!failure.retryable || attempt >= this.maxRetries) return undefined;
+    // Same schedule as the SDK: exponential with up to 25 % jitter, unless the server says when.
+    const backoff = this.retryBaseDelayMs * 2 ** attempt * (1 - Math.random() * 0.25);
+    const wait = failure.retryAfterMs ?? backoff;
+    // Waiting past the deadline only delays the fallback: fail now with the real reason instead.
+    return wait < deadline.remainingMs() ? wait : undefined;
+  }
+
+  private toResult(completion: ChatCompletion, allowed: readonly string[], cacheKey: string): IntentResult {
+    const answer = parseIntentAnswer(completion, allowed);
+    if (!answer.ok) throw new IntentFailure(answer.reason, answer.detail);
+    if (answer.outsideOptions && !this.outsideOptionsLogged) {
+      this.outsideOptionsLogged = true;
+      this.logger.warn(
+        { provider: 'openai', model: this.model, cacheKey },
+        'OpenAI intent detection: the model answered an id outside the options (read as none); does the server enforce strict json_schema? Logged once',
+      );
+    }
+    return { intent: answer.intent, provider: 'openai' };
+  }
+
+  /** Loud, but once: every later detection fails the same way and would flood the log. */
+  private reportConfigError(failure: ClassifiedError): void {
+    if (this.configErrorLogged) return;
+    this.configErrorLogged = true;
+    this.logger.error(
+      { provider: 'openai', model: this.model, status: failure.status, error: failure.message },
+      `OpenAI intent detection is misconfigured (HTTP ${failure.status ?? '?'}): check the API key, model and base URL. ` +
+        'The local classifier answers instead. Logged once',
+    );
+  }
+}
