@@ -1,4 +1,5 @@
 import { SettingsError } from '../config/settings';
+import { chatCommand } from './commands/chat';
 import { exportCommand } from './commands/export';
 import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT_USAGE, UsageError, writeLine } from './io';
@@ -6,11 +7,13 @@ import { type CliIo, EXIT_USAGE, UsageError, writeLine } from './io';
 const USAGE = `usage: flowbot <command>
 
   validate FILE [--json]                   check a flow; exit 0 valid, 1 invalid, 2 unreadable
-  export FILE [--format json|js|mermaid]   print the compiled XState machine`;
+  export FILE [--format json|js|mermaid]   print the compiled XState machine
+  chat FILE                                talk to a flow in the terminal (stdin may be a pipe)`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,
   export: exportCommand,
+  chat: chatCommand,
 };
 
 /** The `flowbot` command line (contract §7). Resolves with the exit code. */

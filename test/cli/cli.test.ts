@@ -95,3 +95,32 @@ describe('flowbot export', () => {
     expect(r.stderr).toContain('/blocks/0/next');
   });
 });
+
+describe('flowbot chat', () => {
+  it('holds a real conversation with the default flow over a pipe, with the local classifier', async () => {
+    const r = await run(['chat', DEFAULT_FLOW_PATH], 'will it rain tomorrow?\nI am starving, any good pizza?\nbye\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'bot> Hi! I can give you the weather, travel offers or restaurant tips. What would you like?',
+      'bot> It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+      'bot> Try Casa Nostra, the best pasta in town. Anything else?',
+      'bot> Happy to help. Bye!',
+    ]);
+  });
+
+  it('answers every piped line, then exits 0 when stdin closes before the flow ends', async () => {
+    const r = await run(['chat', DEFAULT_FLOW_PATH], 'qwertyuiop\nhotel deals?\n');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe('bot> Sorry, I did not get "qwertyuiop". I can help with the weather, travel offers or restaurants.');
+    expect(lines[2]).toContain('Lisbon');
+  });
+
+  it('refuses an invalid flow (1) and a bad setting (2)', async () => {
+    expect((await run(['chat', file('c.json', { name: 'x' })], '')).code).toBe(1);
+    const bad = await run(['chat', DEFAULT_FLOW_PATH], '', { INTENT_TIMEOUT_MS: 'soon' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('INTENT_TIMEOUT_MS');
+  });
+});

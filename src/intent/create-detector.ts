@@ -1,0 +1,35 @@
+import { type Settings, selectedProvider } from '../config/settings';
+import type { IntentDetector } from './detector';
+import { LocalIntentClassifier } from './local';
+import { OpenAiIntentDetector } from './openai';
+import { ResilientIntentDetector, type ResilientIntentStatus } from './resilience';
+import type { IntentLogger } from './resilience/logger';
+
+export type IntentStatus = { provider: 'local' } | ResilientIntentStatus;
+
+/** The configured strategy and a way to report on it (for /health). */
+export interface ConfiguredDetector {
+  detector: IntentDetector;
+  status(): IntentStatus;
+}
+
+/**
+ * Chooses the intent detection strategy from the settings (contract §2): OpenAI, guarded by a deadline,
+ * a circuit breaker and a cache, with the local classifier as its fallback; or the local classifier alone.
+ */
+export function createIntentDetector(settings: Settings, logger: IntentLogger): ConfiguredDetector {
+  const local = new LocalIntentClassifier();
+  const apiKey = settings.openai.apiKey;
+  if (selectedProvider(settings) === 'local' || !apiKey) {
+    return { detector: local, status: () => ({ provider: 'local' }) };
+  }
+  const primary = new OpenAiIntentDetector({
+    apiKey,
+    ...(settings.openai.baseURL ? { baseURL: settings.openai.baseURL } : {}),
+    model: settings.openai.model,
+    timeoutMs: settings.intentTimeoutMs,
+    logger,
+  });
+  const resilient = new ResilientIntentDetector({ primary, fallback: local, timeoutMs: settings.intentTimeoutMs, logger });
+  return { detector: resilient, status: () => resilient.status() };
+}

@@ -1,0 +1,38 @@
+import { loadSettings, selectedProvider, SettingsError } from '../../src/config/settings';
+
+describe('loadSettings', () => {
+  it('has the contract defaults', () => {
+    expect(loadSettings({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      databasePath: 'db/flowbot.sqlite',
+      intentProvider: 'auto',
+      openai: { apiKey: undefined, baseURL: undefined, model: 'gpt-4.1-mini' },
+      intentTimeoutMs: 8000,
+      apiToken: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadSettings({ PORT: '80a', INTENT_PROVIDER: 'gpt', OPENAI_BASE_URL: 'ftp://x', LOG_LEVEL: 'loud', INTENT_TIMEOUT_MS: '5' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const problems = (error as SettingsError).problems.join('\n');
+    for (const name of ['PORT', 'INTENT_PROVIDER', 'OPENAI_BASE_URL', 'LOG_LEVEL', 'INTENT_TIMEOUT_MS']) expect(problems).toContain(name);
+  });
+
+  it('requires a key when INTENT_PROVIDER=openai', () => {
+    expect(() => loadSettings({ INTENT_PROVIDER: 'openai' })).toThrow('OPENAI_API_KEY');
+  });
+
+  it('selects OpenAI in auto mode only when a key is set', () => {
+    expect(selectedProvider(loadSettings({}))).toBe('local');
+    expect(selectedProvider(loadSettings({ OPENAI_API_KEY: 'sk-test' }))).toBe('openai');
+    expect(selectedProvider(loadSettings({ OPENAI_API_KEY: 'sk-test', INTENT_PROVIDER: 'local' }))).toBe('local');
+  });
+});
