@@ -1,6 +1,7 @@
 import { SettingsError } from '../config/settings';
 import { chatCommand } from './commands/chat';
 import { exportCommand } from './commands/export';
+import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT_USAGE, UsageError, writeLine } from './io';
 
@@ -8,12 +9,14 @@ const USAGE = `usage: flowbot <command>
 
   validate FILE [--json]                   check a flow; exit 0 valid, 1 invalid, 2 unreadable
   export FILE [--format json|js|mermaid]   print the compiled XState machine
-  chat FILE                                talk to a flow in the terminal (stdin may be a pipe)`;
+  chat FILE                                talk to a flow in the terminal (stdin may be a pipe)
+  serve                                    run the server (as npm start)`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,
   export: exportCommand,
   chat: chatCommand,
+  serve: serveCommand,
 };
 
 /** The `flowbot` command line (contract §7). Resolves with the exit code. */

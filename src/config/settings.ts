@@ -15,6 +15,14 @@ export interface Settings {
   intentTimeoutMs: number;
   apiToken: string | undefined;
   logLevel: LogLevel;
+  limits: {
+    /** Largest request body (a flow upload), bytes. */
+    maxBodyBytes: number;
+    /** Largest WebSocket frame, bytes; bigger ones close the connection with 1009. */
+    wsMaxPayloadBytes: number;
+  };
+  /** WebSocket ping interval; a peer that misses one is dropped. */
+  heartbeatMs: number;
 }
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
@@ -89,6 +97,11 @@ export function loadSettings(env: Env = process.env): Settings {
     intentTimeoutMs: r.int('INTENT_TIMEOUT_MS', 8000, 100, 120000),
     apiToken: r.raw('API_TOKEN'),
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    limits: {
+      maxBodyBytes: r.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      wsMaxPayloadBytes: r.int('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    },
+    heartbeatMs: r.int('HEARTBEAT_MS', 30000, 1000, 3600000),
   };
   if (settings.intentProvider === 'openai' && !settings.openai.apiKey) {
     r.problems.push('OPENAI_API_KEY: required when INTENT_PROVIDER=openai');

@@ -56,3 +56,12 @@ export class StorageUnavailableError extends Error {
     this.name = 'StorageUnavailableError';
   }
 }
+
+/** A `cursor` that the repository did not hand out (or that was tampered with). Maps to HTTP 400. */
+export class InvalidCursorError extends Error {
+  readonly code = 'invalid_cursor';
+  constructor(message = 'invalid cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -11,6 +11,8 @@ describe('loadSettings', () => {
       intentTimeoutMs: 8000,
       apiToken: undefined,
       logLevel: 'info',
+      limits: { maxBodyBytes: 1048576, wsMaxPayloadBytes: 65536 },
+      heartbeatMs: 30000,
     });
   });
 

@@ -1,14 +1,7 @@
 import Database from 'better-sqlite3';
 import { StorageUnavailableError } from '../repositories';
 
-/** A `cursor` that this storage did not hand out (or that was tampered with). Maps to HTTP 400. */
-export class InvalidCursorError extends Error {
-  readonly code = 'invalid_cursor';
-  constructor(message = 'invalid cursor') {
-    super(message);
-    this.name = 'InvalidCursorError';
-  }
-}
+export { InvalidCursorError } from '../repositories';
 
 /** `appendTurn` for a conversation id that does not exist. A caller bug, not a storage fault. */
 export class ConversationNotFoundError extends Error {
@@ -40,8 +33,18 @@ function primaryCode(code: string): string {
   return match ? match[0] : code;
 }
 
-export function isOperationalFault(error: unknown): error is InstanceType<typeof Database.SqliteError> {
-  return error instanceof Database.SqliteError && OPERATIONAL_CODES.has(primaryCode(error.code));
+type SqliteError = InstanceType<typeof Database.SqliteError>;
+
+/**
+ * Recognised by name and code rather than `instanceof`: the class identity is not reliable when the
+ * native module is loaded in more than one module registry (jest does this), and the shape is the API.
+ */
+function isSqliteError(error: unknown): error is SqliteError {
+  return error instanceof Error && error.name === 'SqliteError' && typeof (error as Partial<SqliteError>).code === 'string';
+}
+
+export function isOperationalFault(error: unknown): error is SqliteError {
+  return isSqliteError(error) && OPERATIONAL_CODES.has(primaryCode(error.code));
 }
 
 export interface FaultLogger {

@@ -1,0 +1,101 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server as RestServer } from 'restify';
+import type { Logger } from 'pino';
+import type { Settings } from './config/settings';
+import type { ConfiguredDetector } from './intent/create-detector';
+import { ChatService } from './services/chat-service';
+import { type Clock, systemClock } from './services/clock';
+import { FlowMachineCache } from './services/flow-machines';
+import { FlowService } from './services/flow-service';
+import { HistoryService } from './services/history-service';
+import type { Storage } from './storage/repositories';
+import type { HealthReport } from './transport/http/health-controller';
+import { createRestServer } from './transport/http/rest-server';
+import { attachGateway, type Gateway } from './transport/ws/gateway';
+
+export interface AppDeps {
+  settings: Settings;
+  storage: Storage;
+  intent: ConfiguredDetector;
+  logger: Logger;
+  clock?: Clock;
+  /** Stored as version 1 when the database has no flow yet. */
+  defaultFlowSource?: string;
+}
+
+export interface App {
+  readonly rest: RestServer;
+  readonly httpServer: HttpServer;
+  readonly flows: FlowService;
+  readonly chat: ChatService;
+  readonly gateway: Gateway;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, closes sockets with 1001, stops conversations. Does not close the storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: wires services, REST and the WebSocket gateway from the dependencies it is
+ * given (so tests pass a temporary database, a fake detector or a fixed clock). Listening and process
+ * concerns (signals, settings from the environment) live in main.ts.
+ */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { settings, storage, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const startedAt = clock.now().getTime();
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock);
+  if (deps.defaultFlowSource) {
+    const seeded = await flows.ensureDefault(deps.defaultFlowSource);
+    if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
+  }
+  const history = new HistoryService(storage.conversations);
+  const chat = new ChatService(flows, storage.conversations, clock, logger);
+
+  const health = async (): Promise<HealthReport> => {
+    const database = await storage.ping();
+    let flowVersion: number | null = null;
+    if (database) flowVersion = (await flows.currentVersion().catch(() => undefined)) ?? null;
+    return {
+      status: database ? 'ok' : 'unavailable',
+      database: database ? 'ok' : 'unavailable',
+      flowVersion,
+      intent: deps.intent.status(),
+      connections: gateway.connections,
+      liveConversations: chat.liveCount,
+      uptimeSeconds: Math.round((clock.now().getTime() - startedAt) / 1000),
+    };
+  };
+
+  const rest = createRestServer({ logger, flows, history, health, apiToken: settings.apiToken, maxBodyBytes: settings.limits.maxBodyBytes });
+  const httpServer = rest.server as HttpServer;
+  const gateway = attachGateway(httpServer, {
+    chat,
+    logger,
+    maxPayloadBytes: settings.limits.wsMaxPayloadBytes,
+    heartbeatMs: settings.heartbeatMs,
+  });
+
+  return {
+    rest,
+    httpServer,
+    flows,
+    chat,
+    gateway,
+    listen: (port, host) =>
+      new Promise<AddressInfo>((resolve, reject) => {
+        httpServer.once('error', reject);
+        rest.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gateway.close();
+      chat.close();
+      httpServer.closeIdleConnections();
+      await closed;
+    },
+  };
+}

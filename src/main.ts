@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp } from './app';
+import { loadSettings } from './config/settings';
+import { createIntentDetector } from './intent/create-detector';
+import { openSqliteStorage } from './storage/sqlite';
+
+/** The bundled default flow: one level up from src/ and from dist/. */
+export const DEFAULT_FLOW_PATH = join(__dirname, '..', 'flows', 'travel-assistant.json');
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Runs the server (npm start / flowbot serve): settings from the environment, SQLite storage, the
+ * configured intent detector; shuts down gracefully on SIGTERM and SIGINT. Resolves once it has stopped.
+ */
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const settings = loadSettings(env);
+  const logger = pino({ name: 'flowbot', level: settings.logLevel });
+  const storage = openSqliteStorage({ path: settings.databasePath, logger });
+  const intent = createIntentDetector(settings, logger);
+  const app = await createApp({ settings, storage, intent, logger, defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8') });
+  const address = await app.listen(settings.port, settings.host);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  logger.info({ url: `http://${host}:${address.port}`, websocket: `ws://${host}:${address.port}/ws`, database: settings.databasePath, intent: intent.status().provider }, 'flowbot is listening');
+  if (!settings.apiToken) {
+    if (LOOPBACK.has(settings.host)) logger.info('API_TOKEN is not set: the REST API is open to anyone who can reach this host');
+    else logger.warn({ host: settings.host }, 'API_TOKEN is not set and the server listens beyond loopback: anyone can upload flows and read conversations');
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => {
+        logger.error('shutdown took more than 10 s; exiting');
+        process.exit(1);
+      }, 10000);
+      force.unref();
+      app
+        .close()
+        .then(() => storage.close())
+        .catch((err: unknown) => logger.error({ err }, 'error during shutdown'))
+        .finally(() => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          logger.info('stopped');
+          resolve();
+        });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

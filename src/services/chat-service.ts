@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors';
+import type { Turn } from '../runtime/events';
+import { Conversation } from '../runtime/conversation';
+import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
+import { type ConversationRepository, StorageUnavailableError } from '../storage/repositories';
+import type { Clock } from './clock';
+import type { FlowService } from './flow-service';
+
+/** Where a live conversation's output goes: one client connection at a time. */
+export interface ChatListener {
+  /** A turn, already stored. */
+  onTurn(turn: Turn): void;
+  /** The conversation cannot go on here (e.g. storage failed); the client should reconnect later. */
+  onFailure(error: AppError): void;
+  /** Another connection resumed this conversation and now receives its turns. */
+  onReplaced(): void;
+}
+
+export interface ChatSession {
+  readonly conversationId: string;
+  readonly flowVersion: number;
+  readonly resumed: boolean;
+  /** Runs the conversation: a new one up to its first wait; a resumed one announces where it waits. */
+  start(): void;
+  send(text: string): void;
+  /** The connection is gone: stop the conversation (aborting a detection in flight); its state is stored. */
+  detach(): void;
+}
+
+interface Live {
+  id: string;
+  flowVersion: number;
+  conversation: Conversation;
+  listener: ChatListener;
+}
+
+export interface ChatLogger {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Runs live conversations for connected clients: starts one on the current flow version (pinned for its
+ * whole life), resumes one from its stored snapshot, and stores each turn in one transaction before
+ * the listener sees it. Transport-agnostic: the WebSocket gateway is one listener.
+ */
+export class ChatService {
+  private readonly live = new Map<string, Live>();
+
+  constructor(
+    private readonly flows: FlowService,
+    private readonly conversations: ConversationRepository,
+    private readonly clock: Clock,
+    private readonly logger: ChatLogger,
+  ) {}
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** A new conversation, or the one named by `conversationId` if it has not ended. */
+  async open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
+    return conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId);
+  }
+
+  /** Stops every live conversation (shutdown). Their stored state lets them resume after a restart. */
+  close(): void {
+    for (const live of this.live.values()) live.conversation.stop();
+    this.live.clear();
+  }
+
+  private async create(listener: ChatListener): Promise<ChatSession> {
+    const version = await this.flows.currentVersion();
+    if (version === undefined) throw new AppError(503, 'no_flow', 'no flow has been uploaded yet');
+    const { machine } = await this.flows.machine(version);
+    const id = randomUUID();
+    await this.conversations.create({ id, flowVersion: version, createdAt: this.clock.now().toISOString() });
+    return this.session(id, version, listener, new Conversation({ machine, onTurn: (turn) => this.onTurn(id, turn) }), false);
+  }
+
+  private async resume(listener: ChatListener, id: string): Promise<ChatSession> {
+    const attached = this.live.get(id);
+    if (attached) {
+      const previous = attached.listener;
+      attached.listener = listener;
+      previous.onReplaced();
+      return this.takeOver(attached);
+    }
+    const record = CONVERSATION_ID.test(id) ? await this.conversations.get(id) : undefined;
+    if (!record) throw new AppError(404, 'unknown_conversation', `conversation ${id} does not exist`);
+    if (record.status !== 'active') throw new AppError(410, 'conversation_ended', `conversation ${id} has ${record.status === 'completed' ? 'ended' : 'expired'}`);
+    // Another connection may have resumed it while we were reading.
+    if (this.live.has(id)) return this.resume(listener, id);
+    const { machine } = await this.flows.machine(record.flowVersion);
+    const snapshot = await this.conversations.snapshot(id);
+    // No snapshot: the first turn was never stored (e.g. storage failed); start the flow again.
+    const conversation = new Conversation({ machine, ...(snapshot ? { snapshot } : {}), onTurn: (turn) => this.onTurn(id, turn) });
+    return this.session(id, record.flowVersion, listener, conversation, true);
+  }
+
+  private session(id: string, flowVersion: number, listener: ChatListener, conversation: Conversation, resumed: boolean): ChatSession {
+    const live: Live = { id, flowVersion, conversation, listener };
+    this.live.set(id, live);
+    return this.handle(live, resumed, () => conversation.start());
+  }
+
+  /** A second connection to a live conversation: it now gets the turns; if the flow waits, say where. */
+  private takeOver(live: Live): ChatSession {
+    return this.handle(live, true, () => {
+      const { conversation } = live;
+      if (conversation.status === 'waiting' && conversation.blockId) {
+        const at = this.clock.now();
+        live.listener.onTurn({
+          events: [{ type: 'waiting', blockId: conversation.blockId, at }],
+          outcome: 'waiting',
+          blockId: conversation.blockId,
+          variables: {},
+          snapshot: null,
+          resumed: true,
+        });
+      }
+    });
+  }
+
+  private handle(live: Live, resumed: boolean, start: () => void): ChatSession {
+    const listener = live.listener;
+    const mine = (): boolean => this.live.get(live.id) === live && live.listener === listener;
+    return {
+      conversationId: live.id,
+      flowVersion: live.flowVersion,
+      resumed,
+      start,
+      send: (text) => {
+        if (mine()) live.conversation.send(text);
+      },
+      detach: () => {
+        if (!mine()) return;
+        live.conversation.stop();
+        this.live.delete(live.id);
+      },
+    };
+  }
+
+  /** Stores a turn, then shows it. If storing fails, the turn is not shown and the live state is dropped. */
+  private async onTurn(id: string, turn: Turn): Promise<void> {
+    const live = this.live.get(id);
+    if (!live) return;
+    if (!turn.resumed) {
+      try {
+        await this.conversations.appendTurn(toTurnWrite(id, turn, this.clock.now()));
+      } catch (err) {
+        // The actor is now ahead of the database. Drop it: a reconnect resumes from the last stored
+        // turn, so the client never sees a message that is not stored.
+        this.logger.error({ err, conversationId: id }, 'could not store a conversation turn');
+        live.conversation.stop();
+        this.live.delete(id);
+        live.listener.onFailure(
+          err instanceof StorageUnavailableError
+            ? new AppError(503, 'storage_unavailable', 'the conversation could not be saved; reconnect to resume it')
+            : new AppError(500, 'internal_error', 'the conversation could not be saved'),
+        );
+        return;
+      }
+    }
+    if (turn.outcome !== 'waiting') this.live.delete(id);
+    live.listener.onTurn(turn);
+  }
+}
+
+const STATUS_BY_OUTCOME: Record<Turn['outcome'], ConversationStatus> = { waiting: 'active', ended: 'completed', failed: 'active' };
+
+/** The rows one turn adds: its messages and steps, and the conversation's new state. */
+export function toTurnWrite(conversationId: string, turn: Turn, now: Date): TurnWrite {
+  const messages: MessageRecord[] = [];
+  const steps: StepRecord[] = [];
+  for (const event of turn.events) {
+    const at = event.at.toISOString();
+    if (event.type === 'user_message') messages.push({ from: 'user', text: event.text, blockId: event.blockId, at });
+    else if (event.type === 'bot_message') messages.push({ from: 'bot', text: event.text, blockId: event.blockId, at });
+    else if (event.type === 'step') {
+      const { error: _error, ...step } = event.step;
+      steps.push({ ...step, at });
+    }
+  }
+  return {
+    conversationId,
+    messages,
+    steps,
+    status: STATUS_BY_OUTCOME[turn.outcome],
+    variables: turn.variables,
+    currentBlock: turn.blockId,
+    // A failed turn keeps the last good snapshot: null here would make the conversation restart.
+    snapshot: turn.outcome === 'waiting' ? turn.snapshot : turn.outcome === 'ended' ? null : undefined,
+    at: now.toISOString(),
+  };
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { exportMachine, type ExportFormat } from '../flow/export';
+import { prepareFlow } from '../flow';
+import type { FlowProblem } from '../flow/problems';
+import { AppError, notFound } from '../errors';
+import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
+import type { FlowRepository } from '../storage/repositories';
+import type { Clock } from './clock';
+import { type FlowMachine, FlowMachineCache } from './flow-machines';
+
+export interface UploadResult {
+  version: number;
+  createdAt: string;
+  warnings: FlowProblem[];
+}
+
+export interface StoredFlow {
+  version: number;
+  createdAt: string;
+  source: string;
+  etag: string;
+}
+
+function invalidFlow(errors: FlowProblem[]): AppError {
+  return new AppError(422, 'invalid_flow', `the flow has ${errors.length} error(s)`, errors);
+}
+
+/** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
+export class FlowService {
+  constructor(
+    private readonly flows: FlowRepository,
+    private readonly machines: FlowMachineCache,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Checks a parsed flow without storing it. */
+  validate(input: unknown): { valid: true; warnings: FlowProblem[] } {
+    const prepared = prepareFlow(input);
+    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    return { valid: true, warnings: prepared.warnings };
+  }
+
+  /** Stores a valid flow as a new version that becomes current; `source` is kept byte for byte. */
+  async upload(input: unknown, source: string): Promise<UploadResult> {
+    const prepared = prepareFlow(input);
+    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    const record = await this.flows.create({ flow: prepared.flow, source, createdAt: this.clock.now().toISOString() });
+    // Warm the cache: the compile work is already done, and the next conversation will need it.
+    this.machines.get(record.version, record.flow, prepared.compiled);
+    return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings };
+  }
+
+  /** Stores the bundled default flow as version 1 when the database has no flow at all. */
+  async ensureDefault(source: string): Promise<number | undefined> {
+    if ((await this.flows.list()).length > 0) return undefined;
+    return (await this.upload(JSON.parse(source) as unknown, source)).version;
+  }
+
+  list(): Promise<FlowVersionSummary[]> {
+    return this.flows.list();
+  }
+
+  /** `ref` is a version number or "current". */
+  async read(ref: string): Promise<StoredFlow> {
+    const record = await this.record(ref);
+    return { version: record.version, createdAt: record.createdAt, source: record.source, etag: etagOf(record) };
+  }
+
+  async activate(ref: string): Promise<FlowVersionSummary> {
+    const version = parseVersion(ref);
+    if (version === undefined || !(await this.flows.activate(version))) throw notFound(`flow version ${ref}`);
+    const record = await this.record(String(version));
+    return { version: record.version, name: record.name, createdAt: record.createdAt, current: true };
+  }
+
+  async export(ref: string, format: ExportFormat): Promise<{ version: number; body: string }> {
+    const machine = await this.machine(ref);
+    return { version: machine.version, body: exportMachine(machine.compiled, format) };
+  }
+
+  /** The shared compiled machine of a version ("current" or a number). */
+  async machine(ref: string | number): Promise<FlowMachine> {
+    const record = await this.record(String(ref));
+    return this.machines.get(record.version, record.flow);
+  }
+
+  async currentVersion(): Promise<number | undefined> {
+    return (await this.flows.current())?.version;
+  }
+
+  private async record(ref: string): Promise<FlowVersionRecord> {
+    if (ref === 'current') {
+      const current = await this.flows.current();
+      if (!current) throw notFound('current flow');
+      return current;
+    }
+    const version = parseVersion(ref);
+    const record = version === undefined ? undefined : await this.flows.get(version);
+    if (!record) throw notFound(`flow version ${ref}`);
+    return record;
+  }
+}
+
+function parseVersion(ref: string): number | undefined {
+  if (!/^[1-9]\d{0,9}$/.test(ref)) return undefined;
+  return Number(ref);
+}
+
+/** Strong ETag: versions are immutable, so version + content hash identifies the representation. */
+function etagOf(record: FlowVersionRecord): string {
+  return `"v${record.version}-${createHash('sha1').update(record.source).digest('base64url').slice(0, 12)}"`;
+}

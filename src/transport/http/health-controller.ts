@@ -1,0 +1,14 @@
+import type { Request, Response, Server } from 'restify';
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  [key: string]: unknown;
+}
+
+/** GET /health: liveness and readiness; 503 when the database cannot be reached. */
+export function registerHealthRoute(server: Server, report: () => Promise<HealthReport>): void {
+  server.get('/health', async (_req: Request, res: Response) => {
+    const body = await report();
+    res.send(body.status === 'ok' ? 200 : 503, body);
+  });
+}

@@ -1,0 +1,64 @@
+import restify, { type Server } from 'restify';
+import type { Logger } from 'pino';
+import type { FlowService } from '../../services/flow-service';
+import type { HistoryService } from '../../services/history-service';
+import { AppError } from '../../errors';
+import { createTokenCheck } from './auth';
+import { registerConversationRoutes } from './conversations-controller';
+import { toErrorResponse } from './error-response';
+import { registerFlowRoutes } from './flows-controller';
+import { type HealthReport, registerHealthRoute } from './health-controller';
+
+export interface RestServerDeps {
+  logger: Logger;
+  flows: FlowService;
+  history: HistoryService;
+  health: () => Promise<HealthReport>;
+  apiToken: string | undefined;
+  maxBodyBytes: number;
+}
+
+/** Headers for every answer: this is an API, never a page to frame, sniff or cache. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+};
+
+/** Builds the Restify server with every REST route; it does not listen (see createApp / main). */
+export function createRestServer(deps: RestServerDeps): Server {
+  const server = restify.createServer({ name: 'flowbot', log: deps.logger as never, ignoreTrailingSlash: true });
+  const checkToken = createTokenCheck(deps.apiToken);
+
+  server.pre((req, res, next) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.header(name, value);
+    try {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      // Checked before routing, so that without a token even unknown /api paths answer 401.
+      if (path === '/api' || path.startsWith('/api/')) checkToken(req);
+      decodeURIComponent(path);
+    } catch (err) {
+      next(err instanceof AppError ? err : new AppError(400, 'invalid_url', 'the URL has invalid percent-encoding'));
+      return;
+    }
+    next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+
+  registerHealthRoute(server, deps.health);
+  registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
+  registerConversationRoutes(server, deps.history);
+
+  // Central error handling: every error a route throws, and restify's own (404, 405), leaves here in
+  // the one error shape.
+  server.on('restifyError', (_req, res, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
+    const { status, body } = toErrorResponse(err, deps.logger);
+    err.statusCode = status;
+    err.toJSON = () => body;
+    res.header('Content-Type', 'application/json; charset=utf-8');
+    callback();
+  });
+  return server;
+}

@@ -1,0 +1,107 @@
+import type { RawData, WebSocket } from 'ws';
+import { AppError } from '../../errors';
+import type { Turn } from '../../runtime/events';
+import type { ChatListener, ChatService, ChatSession } from '../../services/chat-service';
+import { framesOfTurn, parseClientFrame, type ServerFrame } from './frames';
+
+/** WebSocket close codes this server uses besides the standard ones. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  serverError: 1011,
+  unknownConversation: 4404,
+  replaced: 4409,
+  conversationEnded: 4410,
+  unavailable: 4503,
+} as const;
+
+export interface ConnectionLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** Closing codes for errors that end a connection before its conversation starts. */
+function closeCodeOf(err: AppError): number {
+  if (err.code === 'unknown_conversation') return CLOSE_CODES.unknownConversation;
+  if (err.code === 'conversation_ended') return CLOSE_CODES.conversationEnded;
+  if (err.status === 503) return CLOSE_CODES.unavailable;
+  return CLOSE_CODES.serverError;
+}
+
+/** One client connection: frames in, frames out. The conversation itself lives in the ChatService. */
+export class ChatConnection implements ChatListener {
+  private session: ChatSession | undefined;
+  /** Messages that arrive while the conversation is being opened; sent in order once it is. */
+  private early: string[] | undefined = [];
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly chat: ChatService,
+    private readonly logger: ConnectionLogger,
+  ) {
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('close', () => this.session?.detach());
+    // ws reports protocol violations (e.g. a frame over maxPayload: close 1009) here; the socket closes.
+    ws.on('error', (err) => this.logger.debug({ err }, 'websocket error'));
+  }
+
+  async open(conversationId: string | undefined): Promise<void> {
+    try {
+      this.session = await this.chat.open(this, conversationId);
+    } catch (err) {
+      const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'the conversation could not be opened');
+      if (!(err instanceof AppError)) this.logger.warn({ err }, 'could not open a conversation');
+      this.send({ type: 'error', code: error.code, message: error.message });
+      this.close(closeCodeOf(error), error.code);
+      return;
+    }
+    if (this.ws.readyState !== this.ws.OPEN) {
+      this.session.detach();
+      return;
+    }
+    const { conversationId: id, flowVersion, resumed } = this.session;
+    this.send({ type: 'conversation', conversationId: id, flowVersion, resumed });
+    this.session.start();
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const text of early) this.session.send(text);
+  }
+
+  onTurn(turn: Turn): void {
+    for (const frame of framesOfTurn(turn)) this.send(frame);
+    if (turn.outcome === 'ended') this.close(CLOSE_CODES.normal, 'conversation ended');
+    else if (turn.outcome === 'failed') this.close(CLOSE_CODES.serverError, 'conversation failed');
+  }
+
+  onFailure(error: AppError): void {
+    this.send({ type: 'error', code: error.code, message: error.message });
+    this.close(error.status === 503 ? CLOSE_CODES.unavailable : CLOSE_CODES.serverError, error.code);
+  }
+
+  onReplaced(): void {
+    this.send({ type: 'error', code: 'replaced', message: 'this conversation was resumed by another connection' });
+    this.close(CLOSE_CODES.replaced, 'replaced by another connection');
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.send({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
+      return;
+    }
+    const frame = parseClientFrame(data.toString());
+    if (!frame.ok) {
+      this.send({ type: 'error', code: frame.code, message: frame.message });
+      return;
+    }
+    if (this.early) this.early.push(frame.text);
+    else this.session?.send(frame.text);
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+}

@@ -1,0 +1,47 @@
+import type { Turn } from '../../runtime/events';
+
+/** Frames the server sends (contract §4), one JSON object per WebSocket text frame. */
+export type ServerFrame =
+  | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
+  | { type: 'message'; text: string; blockId: string }
+  | { type: 'waiting'; blockId: string }
+  | { type: 'end'; blockId: string }
+  | { type: 'error'; code: string; message: string };
+
+/** What the client sees of a turn: bot messages, then where the flow waits or ends, or an error. */
+export function framesOfTurn(turn: Turn): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  for (const event of turn.events) {
+    if (event.type === 'bot_message') frames.push({ type: 'message', text: event.text, blockId: event.blockId });
+    else if (event.type === 'waiting') frames.push({ type: 'waiting', blockId: event.blockId });
+    else if (event.type === 'end') frames.push({ type: 'end', blockId: event.blockId });
+    else if (event.type === 'error') frames.push({ type: 'error', code: event.code, message: 'the conversation failed' });
+  }
+  return frames;
+}
+
+export const MAX_MESSAGE_CHARS = 2000;
+
+export type ClientFrame = { ok: true; text: string } | { ok: false; code: string; message: string };
+
+function bad(message: string): ClientFrame {
+  return { ok: false, code: 'invalid_message', message };
+}
+
+/** Checks a client text frame: `{"type":"message","text":"..."}`, text 1-2000 characters after trimming. */
+export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): ClientFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return bad('the frame is not valid JSON; send {"type":"message","text":"..."}');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('the frame must be a JSON object');
+  const frame = value as Record<string, unknown>;
+  if (frame.type !== 'message') return bad('unknown frame type; the only one is "message"');
+  if (typeof frame.text !== 'string') return bad('"text" must be a string');
+  const text = frame.text.trim();
+  if (text.length === 0) return bad('"text" is empty');
+  if (text.length > maxChars) return bad(`"text" is longer than ${maxChars} characters`);
+  return { ok: true, text };
+}

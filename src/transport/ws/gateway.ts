@@ -1,0 +1,84 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { ChatService } from '../../services/chat-service';
+import { ChatConnection, CLOSE_CODES, type ConnectionLogger } from './chat-connection';
+
+export interface GatewayOptions {
+  chat: ChatService;
+  logger: ConnectionLogger;
+  /** Largest frame accepted; bigger ones close the connection with 1009. */
+  maxPayloadBytes: number;
+  /** Ping interval; a peer that has not answered the previous ping is dropped. */
+  heartbeatMs: number;
+}
+
+export interface Gateway {
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+export const WS_PATH = '/ws';
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ code: reason, message: `WebSocket upgrade refused: ${reason}` });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Serves the chat WebSocket on the HTTP server's port, at /ws only (ws in noServer mode, through the
+ * `upgrade` event). Every connection gets a ChatConnection; heartbeats drop dead peers.
+ */
+export function attachGateway(httpServer: HttpServer, options: GatewayOptions): Gateway {
+  // perMessageDeflate off: chat frames are small, and compression costs CPU and memory per socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      refuse(socket, 400, 'invalid_url');
+      return;
+    }
+    if (url.pathname !== WS_PATH) {
+      refuse(socket, 404, 'not_found');
+      return;
+    }
+    const conversationId = url.searchParams.get('conversationId') || undefined;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      void new ChatConnection(ws, options.chat, options.logger).open(conversationId);
+    });
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
+        httpServer.off('upgrade', onUpgrade);
+        for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server shutting down');
+        wss.close(() => resolve());
+      }),
+  };
+}

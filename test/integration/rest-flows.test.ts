@@ -1,0 +1,190 @@
+import { startTestServer, type TestServer } from '../support/test-server';
+import { defaultFlow } from '../support/flows';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close(true));
+
+const json = { 'Content-Type': 'application/json' };
+
+async function post(path: string, body: string, headers: Record<string, string> = json): Promise<Response> {
+  return fetch(server.url + path, { method: 'POST', headers, body });
+}
+
+describe('flows REST API', () => {
+  it('stores the bundled default flow as version 1 on first start', async () => {
+    const res = await fetch(`${server.url}/api/flows`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: unknown[] };
+    expect(body.items).toEqual([{ version: 1, name: 'Travel assistant', createdAt: expect.any(String), current: true }]);
+  });
+
+  it('uploads a flow as a new current version, keeping the text exactly as sent', async () => {
+    const flow = defaultFlow();
+    flow.name = 'Travel v2';
+    flow.blocks.push({ id: 'orphan', type: 'end' });
+    const source = JSON.stringify(flow, null, 3) + '\n';
+    const res = await post('/api/flows', source);
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe('/api/flows/2');
+    expect(await res.json()).toEqual({
+      version: 2,
+      createdAt: expect.any(String),
+      warnings: [{ path: '/blocks/9', code: 'unreachable_block', message: 'block "orphan" cannot be reached from the start' }],
+    });
+    const current = await fetch(`${server.url}/api/flows/current`);
+    expect(current.status).toBe(200);
+    expect(await current.text()).toBe(source);
+    expect(current.headers.get('etag')).toMatch(/^"v2-/);
+    expect(current.headers.get('x-flow-version')).toBe('2');
+  });
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    const first = await fetch(`${server.url}/api/flows/current`);
+    const etag = first.headers.get('etag') as string;
+    const again = await fetch(`${server.url}/api/flows/current`, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('lists versions newest first and reads one version', async () => {
+    const list = (await (await fetch(`${server.url}/api/flows`)).json()) as { items: Array<{ version: number; current: boolean }> };
+    expect(list.items.map((i) => [i.version, i.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    const one = await fetch(`${server.url}/api/flows/1`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { name: string }).name).toBe('Travel assistant');
+  });
+
+  it('activates an earlier version (rollback) and 404s an unknown one', async () => {
+    const res = await post('/api/flows/1/activate', '');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ version: 1, name: 'Travel assistant', createdAt: expect.any(String), current: true });
+    expect(((await (await fetch(`${server.url}/api/flows/current`)).json()) as { name: string }).name).toBe('Travel assistant');
+    expect((await post('/api/flows/99/activate', '')).status).toBe(404);
+    expect((await post('/api/flows/2/activate', '')).status).toBe(200);
+  });
+
+  it('404s unknown versions in the one error shape', async () => {
+    for (const path of ['/api/flows/42', '/api/flows/abc', '/api/flows/0', '/api/flows/42/machine']) {
+      const res = await fetch(server.url + path);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ code: 'not_found', message: expect.any(String) });
+    }
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await post('/api/flows', '{"name": "x",');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_json' });
+  });
+
+  it('rejects a body that is not JSON with 415', async () => {
+    const res = await post('/api/flows', 'name: x', { 'Content-Type': 'text/yaml' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' });
+  });
+
+  it('rejects a body over 1 MiB with 413', async () => {
+    const res = await post('/api/flows', JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  it('rejects an invalid flow with 422 and every error, and stores nothing', async () => {
+    const flow = defaultFlow() as unknown as { blocks: Array<Record<string, unknown>>; start: string };
+    flow.start = 'nowhere';
+    flow.blocks[1]!.bogus = true;
+    const res = await post('/api/flows', JSON.stringify(flow));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      code: 'invalid_flow',
+      message: 'the flow has 2 error(s)',
+      errors: [
+        { path: '/blocks/1/bogus', code: 'unknown_property', message: 'unknown property "bogus"' },
+        { path: '/start', code: 'unknown_block', message: 'start block "nowhere" does not exist' },
+      ],
+    });
+    const list = (await (await fetch(`${server.url}/api/flows`)).json()) as { items: unknown[] };
+    expect(list.items).toHaveLength(2);
+  });
+
+  it('validates without storing', async () => {
+    const ok = await post('/api/flows/validate', JSON.stringify(defaultFlow()));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ valid: true, warnings: [] });
+    const bad = await post('/api/flows/validate', JSON.stringify({ name: 'x', start: 'a', blocks: [] }));
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([
+      { path: '/blocks', code: 'too_few_items', message: expect.any(String) },
+      { path: '/start', code: 'unknown_block', message: 'start block "a" does not exist' },
+    ]);
+    const list = (await (await fetch(`${server.url}/api/flows`)).json()) as { items: unknown[] };
+    expect(list.items).toHaveLength(2);
+  });
+
+  it('exports the compiled machine in three formats', async () => {
+    const machine = await fetch(`${server.url}/api/flows/current/machine`);
+    expect(machine.status).toBe(200);
+    expect(machine.headers.get('content-type')).toContain('application/json');
+    expect(((await machine.json()) as { initial: string }).initial).toBe('welcome');
+    const js = await fetch(`${server.url}/api/flows/1/machine?format=js`);
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect(await js.text()).toContain('createMachine({');
+    const mermaid = await fetch(`${server.url}/api/flows/1/machine?format=mermaid`);
+    expect(await mermaid.text()).toMatch(/^stateDiagram-v2\n/);
+    const bad = await fetch(`${server.url}/api/flows/1/machine?format=png`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'invalid_parameter' });
+  });
+
+  it('answers unknown routes and methods in the error shape, without stack traces', async () => {
+    const missing = await fetch(`${server.url}/api/nothing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ code: 'not_found', message: 'no such endpoint' });
+    const method = await fetch(`${server.url}/api/flows/current`, { method: 'DELETE' });
+    expect(method.status).toBe(405);
+    const body = await method.text();
+    expect(JSON.parse(body)).toMatchObject({ code: 'method_not_allowed' });
+    expect(body).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it('sends security headers', async () => {
+    const res = await fetch(`${server.url}/health`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('health', () => {
+  it('reports the database, the current flow version and the intent provider', async () => {
+    const res = await fetch(`${server.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'ok', flowVersion: 2, intent: { provider: 'local' } });
+  });
+});
+
+describe('API_TOKEN', () => {
+  let secured: TestServer;
+  beforeAll(async () => {
+    secured = await startTestServer({ env: { API_TOKEN: 's3cret-token' } });
+  });
+  afterAll(() => secured.close(true));
+
+  it('guards every /api route, known or not, and leaves /health open', async () => {
+    for (const path of ['/api/flows', '/api/flows/current', '/api/conversations', '/api/nothing']) {
+      const res = await fetch(secured.url + path);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+    }
+    const wrong = await fetch(`${secured.url}/api/flows`, { headers: { Authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${secured.url}/api/flows`, { headers: { Authorization: 'Bearer s3cret-token' } });
+    expect(right.status).toBe(200);
+    expect((await fetch(`${secured.url}/health`)).status).toBe(200);
+  });
+});
