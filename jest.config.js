@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Long fault/crash tests and the browser test have their own scripts (test:long, test:e2e).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/long/', '<rootDir>/test/e2e/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Integration tests start real servers; keep CI predictable on 2 cores.
   maxWorkers: 2,
