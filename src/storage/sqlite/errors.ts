@@ -36,11 +36,15 @@ function primaryCode(code: string): string {
 type SqliteError = InstanceType<typeof Database.SqliteError>;
 
 /**
- * Recognised by name and code rather than `instanceof`: the class identity is not reliable when the
- * native module is loaded in more than one module registry (jest does this), and the shape is the API.
+ * Recognised by shape, not `instanceof`: better-sqlite3's native addon is initialised once per process
+ * with the SqliteError class of the first module registry that loads it. Under jest every test file has
+ * its own registry (and its own `Error` realm), so errors from the addon can fail both
+ * `instanceof SqliteError` and `instanceof Error` in later files. The shape is the stable API.
  */
 function isSqliteError(error: unknown): error is SqliteError {
-  return error instanceof Error && error.name === 'SqliteError' && typeof (error as Partial<SqliteError>).code === 'string';
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string';
 }
 
 export function isOperationalFault(error: unknown): error is SqliteError {
