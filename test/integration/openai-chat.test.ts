@@ -59,6 +59,19 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
     await client.close();
   });
 
+  it('aborts the request in flight when the client disconnects', async () => {
+    stub.handler = () => reply.hang();
+    const client = await ChatClient.connect(server.wsUrl);
+    await client.until('waiting');
+    const before = stub.requests.length;
+    client.say('is it snowing in Oslo right now?');
+    await stub.waitForRequests(before + 1);
+    await client.close();
+    // The stub sees the HTTP request go away long before the 1.5 s deadline would have cut it.
+    const aborted = await Promise.race([stub.requests[before]!.whenAborted.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
+    expect(aborted).toBe(true);
+  });
+
   it('reports the provider and the breaker on /health', async () => {
     const health = (await (await fetch(`${server.url}/health`)).json()) as { intent: Record<string, unknown> };
     expect(health.intent).toMatchObject({ provider: 'openai', model: 'stub-model', breaker: expect.stringMatching(/closed|open|half-open/) });
