@@ -44,7 +44,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now().getTime();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock);
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, { maxBlocks: settings.limits.maxFlowBlocks });
   if (deps.defaultFlowSource) {
     const seeded = await flows.ensureDefault(deps.defaultFlowSource);
     if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
@@ -67,14 +67,42 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
   };
 
-  const rest = createRestServer({ logger, flows, history, health, apiToken: settings.apiToken, maxBodyBytes: settings.limits.maxBodyBytes });
+  const rest = createRestServer({
+    logger,
+    flows,
+    history,
+    health,
+    apiToken: settings.apiToken,
+    maxBodyBytes: settings.limits.maxBodyBytes,
+    corsOrigins: settings.corsOrigins,
+  });
   const httpServer = rest.server as HttpServer;
+  const { limits } = settings;
   const gateway = attachGateway(httpServer, {
     chat,
     logger,
-    maxPayloadBytes: settings.limits.wsMaxPayloadBytes,
+    maxPayloadBytes: limits.wsMaxPayloadBytes,
     heartbeatMs: settings.heartbeatMs,
+    maxConnections: limits.maxConnections,
+    connection: {
+      maxMessageChars: limits.maxMessageChars,
+      messagesPerSecond: limits.messagesPerSecond,
+      messageBurst: limits.messageBurst,
+      maxBufferedBytes: limits.maxBufferedBytes,
+    },
   });
+
+  // Idle expiry: checked a few times per timeout, at most once a minute.
+  const sweepEvery = Math.min(60000, Math.max(250, Math.floor(settings.idleTimeoutMs / 4)));
+  const sweeper = setInterval(() => {
+    chat.expireIdle(settings.idleTimeoutMs).then(
+      (count) => {
+        if (count > 0) logger.info({ count }, 'marked idle conversations as abandoned');
+      },
+      (err: unknown) => logger.warn({ err }, 'could not expire idle conversations'),
+    );
+  }, sweepEvery);
+  sweeper.unref();
 
   return {
     rest,
@@ -91,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         });
       }),
     close: async () => {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.close();
       chat.close();

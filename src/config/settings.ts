@@ -18,9 +18,25 @@ export interface Settings {
   limits: {
     /** Largest request body (a flow upload), bytes. */
     maxBodyBytes: number;
+    /** Most blocks in one flow. */
+    maxFlowBlocks: number;
     /** Largest WebSocket frame, bytes; bigger ones close the connection with 1009. */
     wsMaxPayloadBytes: number;
+    /** Longest user message, characters after trimming. */
+    maxMessageChars: number;
+    /** Sustained user messages per second per connection (token bucket refill rate). */
+    messagesPerSecond: number;
+    /** Messages a connection may send in a burst before the rate applies. */
+    messageBurst: number;
+    /** Open WebSocket connections in total; beyond it upgrades are refused with 503. */
+    maxConnections: number;
+    /** Bytes queued for a client that does not read before it is dropped. */
+    maxBufferedBytes: number;
   };
+  /** A conversation with no activity for this long is closed and marked abandoned. */
+  idleTimeoutMs: number;
+  /** Origins allowed to call the REST API from a browser (CORS); empty: CORS off. */
+  corsOrigins: string[];
   /** WebSocket ping interval; a peer that misses one is dropped. */
   heartbeatMs: number;
 }
@@ -67,6 +83,23 @@ class Reader {
     return value as T;
   }
 
+  /** A comma-separated list of origins (`https://app.example.com`), or `*`. */
+  origins(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of origins) {
+      if (origin === '*') continue;
+      try {
+        const url = new URL(origin);
+        if (url.origin !== origin) throw new Error('not an origin');
+      } catch {
+        this.problems.push(`${name}: ${JSON.stringify(origin)} is not an origin like https://app.example.com (or *)`);
+      }
+    }
+    return origins;
+  }
+
   url(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -99,8 +132,16 @@ export function loadSettings(env: Env = process.env): Settings {
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     limits: {
       maxBodyBytes: r.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxFlowBlocks: r.int('MAX_FLOW_BLOCKS', 5000, 1, 100000),
       wsMaxPayloadBytes: r.int('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+      maxMessageChars: r.int('MAX_MESSAGE_CHARS', 2000, 1, 100000),
+      messagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 5, 1, 10000),
+      messageBurst: r.int('WS_MESSAGE_BURST', 10, 1, 10000),
+      maxConnections: r.int('MAX_CONNECTIONS', 20000, 1, 1000000),
+      maxBufferedBytes: r.int('WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
+    idleTimeoutMs: r.int('IDLE_TIMEOUT_MS', 30 * 60 * 1000, 1000, 30 * 24 * 3600 * 1000),
+    corsOrigins: r.origins('CORS_ORIGINS'),
     heartbeatMs: r.int('HEARTBEAT_MS', 30000, 1000, 3600000),
   };
   if (settings.intentProvider === 'openai' && !settings.openai.apiKey) {

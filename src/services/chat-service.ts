@@ -15,6 +15,8 @@ export interface ChatListener {
   onFailure(error: AppError): void;
   /** Another connection resumed this conversation and now receives its turns. */
   onReplaced(): void;
+  /** The conversation was idle past the timeout and has been abandoned. */
+  onExpired(): void;
 }
 
 export interface ChatSession {
@@ -33,6 +35,8 @@ interface Live {
   flowVersion: number;
   conversation: Conversation;
   listener: ChatListener;
+  /** Clock time (ms) of the last message in or out, for idle expiry. */
+  lastActivity: number;
 }
 
 export interface ChatLogger {
@@ -64,6 +68,21 @@ export class ChatService {
   /** A new conversation, or the one named by `conversationId` if it has not ended. */
   async open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
     return conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId);
+  }
+
+  /**
+   * Expires conversations idle since before `now - idleMs`: live ones are told and stopped, then every
+   * active conversation not updated since is marked abandoned (kept, not deleted). Returns how many.
+   */
+  async expireIdle(idleMs: number): Promise<number> {
+    const cutoff = this.clock.now().getTime() - idleMs;
+    for (const live of [...this.live.values()]) {
+      if (live.lastActivity >= cutoff || live.conversation.status === 'busy') continue;
+      live.conversation.stop();
+      this.live.delete(live.id);
+      live.listener.onExpired();
+    }
+    return this.conversations.abandonIdle(new Date(cutoff).toISOString());
   }
 
   /** Stops every live conversation (shutdown). Their stored state lets them resume after a restart. */
@@ -102,7 +121,7 @@ export class ChatService {
   }
 
   private session(id: string, flowVersion: number, listener: ChatListener, conversation: Conversation, resumed: boolean): ChatSession {
-    const live: Live = { id, flowVersion, conversation, listener };
+    const live: Live = { id, flowVersion, conversation, listener, lastActivity: this.clock.now().getTime() };
     this.live.set(id, live);
     return this.handle(live, resumed, () => conversation.start());
   }
@@ -134,7 +153,9 @@ export class ChatService {
       resumed,
       start,
       send: (text) => {
-        if (mine()) live.conversation.send(text);
+        if (!mine()) return;
+        live.lastActivity = this.clock.now().getTime();
+        live.conversation.send(text);
       },
       detach: () => {
         if (!mine()) return;
@@ -166,6 +187,7 @@ export class ChatService {
       }
     }
     if (turn.outcome !== 'waiting') this.live.delete(id);
+    live.lastActivity = this.clock.now().getTime();
     live.listener.onTurn(turn);
   }
 }

@@ -25,25 +25,28 @@ function invalidFlow(errors: FlowProblem[]): AppError {
   return new AppError(422, 'invalid_flow', `the flow has ${errors.length} error(s)`, errors);
 }
 
+export interface FlowLimits {
+  maxBlocks: number;
+}
+
 /** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
 export class FlowService {
   constructor(
     private readonly flows: FlowRepository,
     private readonly machines: FlowMachineCache,
     private readonly clock: Clock,
+    private readonly limits: FlowLimits = { maxBlocks: 5000 },
   ) {}
 
   /** Checks a parsed flow without storing it. */
   validate(input: unknown): { valid: true; warnings: FlowProblem[] } {
-    const prepared = prepareFlow(input);
-    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    const prepared = this.prepare(input);
     return { valid: true, warnings: prepared.warnings };
   }
 
   /** Stores a valid flow as a new version that becomes current; `source` is kept byte for byte. */
   async upload(input: unknown, source: string): Promise<UploadResult> {
-    const prepared = prepareFlow(input);
-    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    const prepared = this.prepare(input);
     const record = await this.flows.create({ flow: prepared.flow, source, createdAt: this.clock.now().toISOString() });
     // Warm the cache: the compile work is already done, and the next conversation will need it.
     this.machines.get(record.version, record.flow, prepared.compiled);
@@ -86,6 +89,17 @@ export class FlowService {
 
   async currentVersion(): Promise<number | undefined> {
     return (await this.flows.current())?.version;
+  }
+
+  /** Checks the operator's limits first (cheap, and spares validating a huge flow), then the flow. */
+  private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
+    const blocks = (input as { blocks?: unknown } | null)?.blocks;
+    if (Array.isArray(blocks) && blocks.length > this.limits.maxBlocks) {
+      throw invalidFlow([{ path: '/blocks', code: 'too_many_blocks', message: `a flow may have at most ${this.limits.maxBlocks} blocks (MAX_FLOW_BLOCKS); this one has ${blocks.length}` }]);
+    }
+    const prepared = prepareFlow(input);
+    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    return prepared;
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {

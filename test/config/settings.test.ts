@@ -11,7 +11,18 @@ describe('loadSettings', () => {
       intentTimeoutMs: 8000,
       apiToken: undefined,
       logLevel: 'info',
-      limits: { maxBodyBytes: 1048576, wsMaxPayloadBytes: 65536 },
+      limits: {
+        maxBodyBytes: 1048576,
+        maxFlowBlocks: 5000,
+        wsMaxPayloadBytes: 65536,
+        maxMessageChars: 2000,
+        messagesPerSecond: 5,
+        messageBurst: 10,
+        maxConnections: 20000,
+        maxBufferedBytes: 1048576,
+      },
+      idleTimeoutMs: 1800000,
+      corsOrigins: [],
       heartbeatMs: 30000,
     });
   });
@@ -26,6 +37,11 @@ describe('loadSettings', () => {
     expect(error).toBeInstanceOf(SettingsError);
     const problems = (error as SettingsError).problems.join('\n');
     for (const name of ['PORT', 'INTENT_PROVIDER', 'OPENAI_BASE_URL', 'LOG_LEVEL', 'INTENT_TIMEOUT_MS']) expect(problems).toContain(name);
+  });
+
+  it('reads CORS origins and rejects what is not an origin', () => {
+    expect(loadSettings({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).corsOrigins).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(() => loadSettings({ CORS_ORIGINS: 'https://a.example/path' })).toThrow('CORS_ORIGINS');
   });
 
   it('requires a key when INTENT_PROVIDER=openai', () => {

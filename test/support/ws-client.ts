@@ -66,6 +66,11 @@ export class ChatClient {
     }
   }
 
+  /** Marks every frame received so far as read. */
+  skipReceived(): void {
+    this.readIndex = this.frames.length;
+  }
+
   say(text: string): void {
     this.ws.send(JSON.stringify({ type: 'message', text }));
   }

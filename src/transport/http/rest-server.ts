@@ -1,4 +1,4 @@
-import restify, { type Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
@@ -16,6 +16,8 @@ export interface RestServerDeps {
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
   maxBodyBytes: number;
+  /** Browser origins allowed to call the API; empty: no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 /** Headers for every answer: this is an API, never a page to frame, sniff or cache. */
@@ -27,13 +29,40 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
+/**
+ * CORS, off unless origins are configured. Sets the headers for allowed origins and answers preflight
+ * requests; returns true when the request was a preflight that has been answered.
+ */
+function createCors(origins: string[]): (req: Request, res: Response) => boolean {
+  if (origins.length === 0) return () => false;
+  const any = origins.includes('*');
+  return (req, res) => {
+    const origin = req.headers.origin;
+    if (!origin || (!any && !origins.includes(origin))) return false;
+    res.header('Access-Control-Allow-Origin', any ? '*' : origin);
+    res.header('Vary', 'Origin');
+    res.header('Access-Control-Expose-Headers', 'ETag, Location, X-Flow-Version');
+    if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
+    res.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-None-Match');
+    res.header('Access-Control-Max-Age', '600');
+    return true;
+  };
+}
+
 /** Builds the Restify server with every REST route; it does not listen (see createApp / main). */
 export function createRestServer(deps: RestServerDeps): Server {
   const server = restify.createServer({ name: 'flowbot', log: deps.logger as never, ignoreTrailingSlash: true });
   const checkToken = createTokenCheck(deps.apiToken);
 
+  const cors = createCors(deps.corsOrigins);
   server.pre((req, res, next) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.header(name, value);
+    if (cors(req, res)) {
+      res.send(204);
+      next(false);
+      return;
+    }
     try {
       const path = (req.url ?? '').split('?')[0] ?? '';
       // Checked before routing, so that without a token even unknown /api paths answer 401.

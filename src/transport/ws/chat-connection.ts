@@ -3,6 +3,7 @@ import { AppError } from '../../errors';
 import type { Turn } from '../../runtime/events';
 import type { ChatListener, ChatService, ChatSession } from '../../services/chat-service';
 import { framesOfTurn, parseClientFrame, type ServerFrame } from './frames';
+import { TokenBucket } from './token-bucket';
 
 /** WebSocket close codes this server uses besides the standard ones. */
 export const CLOSE_CODES = {
@@ -10,6 +11,7 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   serverError: 1011,
   unknownConversation: 4404,
+  idle: 4408,
   replaced: 4409,
   conversationEnded: 4410,
   unavailable: 4503,
@@ -28,17 +30,28 @@ function closeCodeOf(err: AppError): number {
   return CLOSE_CODES.serverError;
 }
 
+export interface ConnectionLimits {
+  maxMessageChars: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** A client that lets more than this pile up unread is dropped. */
+  maxBufferedBytes: number;
+}
+
 /** One client connection: frames in, frames out. The conversation itself lives in the ChatService. */
 export class ChatConnection implements ChatListener {
   private session: ChatSession | undefined;
   /** Messages that arrive while the conversation is being opened; sent in order once it is. */
   private early: string[] | undefined = [];
+  private readonly bucket: TokenBucket;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly chat: ChatService,
     private readonly logger: ConnectionLogger,
+    private readonly limits: ConnectionLimits,
   ) {
+    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', () => this.session?.detach());
     // ws reports protocol violations (e.g. a frame over maxPayload: close 1009) here; the socket closes.
@@ -78,17 +91,27 @@ export class ChatConnection implements ChatListener {
     this.close(error.status === 503 ? CLOSE_CODES.unavailable : CLOSE_CODES.serverError, error.code);
   }
 
+  onExpired(): void {
+    this.send({ type: 'error', code: 'conversation_expired', message: 'the conversation was idle for too long and has expired' });
+    this.close(CLOSE_CODES.idle, 'idle timeout');
+  }
+
   onReplaced(): void {
     this.send({ type: 'error', code: 'replaced', message: 'this conversation was resumed by another connection' });
     this.close(CLOSE_CODES.replaced, 'replaced by another connection');
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // Every frame counts, bad ones too: the limit is on what the client makes the server do.
+    if (!this.bucket.take()) {
+      this.send({ type: 'error', code: 'rate_limited', message: `too many messages; at most ${this.limits.messagesPerSecond} per second` });
+      return;
+    }
     if (isBinary) {
       this.send({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
       return;
     }
-    const frame = parseClientFrame(data.toString());
+    const frame = parseClientFrame(data.toString(), this.limits.maxMessageChars);
     if (!frame.ok) {
       this.send({ type: 'error', code: frame.code, message: frame.message });
       return;
@@ -98,7 +121,14 @@ export class ChatConnection implements ChatListener {
   }
 
   private send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // Back-pressure: a client that does not read is dropped before its buffer grows without bound.
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.logger.warn({ bufferedAmount: this.ws.bufferedAmount }, 'dropping a client that does not read');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
   }
 
   private close(code: number, reason: string): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatService } from '../../services/chat-service';
-import { ChatConnection, CLOSE_CODES, type ConnectionLogger } from './chat-connection';
+import { ChatConnection, CLOSE_CODES, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
 
 export interface GatewayOptions {
   chat: ChatService;
@@ -11,6 +11,9 @@ export interface GatewayOptions {
   maxPayloadBytes: number;
   /** Ping interval; a peer that has not answered the previous ping is dropped. */
   heartbeatMs: number;
+  /** Open connections in total; beyond it the upgrade is refused with 503. */
+  maxConnections: number;
+  connection: ConnectionLimits;
 }
 
 export interface Gateway {
@@ -20,10 +23,12 @@ export interface Gateway {
 
 export const WS_PATH = '/ws';
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 503: 'Service Unavailable' };
+
 function refuse(socket: Duplex, status: number, reason: string): void {
   const body = JSON.stringify({ code: reason, message: `WebSocket upgrade refused: ${reason}` });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -48,11 +53,15 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       refuse(socket, 404, 'not_found');
       return;
     }
+    if (wss.clients.size >= options.maxConnections) {
+      refuse(socket, 503, 'too_many_connections');
+      return;
+    }
     const conversationId = url.searchParams.get('conversationId') || undefined;
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      void new ChatConnection(ws, options.chat, options.logger).open(conversationId);
+      void new ChatConnection(ws, options.chat, options.logger, options.connection).open(conversationId);
     });
   };
   httpServer.on('upgrade', onUpgrade);

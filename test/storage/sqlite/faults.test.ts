@@ -137,7 +137,8 @@ describe('operational faults', () => {
       .create({ id: 'x', flowVersion: 99, createdAt: at(0) })
       .catch((e) => e);
     expect(error).not.toBeInstanceOf(StorageUnavailableError);
-    expect(error).toBeInstanceOf(Database.SqliteError);
+    // By name: under jest the addon's error class can come from another test file's module registry.
+    expect(error).toMatchObject({ name: 'SqliteError' });
     expect(error).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
     db.close();
   });
