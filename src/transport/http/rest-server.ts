@@ -80,6 +80,11 @@ export function createRestServer(deps: RestServerDeps): Server {
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
 
+  // One structured line per request (pino, as restify's own logger).
+  server.on('after', (req: Request, res: Response) => {
+    deps.logger.info({ method: req.method, url: req.url, status: res.statusCode, ms: Date.now() - req.time() }, 'request');
+  });
+
   // Central error handling: every error a route throws, and restify's own (404, 405), leaves here in
   // the one error shape.
   server.on('restifyError', (_req, res, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
