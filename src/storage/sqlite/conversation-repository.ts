@@ -7,9 +7,9 @@ import type {
   StepRecord,
   TurnWrite,
 } from '../records';
-import type { ConversationRepository } from '../repositories';
+import { type ConversationRepository, StorageUnavailableError } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
-import { ConversationNotFoundError, guard, type FaultLogger } from './errors';
+import { ConversationNotFoundError, guard, toStorageError, type FaultLogger } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -90,6 +90,13 @@ function snapshotText(snapshot: unknown): string | null {
   return snapshot === null || snapshot === undefined ? null : JSON.stringify(snapshot);
 }
 
+/** A turn waiting for the next group commit, with the caller's promise to settle. */
+interface PendingTurn {
+  turn: TurnWrite;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
@@ -112,6 +119,10 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly insertStepStmt: Database.Statement<StepInsert>;
   private readonly abandonStmt: Database.Statement<[string]>;
   private readonly appendTx: Database.Transaction<(turn: TurnWrite) => void>;
+  private readonly batchTx: Database.Transaction<(batch: PendingTurn[], failures: Map<PendingTurn, unknown>) => void>;
+  /** Turns handed to appendTurn since the last commit; written together at the end of this loop turn. */
+  private pending: PendingTurn[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -159,6 +170,51 @@ export class SqliteConversationRepository implements ConversationRepository {
       "UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?",
     );
     this.appendTx = db.transaction((turn: TurnWrite) => this.writeTurn(turn));
+    // Group commit: every turn gets its own savepoint (appendTx nested is a SAVEPOINT), so a turn
+    // that fails leaves no trace and does not take the others down, but they share one commit.
+    this.batchTx = db.transaction((batch: PendingTurn[], failures: Map<PendingTurn, unknown>) => {
+      for (const item of batch) {
+        try {
+          this.appendTx(item.turn);
+        } catch (error) {
+          // SQLite rolled the whole transaction back (e.g. some I/O errors): nothing of the batch stays.
+          if (!db.inTransaction) throw error;
+          failures.set(item, error);
+        }
+      }
+    });
+  }
+
+  /**
+   * Writes every pending turn now. Called at the end of the event-loop turn in which they arrived,
+   * and before any read, so that reads always see the turns whose appendTurn was called before them.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    if (batch.length === 1) {
+      const only = batch[0] as PendingTurn;
+      try {
+        guard(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(only.turn), this.logger);
+        only.resolve();
+      } catch (error) {
+        only.reject(error);
+      }
+      return;
+    }
+    const failures = new Map<PendingTurn, unknown>();
+    try {
+      guard(this.db, 'conversations.appendTurn', () => this.batchTx.immediate(batch, failures), this.logger);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) {
+      if (failures.has(item)) item.reject(toStorageError(failures.get(item), 'conversations.appendTurn', this.logger));
+      else item.resolve();
+    }
   }
 
   private writeTurn(turn: TurnWrite): void {
@@ -202,6 +258,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
+    this.flush();
     return guard(this.db, 'conversations.get', () => {
       const row = this.getStmt.get(id);
       return row && toConversation(row);
@@ -211,6 +268,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   async list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>> {
     checkLimit(query.limit);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    this.flush();
     return guard(this.db, 'conversations.list', () => {
       // One extra row tells whether another page exists without a COUNT query.
       const rows = after
@@ -225,27 +283,45 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async messages(id: string): Promise<MessageRecord[]> {
+    this.flush();
     return guard(this.db, 'conversations.messages', () => this.messagesStmt.all(id).map(toMessage), this.logger);
   }
 
   async steps(id: string): Promise<StepRecord[]> {
+    this.flush();
     return guard(this.db, 'conversations.steps', () => this.stepsStmt.all(id).map(toStep), this.logger);
   }
 
   async snapshot(id: string): Promise<unknown | undefined> {
+    this.flush();
     return guard(this.db, 'conversations.snapshot', () => {
       const text = this.snapshotStmt.get(id)?.snapshot;
       return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
     }, this.logger);
   }
 
-  async appendTurn(turn: TurnWrite): Promise<void> {
-    // IMMEDIATE: the turn reads MAX(seq) and then writes; taking the write lock first means a
-    // second process waits (busy_timeout) instead of failing on a stale read snapshot.
-    guard(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(turn), this.logger);
+  /**
+   * Resolves once the turn is committed. Turns handed over in the same event-loop turn (one per
+   * conversation that a batch of socket reads moved on) are committed together: a commit appends
+   * every page it touched to the WAL, and under load most of a turn's cost was that per-commit work
+   * (see bench/: group commit took the write from ~165 to ~40 µs per turn).
+   *
+   * IMMEDIATE: the turn reads MAX(seq) and then writes; taking the write lock first means a
+   * second process waits (busy_timeout) instead of failing on a stale read snapshot.
+   */
+  appendTurn(turn: TurnWrite): Promise<void> {
+    if (!this.db.open) return Promise.reject(new StorageUnavailableError('storage is closed (conversations.appendTurn)'));
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ turn, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
   }
 
   async abandonIdle(before: string): Promise<number> {
+    this.flush();
     return guard(this.db, 'conversations.abandonIdle', () => this.abandonStmt.run(before).changes, this.logger);
   }
 }

@@ -24,6 +24,7 @@ function isMemory(file: string): boolean {
 class SqliteStorage implements Storage {
   readonly flows: FlowRepository;
   readonly conversations: ConversationRepository;
+  private readonly conversationRepository: SqliteConversationRepository;
   private readonly pingStmt: Database.Statement<[], { ok: number }>;
 
   constructor(
@@ -31,7 +32,8 @@ class SqliteStorage implements Storage {
     logger?: FaultLogger,
   ) {
     this.flows = new SqliteFlowRepository(db, logger);
-    this.conversations = new SqliteConversationRepository(db, logger);
+    this.conversationRepository = new SqliteConversationRepository(db, logger);
+    this.conversations = this.conversationRepository;
     this.pingStmt = db.prepare('SELECT 1 AS ok');
   }
 
@@ -45,7 +47,11 @@ class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     // Idempotent: shutdown paths may call it more than once. Closing checkpoints the WAL.
-    if (this.db.open) this.db.close();
+    // Turns handed to appendTurn in this event-loop turn are committed, not dropped.
+    if (this.db.open) {
+      this.conversationRepository.flush();
+      this.db.close();
+    }
   }
 }
 

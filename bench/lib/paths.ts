@@ -1,0 +1,19 @@
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Compiled files live in dist-bench/bench/lib, two levels below dist-bench and three below the repo. */
+export const DIST_ROOT = join(__dirname, '..', '..');
+export const REPO_ROOT = join(DIST_ROOT, '..');
+export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
+
+/**
+ * src/ finds its data files relative to itself (src/flow/schema.ts reads ../../schemas). Compiled with
+ * rootDir = the repo, dist-bench/src/flow/../.. is dist-bench, so the data folders are linked there.
+ */
+export function linkDataFolders(): void {
+  mkdirSync(DIST_ROOT, { recursive: true });
+  for (const folder of ['schemas', 'flows']) {
+    const link = join(DIST_ROOT, folder);
+    if (!existsSync(link)) symlinkSync(join(REPO_ROOT, folder), link, 'dir');
+  }
+}

@@ -1,0 +1,43 @@
+import type { MemorySample, ServerCommand, ServerReply } from '../lib/protocol';
+
+/** The longest any bench child may live: a wedged bench must not leave processes behind. */
+export const CHILD_LIFETIME_MS = 240_000;
+
+export function reply(message: ServerReply): void {
+  process.send?.(message);
+}
+
+/** Two full collections, then the process's memory: what an idle server really holds. */
+export function measureMemory(): MemorySample {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/**
+ * Serves the orchestrator's commands over IPC. `stop` must close the server and exit normally, so
+ * that --cpu-prof can write its profile.
+ */
+export function serveCommands(handlers: { stats: () => { connections: number; liveConversations: number }; stop: () => Promise<void> }): void {
+  const lifetime = setTimeout(() => process.exit(3), CHILD_LIFETIME_MS);
+  lifetime.unref();
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (raw) => {
+    const command = raw as ServerCommand;
+    if (command.cmd === 'mem') reply({ type: 'mem', memory: measureMemory() });
+    else if (command.cmd === 'stats') reply({ type: 'stats', ...handlers.stats() });
+    else if (command.cmd === 'cpu') {
+      const cpu = process.cpuUsage();
+      reply({ type: 'cpu', mark: command.mark, micros: cpu.user + cpu.system });
+    }
+    else if (command.cmd === 'stop') {
+      handlers
+        .stop()
+        .catch(() => undefined)
+        .finally(() => process.exit(0));
+    }
+  });
+}

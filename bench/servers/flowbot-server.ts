@@ -1,0 +1,56 @@
+/**
+ * The real flowbot server, wired as src/main.ts wires it: settings from an environment, the real
+ * createApp, openSqliteStorage on a temporary file, the configured (local) intent detector, history on,
+ * logs silent. Only listening (port 0 on 127.0.0.1) and stopping (IPC instead of signals) differ.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { loadSettings } from '../../src/config/settings';
+import { createIntentDetector } from '../../src/intent/create-detector';
+import { openSqliteStorage } from '../../src/storage/sqlite';
+import { REPO_ROOT } from '../lib/paths';
+import { reply, serveCommands } from './control';
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowbot-bench-'));
+  const settings = loadSettings({
+    LOG_LEVEL: 'silent',
+    DATABASE_PATH: join(dir, 'flowbot.sqlite'),
+    INTENT_PROVIDER: 'local',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const logger = pino({ name: 'flowbot', level: settings.logLevel });
+  const storage = openSqliteStorage({ path: settings.databasePath, logger });
+  // Attribution only (npm run bench -- --attribution): the same server with the per-turn write
+  // skipped, to show how much of a turn the SQLite transaction costs. Never used for the figures.
+  if (process.env.FLOWBOT_BENCH_SKIP_TURN_WRITES === '1') {
+    storage.conversations.appendTurn = () => Promise.resolve();
+  }
+  const intent = createIntentDetector(settings, logger);
+  const app = await createApp({
+    settings,
+    storage,
+    intent,
+    logger,
+    defaultFlowSource: readFileSync(join(REPO_ROOT, 'flows', 'travel-assistant.json'), 'utf8'),
+  });
+  const address = await app.listen(settings.port, settings.host);
+  serveCommands({
+    stats: () => ({ connections: app.gateway.connections, liveConversations: app.chat.liveCount }),
+    stop: async () => {
+      await app.close();
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+  reply({ type: 'ready', port: address.port, pid: process.pid });
+}
+
+main().catch((err: unknown) => {
+  reply({ type: 'fatal', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  process.exit(1);
+});
