@@ -10,6 +10,7 @@
  *   npm run bench                  the full bench (about 2 minutes), table + bench/results/latest.json
  *   npm run bench -- --profile     flowbot throughput only, server under --cpu-prof, top functions
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
+ *   npm run bench -- --memory      idle memory per connection only
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -80,11 +81,19 @@ async function attribution(): Promise<void> {
   writeFileSync(join(RESULTS_DIR, 'attribution-latest.json'), `${JSON.stringify({ summary, runs }, null, 2)}\n`);
 }
 
+/** Only the idle-memory comparison (fresh processes), for checking a memory change quickly. */
+async function memoryOnly(): Promise<void> {
+  const echo = await runMemory('echo', IDLE_CONNECTIONS);
+  const flowbot = await runMemory('flowbot', IDLE_CONNECTIONS);
+  console.log(JSON.stringify({ echo, flowbot }, null, 2));
+}
+
 async function main(): Promise<void> {
   linkDataFolders();
   mkdirSync(RESULTS_DIR, { recursive: true });
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--attribution')) return attribution();
+  if (process.argv.includes('--memory')) return memoryOnly();
   const started = performance.now();
 
   const echoRuns: ThroughputResult[] = [];

@@ -92,6 +92,23 @@ describe('Conversation', () => {
     expect(steps(await second.say('eh'))).toContainEqual(['route', 'handover', 'intent.maxNoMatch']);
   });
 
+  it('releases the actor while it waits with nothing queued, and restores it for the next message', async () => {
+    const h = new Harness(defaultFlow(), new FakeDetector());
+    h.conversation.start();
+    await h.untilTurns(1);
+    await tick();
+    expect(h.conversation.isParked).toBe(true);
+    expect(h.conversation.blockId).toBe('ask');
+    expect(steps(await h.say('hmm'))).toContainEqual(['route', 'clarify', 'intent.noMatch']);
+    await tick();
+    expect(h.conversation.isParked).toBe(true);
+    // Context (variables, no-match counts) survives parking: two more no-matches reach the limit.
+    await h.say('what');
+    const third = await h.say('eh');
+    expect(steps(third)).toContainEqual(['route', 'handover', 'intent.maxNoMatch']);
+    expect(third.variables.request).toBe('eh');
+  });
+
   it('aborts a detection in flight when stopped', async () => {
     let seen: AbortSignal | undefined;
     const detector = {
