@@ -58,8 +58,11 @@ export interface TurnWrite {
   status: ConversationStatus;
   variables: Record<string, string>;
   currentBlock: string | null;
-  /** The actor's persisted snapshot at the stable point that ends the turn; null once ended. */
-  snapshot: unknown | null;
+  /**
+   * The actor's persisted snapshot at the stable point that ends the turn; null once ended;
+   * undefined keeps the stored one (a turn that failed must not lose the last good resume point).
+   */
+  snapshot?: unknown;
   at: string;
 }
 

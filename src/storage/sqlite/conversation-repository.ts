@@ -55,7 +55,7 @@ type StepInsert = [
   latencyMs: number | null,
   at: string,
 ];
-type TurnUpdate = [status: string, variables: string, currentBlock: string | null, snapshot: string | null, at: string, id: string];
+type TurnUpdate = [status: string, variables: string, currentBlock: string | null, replaceSnapshot: number, snapshot: string | null, at: string, id: string];
 
 const CONVERSATION_COLUMNS = 'id, flow_version, status, variables, current_block, created_at, updated_at';
 
@@ -149,7 +149,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
     this.updateStmt = db.prepare(
-      `UPDATE conversations SET status = ?, variables = ?, current_block = ?, snapshot = ?, updated_at = ?
+      `UPDATE conversations SET status = ?, variables = ?, current_block = ?,
+              snapshot = CASE WHEN ? THEN ? ELSE snapshot END, updated_at = ?
        WHERE id = ?`,
     );
     // MAX over the primary key is a single index seek.
@@ -224,6 +225,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       turn.status,
       JSON.stringify(turn.variables),
       turn.currentBlock,
+      turn.snapshot === undefined ? 0 : 1,
       snapshotText(turn.snapshot),
       turn.at,
       id,

@@ -136,6 +136,11 @@ describe('SqliteConversationRepository: records', () => {
     });
     await expect(storage.conversations.snapshot('c1')).resolves.toEqual(snapshot);
 
+    // A turn without a snapshot (one that failed) keeps the last resume point.
+    const { snapshot: _omitted, ...failed } = turn('c1', { currentBlock: 'route', at: at(7) });
+    await storage.conversations.appendTurn(failed);
+    await expect(storage.conversations.snapshot('c1')).resolves.toEqual(snapshot);
+
     // Ending the conversation clears the snapshot.
     await storage.conversations.appendTurn(turn('c1', { status: 'completed', currentBlock: 'bye', snapshot: null, at: at(8) }));
     await expect(storage.conversations.get('c1')).resolves.toMatchObject({ status: 'completed', currentBlock: 'bye' });
