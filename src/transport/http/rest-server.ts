@@ -8,6 +8,7 @@ import { registerConversationRoutes } from './conversations-controller';
 import { toErrorResponse } from './error-response';
 import { registerFlowRoutes } from './flows-controller';
 import { type HealthReport, registerHealthRoute } from './health-controller';
+import { isWebPath, PAGE_CSP, registerWebRoutes } from './web-controller';
 
 export interface RestServerDeps {
   logger: Logger;
@@ -18,7 +19,7 @@ export interface RestServerDeps {
   maxBodyBytes: number;
 }
 
-/** Headers for every answer: this is an API, never a page to frame, sniff or cache. */
+/** Headers for every API answer: never a page to frame, sniff or cache. */
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -27,15 +28,24 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
 };
 
+/**
+ * The web chat page and its assets: the same protections, but a CSP that lets the page load its own
+ * scripts and talk to this origin (see PAGE_CSP); the asset routes set their own Cache-Control.
+ */
+const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  ...SECURITY_HEADERS,
+  'Content-Security-Policy': PAGE_CSP,
+};
+
 /** Builds the Restify server with every REST route; it does not listen (see createApp / main). */
 export function createRestServer(deps: RestServerDeps): Server {
   const server = restify.createServer({ name: 'flowbot', log: deps.logger as never, ignoreTrailingSlash: true });
   const checkToken = createTokenCheck(deps.apiToken);
 
   server.pre((req, res, next) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.header(name, value);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    for (const [name, value] of Object.entries(isWebPath(path) ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS)) res.header(name, value);
     try {
-      const path = (req.url ?? '').split('?')[0] ?? '';
       // Checked before routing, so that without a token even unknown /api paths answer 401.
       if (path === '/api' || path.startsWith('/api/')) checkToken(req);
       decodeURIComponent(path);
@@ -50,6 +60,7 @@ export function createRestServer(deps: RestServerDeps): Server {
   registerHealthRoute(server, deps.health);
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
+  registerWebRoutes(server);
 
   // Central error handling: every error a route throws, and restify's own (404, 405), leaves here in
   // the one error shape.
