@@ -27,6 +27,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
 COPY flows ./flows
+# The web chat page (served at /, next to dist/ so that dist/transport/http finds ../../../public).
+COPY public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -8,6 +8,7 @@ import { registerConversationRoutes } from './conversations-controller';
 import { toErrorResponse } from './error-response';
 import { registerFlowRoutes } from './flows-controller';
 import { type HealthReport, registerHealthRoute } from './health-controller';
+import { isWebPath, PAGE_CSP, registerWebRoutes } from './web-controller';
 
 export interface RestServerDeps {
   logger: Logger;
@@ -20,7 +21,7 @@ export interface RestServerDeps {
   corsOrigins: string[];
 }
 
-/** Headers for every answer: this is an API, never a page to frame, sniff or cache. */
+/** Headers for every API answer: never a page to frame, sniff or cache. */
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -50,6 +51,15 @@ function createCors(origins: string[]): (req: Request, res: Response) => boolean
   };
 }
 
+/**
+ * The web chat page and its assets: the same protections, but a CSP that lets the page load its own
+ * scripts and talk to this origin (see PAGE_CSP); the asset routes set their own Cache-Control.
+ */
+const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  ...SECURITY_HEADERS,
+  'Content-Security-Policy': PAGE_CSP,
+};
+
 /** Builds the Restify server with every REST route; it does not listen (see createApp / main). */
 export function createRestServer(deps: RestServerDeps): Server {
   const server = restify.createServer({ name: 'flowbot', log: deps.logger as never, ignoreTrailingSlash: true });
@@ -57,14 +67,14 @@ export function createRestServer(deps: RestServerDeps): Server {
 
   const cors = createCors(deps.corsOrigins);
   server.pre((req, res, next) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.header(name, value);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    for (const [name, value] of Object.entries(isWebPath(path) ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS)) res.header(name, value);
     if (cors(req, res)) {
       res.send(204);
       next(false);
       return;
     }
     try {
-      const path = (req.url ?? '').split('?')[0] ?? '';
       // Checked before routing, so that without a token even unknown /api paths answer 401.
       if (path === '/api' || path.startsWith('/api/')) checkToken(req);
       decodeURIComponent(path);
@@ -79,6 +89,7 @@ export function createRestServer(deps: RestServerDeps): Server {
   registerHealthRoute(server, deps.health);
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
+  registerWebRoutes(server);
 
   // One structured line per request (pino, as restify's own logger).
   server.on('after', (req: Request, res: Response) => {
