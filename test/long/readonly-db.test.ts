@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_FLOW_PATH } from '../support/flows';
 import { parseErrorShape, rawRequest } from '../support/raw-http';
+import { claimSqliteErrorsForThisFile } from '../support/sqlite-realm';
 import { StorageFaults } from '../support/storage-faults';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { WsRecorder } from '../support/ws-recorder';
@@ -17,6 +18,10 @@ const SOURCE = readFileSync(DEFAULT_FLOW_PATH, 'utf8');
 
 let server: TestServer;
 let faults: StorageFaults;
+
+// Without this, the faults below map to 500 when another test file in the same jest worker loaded
+// better-sqlite3 first (see sqlite-realm.ts): the test would fail for a reason that is not the server's.
+beforeAll(() => claimSqliteErrorsForThisFile());
 
 beforeEach(async () => {
   server = await startTestServer();
