@@ -1,0 +1,291 @@
+import fc from 'fast-check';
+import { createMachine } from 'xstate';
+import { prepareFlow } from '../../src/flow';
+import type { MachineConfigJson } from '../../src/flow/machine-config';
+import type { ValidationResult } from '../../src/flow/problems';
+import type { Flow } from '../../src/flow/types';
+import { validateFlow } from '../../src/flow/validate';
+import type { IntentDetector, IntentRequest, IntentResult } from '../../src/intent/detector';
+import type { Turn } from '../../src/runtime/events';
+import { Conversation } from '../../src/runtime/conversation';
+import { createFlowMachine } from '../../src/runtime/flow-machine';
+import { defaultFlow } from '../support/flows';
+import { type IdMode, mutatedFlowArb, validFlowArb } from '../support/flow-fuzz';
+import { resolvePointer } from '../support/json-pointer';
+
+/**
+ * Property-based fuzzing of the flow model (validateFlow, prepareFlow/compileFlow, the runtime machine)
+ * with fast-check. Seeds are random per run; a failure prints the seed and the shrunk input to replay.
+ */
+
+/** FUZZ_SCALE=0.1 for a quick local run; 1 (the default) in CI. */
+const SCALE = Number(process.env.FUZZ_SCALE ?? '1');
+/** Bounded in time as well as in count; shrinking a failure gets its own budget. */
+const LIMITS = { interruptAfterTimeLimit: 40000, markInterruptAsFailure: false, skipAllAfterTimeLimit: 60000 };
+const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
+
+const counts = { arbitrary: 0, mutatedDefault: 0, mutatedGenerated: 0, generatedValid: 0, runtime: 0, valid: 0 };
+const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+const arrayPrototypeKeysBefore = Object.getOwnPropertyNames(Array.prototype).sort();
+
+function expectNoPollution(): void {
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  expect(([] as unknown as Record<string, unknown>).polluted).toBeUndefined();
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeysBefore);
+  expect(Object.getOwnPropertyNames(Array.prototype).sort()).toEqual(arrayPrototypeKeysBefore);
+}
+
+/** Checks everything the validator promises about its answer for `input`; returns the result. */
+function checkValidation(input: unknown): ValidationResult {
+  let result: ValidationResult | undefined;
+  expect(() => {
+    result = validateFlow(input);
+  }).not.toThrow();
+  const r = result as ValidationResult;
+  expect(typeof r.valid).toBe('boolean');
+  expect(Array.isArray(r.errors)).toBe(true);
+  expect(Array.isArray(r.warnings)).toBe(true);
+  expect(r.valid).toBe(r.errors.length === 0);
+  for (const problem of [...r.errors, ...r.warnings]) {
+    expect(typeof problem.code).toBe('string');
+    expect(problem.code.length).toBeGreaterThan(0);
+    expect(typeof problem.message).toBe('string');
+    expect(problem.message.length).toBeGreaterThan(0);
+    expect(typeof problem.path).toBe('string');
+    // The validator's catch-all: seeing it means a rule threw on this input, a bug behind the safety net.
+    expect(problem.code).not.toBe('validator_failure');
+    const where = resolvePointer(input, problem.path);
+    if (where !== 'found' && where !== 'missing-child') {
+      throw new Error(`problem ${JSON.stringify(problem)} has a path that does not resolve into the input (${where})`);
+    }
+  }
+  return r;
+}
+
+/** A detector that never answers (flows are run only to their first wait here). */
+const neverCalled: IntentDetector = {
+  name: 'local',
+  detect: () => Promise.reject(new Error('no detection expected before the first wait')),
+};
+
+/** For a flow the validator accepts: it compiles, xstate takes the config, and it runs to its first stable point. */
+function checkAccepted(input: unknown): void {
+  const prepared = prepareFlow(input);
+  if (!prepared.ok) throw new Error(`prepareFlow refused a flow validateFlow accepted: ${JSON.stringify(prepared.errors)}`);
+  const config: MachineConfigJson = prepared.compiled.config;
+  // Plain createMachine with no implementations: the JSON must be a config xstate accepts as is.
+  expect(() => createMachine(config as unknown as Parameters<typeof createMachine>[0])).not.toThrow();
+  const machine = createFlowMachine(prepared.compiled, { detector: neverCalled });
+  const turns: Turn[] = [];
+  const conversation = new Conversation({ machine, onTurn: (turn) => void turns.push(turn) });
+  conversation.start();
+  // The first turn is synchronous: no intent block can run before a wait in a valid flow.
+  expect(turns).toHaveLength(1);
+  expect(['waiting', 'ended']).toContain(turns[0]?.outcome);
+  conversation.stop();
+  counts.valid++;
+}
+
+function fuzzOne(input: unknown): void {
+  const result = checkValidation(input);
+  if (result.valid) checkAccepted(input);
+  expectNoPollution();
+}
+
+afterAll(() => {
+  const total = counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime;
+  // Printed for the hardening report: how many inputs the properties saw in this run.
+  console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total })}`);
+});
+
+describe('flow validator and compiler fuzz', () => {
+  it('answers any JSON-like value with a well-formed result and never throws', () => {
+    const anything = fc.oneof(
+      fc.jsonValue(),
+      fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, maxDepth: 4 }),
+      // Flow-shaped objects with random members, so the semantic rules see something to chew on.
+      fc.record({ name: fc.jsonValue(), start: fc.jsonValue(), blocks: fc.array(fc.dictionary(fc.constantFrom('id', 'type', 'next', 'text', 'intents', 'noMatch', '__proto__'), fc.jsonValue())) }, { requiredKeys: [] }),
+    );
+    fc.assert(
+      fc.property(anything, (input) => {
+        counts.arbitrary++;
+        fuzzOne(input);
+      }),
+      { numRuns: runs(2000), ...LIMITS },
+    );
+  });
+
+  it('handles thousands of mutations of the default flow', () => {
+    const base = defaultFlow();
+    expect(validateFlow(base).valid).toBe(true);
+    fc.assert(
+      fc.property(mutatedFlowArb(fc.constant(base)), (input) => {
+        counts.mutatedDefault++;
+        fuzzOne(input);
+      }),
+      { numRuns: runs(3000), ...LIMITS },
+    );
+  });
+
+  it('handles mutations of small generated flows', () => {
+    fc.assert(
+      fc.property(mutatedFlowArb(validFlowArb('mixed')), (input) => {
+        counts.mutatedGenerated++;
+        fuzzOne(input);
+      }),
+      { numRuns: runs(2000), ...LIMITS },
+    );
+  });
+
+  it('accepts every flow that meets the rules by construction, and compiles and starts it', () => {
+    fc.assert(
+      fc.property(validFlowArb('mixed'), (flow) => {
+        counts.generatedValid++;
+        const result = checkValidation(flow);
+        if (!result.valid) throw new Error(`a valid flow was refused: ${JSON.stringify(result.errors)}`);
+        checkAccepted(flow);
+        expectNoPollution();
+      }),
+      { numRuns: runs(1000), ...LIMITS },
+    );
+  });
+
+  it('handles nesting 10,000 and 100,000 levels deep anywhere in the document without throwing', () => {
+    const deep = (depth: number, asObject: boolean): unknown => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < depth; i++) value = asObject ? { a: value } : [value];
+      return value;
+    };
+    for (const depth of [10000, 100000]) {
+      for (const asObject of [true, false]) {
+        const base = defaultFlow();
+        const inputs: unknown[] = [
+          deep(depth, asObject),
+          { ...base, meta: { deep: deep(depth, asObject) } },
+          { ...base, blocks: [deep(depth, asObject)] },
+          { ...base, start: deep(depth, asObject) },
+          { ...base, blocks: [{ ...base.blocks[0], next: deep(depth, asObject), extra: deep(depth, asObject) }, ...base.blocks.slice(1)] },
+        ];
+        for (const input of inputs) {
+          counts.arbitrary++;
+          // Checked directly rather than through fuzzOne's expect(): a failure message must not try to
+          // pretty-print 100,000 levels.
+          const result = validateFlow(input);
+          if (result.errors.some((e) => e.code === 'validator_failure')) throw new Error(`validator failed at depth ${depth}: ${JSON.stringify(result.errors)}`);
+        }
+        expect(validateFlow({ ...base, meta: { deep: deep(depth, asObject) } }).valid).toBe(true);
+      }
+    }
+    expectNoPollution();
+  });
+});
+
+/**
+ * Runs a generated valid flow through random user messages with a scripted detector and checks the
+ * runtime invariants: no turn fails, the no-match counters stay whole numbers, and a block whose
+ * counter reaches maxNoMatch takes onMaxNoMatch.
+ */
+class ScriptedDetector implements IntentDetector {
+  readonly name = 'local' as const;
+  private i = 0;
+  constructor(private readonly script: number[]) {}
+  async detect(request: IntentRequest): Promise<IntentResult> {
+    const n = this.script[this.i++ % this.script.length] ?? 0;
+    // 0: none; 1: detection fails; otherwise one of the block's intents.
+    if (n % 4 === 0) return { intent: 'none', provider: 'local' };
+    if (n % 4 === 1) throw new Error('scripted failure');
+    const intent = request.intents[n % request.intents.length];
+    return { intent: intent?.id ?? 'none', provider: 'local' };
+  }
+}
+
+async function runScripted(flow: Flow, script: number[], messages: number): Promise<{ turns: Turn[]; counters: unknown[] }> {
+  const prepared = prepareFlow(flow);
+  if (!prepared.ok) throw new Error(`generated flow refused: ${JSON.stringify(prepared.errors)}`);
+  const machine = createFlowMachine(prepared.compiled, { detector: new ScriptedDetector(script) });
+  const turns: Turn[] = [];
+  let wake: (() => void) | undefined;
+  const conversation = new Conversation({
+    machine,
+    onTurn: (turn) => {
+      turns.push(turn);
+      wake?.();
+    },
+  });
+  const untilTurns = (n: number): Promise<void> =>
+    turns.length >= n
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no turn within 2 s')), 2000);
+          wake = () => {
+            if (turns.length >= n) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+        });
+  conversation.start();
+  await untilTurns(1);
+  for (let i = 0; i < messages && turns[turns.length - 1]?.outcome === 'waiting'; i++) {
+    const before = turns.length;
+    conversation.send(`message ${i}`);
+    await untilTurns(before + 1);
+  }
+  conversation.stop();
+  const counters = turns.map((t) => (t.snapshot as { context?: { noMatchCounts?: unknown } } | null)?.context?.noMatchCounts);
+  return { turns, counters };
+}
+
+function expectCountersAreNumbers(counters: unknown[]): void {
+  for (const counter of counters) {
+    if (counter === undefined) continue;
+    for (const [block, value] of Object.entries(counter as Record<string, unknown>)) {
+      if (!Number.isInteger(value)) throw new Error(`noMatchCounts["${block}"] is ${JSON.stringify(value)}, not a whole number`);
+    }
+  }
+}
+
+async function runtimeProperty(mode: IdMode, numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(validFlowArb(mode), fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), async (flow, script) => {
+      counts.runtime++;
+      const { turns, counters } = await runScripted(flow, script, 8);
+      for (const turn of turns) expect(turn.outcome).not.toBe('failed');
+      expectCountersAreNumbers(counters);
+    }),
+    { numRuns: runs(numRuns), ...LIMITS },
+  );
+}
+
+describe('runtime fuzz on generated valid flows', () => {
+  it('runs random conversations without failed turns; no-match counters stay numbers', async () => {
+    await runtimeProperty('plain', 500);
+  });
+
+  // BUG: noMatchCounts is a plain object indexed by block id, so an intent block named like an
+  // Object.prototype member ("constructor", "toString", "valueOf", ...: all valid ids) reads the inherited
+  // function as its count: `(counts["constructor"] ?? 0) + 1` is the string
+  // "function Object() { [native code] }1". The counter never reaches maxNoMatch, so onMaxNoMatch is never
+  // taken and the bot loops on noMatch forever; the junk string is also persisted in every snapshot.
+  // Fix in src/runtime/flow-machine.ts (`step` action and `noMatchLimitReached` guard): read counts with
+  // Object.hasOwn, or keep them in a null-prototype object. The property above uses 'plain' ids because
+  // of this; switch it to 'mixed' once fixed.
+  it.failing('takes onMaxNoMatch after maxNoMatch no-matches at an intent block named "constructor"', async () => {
+    const flow: Flow = {
+      name: 'prototype-named block',
+      start: 'ask',
+      blocks: [
+        { id: 'ask', type: 'wait', next: 'constructor' },
+        { id: 'constructor', type: 'intent', intents: [{ id: 'yes', description: 'agree', next: 'done' }], noMatch: 'again', maxNoMatch: 2, onMaxNoMatch: 'giveUp' },
+        { id: 'again', type: 'message', text: 'Sorry?', next: 'ask' },
+        { id: 'giveUp', type: 'end', text: 'Let me get a human.' },
+        { id: 'done', type: 'end', text: 'Great.' },
+      ],
+    };
+    // Script [0]: the detector always answers "none".
+    const { turns } = await runScripted(flow, [0], 4);
+    const texts = turns.flatMap((t) => t.events.flatMap((e) => (e.type === 'bot_message' ? [e.text] : [])));
+    // Expected: the first no-match says "Sorry?", the second reaches the limit of 2 and ends.
+    expect(texts).toEqual(['Sorry?', 'Let me get a human.']);
+  });
+});

@@ -1,0 +1,343 @@
+import fc from 'fast-check';
+import type { Block, Flow, IntentOption } from '../../src/flow/types';
+
+/**
+ * fast-check arbitraries for flows: small flows that are valid by construction, and mutations that
+ * break them in the ways real uploads do (missing keys, wrong types, huge values, deep nesting,
+ * prototype keys, duplicate ids, dangling references, cycles, odd unicode).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Names on Object.prototype that are also valid block, intent and variable ids. Kept separate so that
+ * a test can aim at them: any code that indexes a plain object by id trips over them.
+ */
+export const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'] as const;
+
+export type IdMode = 'plain' | 'prototype-names' | 'mixed';
+
+const plainId = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,12}$/);
+const plainVar = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,12}$/);
+
+function idArb(mode: IdMode): fc.Arbitrary<string> {
+  const proto = fc.constantFrom(...PROTOTYPE_NAMES);
+  if (mode === 'plain') return plainId.filter((id) => !(PROTOTYPE_NAMES as readonly string[]).includes(id));
+  // Mostly prototype names, with plain ids mixed in: there are only 7 such names, and a flow of 8 blocks
+  // needs 8 unique ids (a pure pool would make fast-check retry forever).
+  if (mode === 'prototype-names') return fc.oneof({ weight: 3, arbitrary: proto }, { weight: 1, arbitrary: plainId });
+  return fc.oneof({ weight: 4, arbitrary: plainId }, { weight: 1, arbitrary: proto });
+}
+
+/** Text a flow may carry: any unicode (grapheme units keep it well formed), sometimes a placeholder. */
+const textArb = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+  fc.tuple(fc.string({ maxLength: 10 }), plainVar, fc.string({ maxLength: 10 })).map(([a, v, b]) => `${a}{{${v}}}${b}`),
+  fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{__proto__}}'),
+);
+
+const BLOCK_TYPES = ['message', 'wait', 'intent', 'end'] as const;
+type BlockType = (typeof BLOCK_TYPES)[number];
+
+/** Picks one of `options` by a seed; options is never empty where this is called. */
+function pick<T>(options: readonly T[], seed: number): T {
+  return options[seed % options.length] as T;
+}
+
+/**
+ * A valid flow built so that every rule holds by construction (the validator must accept all of them):
+ * - message and intent blocks only point forward, or back to a wait block, so every cycle has a wait;
+ * - only wait blocks point to intent blocks, and the start is not an intent block, so no intent block
+ *   is reachable before a wait;
+ * - the last block is an end block, so "forward" always has a target.
+ */
+export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrary<Flow> {
+  return fc.integer({ min: 1, max: maxBlocks }).chain((n) =>
+    fc
+      .record({
+        ids: fc.uniqueArray(idArb(mode), { minLength: n, maxLength: n }),
+        types: fc.array(fc.constantFrom(...BLOCK_TYPES), { minLength: n, maxLength: n }),
+        seeds: fc.array(fc.nat(), { minLength: 8 * n, maxLength: 8 * n }),
+        texts: fc.array(textArb, { minLength: n, maxLength: n }),
+        intentIds: fc.array(fc.uniqueArray(idArb(mode).filter((id) => id !== 'none'), { minLength: 1, maxLength: 3 }), { minLength: n, maxLength: n }),
+        saveAs: fc.array(fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES, 'lastMessage', 'intent'))), { minLength: n, maxLength: n }),
+        flags: fc.array(fc.boolean(), { minLength: 3 * n, maxLength: 3 * n }),
+        name: fc.string({ minLength: 1, maxLength: 30 }),
+      })
+      .map(({ ids, types, seeds, texts, intentIds, saveAs, flags, name }) => {
+        const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' ? 'wait' : t));
+        let s = 0;
+        const seed = (): number => seeds[s++ % seeds.length] as number;
+        const flag = (i: number, k: number): boolean => flags[i * 3 + k] === true;
+        const forward = (i: number): string[] =>
+          ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
+        const blocks: Block[] = kinds.map((kind, i): Block => {
+          const id = ids[i] as string;
+          switch (kind) {
+            case 'message':
+              return { id, type: 'message', text: texts[i] as string, next: pick(forward(i), seed()) };
+            case 'wait': {
+              const save = saveAs[i];
+              return { id, type: 'wait', ...(save ? { saveAs: save } : {}), next: pick(ids, seed()) };
+            }
+            case 'intent': {
+              const intents: IntentOption[] = (intentIds[i] as string[]).map((intentId) => ({
+                id: intentId,
+                description: `means ${intentId}`,
+                ...(flag(i, 0) ? { examples: [texts[i] as string] } : {}),
+                next: pick(forward(i), seed()),
+              }));
+              return {
+                id,
+                type: 'intent',
+                intents,
+                noMatch: pick(forward(i), seed()),
+                ...(flag(i, 1) ? { onError: pick(forward(i), seed()) } : {}),
+                ...(flag(i, 2) ? { maxNoMatch: 1 + (seed() % 4), onMaxNoMatch: pick(forward(i), seed()) } : {}),
+              };
+            }
+            case 'end':
+              return { id, type: 'end', ...(flag(i, 0) ? { text: texts[i] as string } : {}) };
+          }
+        });
+        return { name, start: ids[0] as string, blocks };
+      }),
+  );
+}
+
+/** A deep copy that keeps own `__proto__` keys as own data properties (a spread or assign would not). */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => cloneJson(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson((value as Record<string, unknown>)[key]));
+    return copy as T;
+  }
+  return value;
+}
+
+/** Sets an own, enumerable data property, even for "__proto__" (plain assignment would set the prototype). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export const MUTATION_KINDS = [
+  'delete',
+  'rename',
+  'replace',
+  'wrongType',
+  'hugeString',
+  'hugeNumber',
+  'deepNest',
+  'protoKey',
+  'duplicate',
+  'danglingRef',
+  'cycle',
+  'unicode',
+  'arrayForObject',
+  'objectForArray',
+  'swapType',
+] as const;
+export type MutationKind = (typeof MUTATION_KINDS)[number];
+
+export interface Mutation {
+  kind: MutationKind;
+  at: number;
+  seed: number;
+  value: Json;
+  key: string;
+}
+
+/** Keys a mutation may introduce: random ones and the ones that attack object handling. */
+const keyArb = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'a/b~c', '~1', '', 'next', 'id', 'type', 'text', 'blocks', 'intents', '\u0000', '𝒳'),
+);
+
+export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom(...MUTATION_KINDS),
+  at: fc.nat(),
+  seed: fc.nat(),
+  value: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
+  key: keyArb,
+});
+
+const REF_FIELDS = ['next', 'noMatch', 'onError', 'onMaxNoMatch'];
+
+/** Strings that break naive handling: lone surrogates, NUL, bidi controls, combining marks, emoji. */
+const NASTY_STRINGS = ['\ud800', '\udfff', 'a\u0000b', '\u202eevil', 'e\u0301\u0301\u0301', '👩‍👩‍👧‍👦', '\r\n\t', ' ', '', '{{', '}}', '%00', '\\u0000', 'null'];
+
+interface Slot {
+  parent: Record<string, unknown> | unknown[];
+  key: string | number;
+}
+
+/** Every (container, key) slot in the document, breadth-first and bounded, so huge documents stay cheap. */
+function slots(doc: unknown, max = 5000): Slot[] {
+  const found: Slot[] = [];
+  const queue: unknown[] = [doc];
+  for (let i = 0; i < queue.length && found.length < max; i++) {
+    const node = queue[i];
+    if (Array.isArray(node)) {
+      node.forEach((v, k) => {
+        found.push({ parent: node, key: k });
+        queue.push(v);
+      });
+    } else if (typeof node === 'object' && node !== null) {
+      for (const k of Object.keys(node)) {
+        found.push({ parent: node as Record<string, unknown>, key: k });
+        queue.push((node as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return found;
+}
+
+function read(slot: Slot): unknown {
+  return Array.isArray(slot.parent) ? slot.parent[slot.key as number] : (slot.parent as Record<string, unknown>)[slot.key as string];
+}
+
+function write(slot: Slot, value: unknown): void {
+  if (Array.isArray(slot.parent)) slot.parent[slot.key as number] = value;
+  else setOwn(slot.parent, slot.key as string, value);
+}
+
+function remove(slot: Slot): void {
+  if (Array.isArray(slot.parent)) slot.parent.splice(slot.key as number, 1);
+  else delete (slot.parent as Record<string, unknown>)[slot.key as string];
+}
+
+function nest(value: unknown, depth: number, asObject: boolean): unknown {
+  let out = value;
+  for (let i = 0; i < depth; i++) out = asObject ? { a: out } : [out];
+  return out;
+}
+
+function blocksOf(doc: unknown): Array<Record<string, unknown>> {
+  const blocks = (doc as { blocks?: unknown } | null)?.blocks;
+  return Array.isArray(blocks) ? blocks.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b)) : [];
+}
+
+/**
+ * Applies one mutation in place to `doc` (a JSON-like tree) and returns the (possibly new) root.
+ * Deterministic in the mutation's fields, so fast-check can shrink and replay failures.
+ */
+export function applyMutation(doc: unknown, m: Mutation): unknown {
+  const all = slots(doc);
+  const slot = all.length > 0 ? all[m.at % all.length] : undefined;
+  switch (m.kind) {
+    case 'delete':
+      if (slot) remove(slot);
+      return doc;
+    case 'rename':
+      if (slot && !Array.isArray(slot.parent)) {
+        const value = read(slot);
+        remove(slot);
+        setOwn(slot.parent, m.key, value);
+      }
+      return doc;
+    case 'replace':
+      if (!slot) return m.value;
+      write(slot, m.value);
+      return doc;
+    case 'wrongType': {
+      const current = slot ? read(slot) : doc;
+      const options: unknown[] = [null, true, 0, -1, 1.5, '', 'x', [], {}, [current], { value: current }];
+      const value = pick(options.filter((o) => typeof o !== typeof current || Array.isArray(o) !== Array.isArray(current)), m.seed);
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'hugeString': {
+      const unit = pick(['x', '€', '😀', '\ud800', 'ab '], m.seed);
+      const value = unit.repeat(4001 + (m.seed % 60000));
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'hugeNumber': {
+      // Infinity and NaN are not JSON, but validateFlow takes any value; 1e400 parses to Infinity.
+      const value = pick([1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, Infinity, -Infinity, NaN, -0, 5e-324, 1e21, 2 ** 53], m.seed);
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'deepNest': {
+      // Up to ~1,000 levels per mutation: several may stack, and the harness's own recursive helpers
+      // (cloneJson, fast-check's printer) must not overflow first. Exact 10,000-level cases are
+      // separate, hand-written tests.
+      const value = nest(slot ? read(slot) : doc, 20 + (m.seed % 1000), m.seed % 2 === 0);
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'protoKey': {
+      const objects = [doc, ...all.map(read)].filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
+      const target = objects.length > 0 ? pick(objects, m.at) : undefined;
+      if (target) {
+        const which = m.seed % 3;
+        if (which === 0) setOwn(target, '__proto__', { polluted: 'yes', type: 'message', next: 'x' });
+        else if (which === 1) setOwn(target, 'constructor', { prototype: { polluted: 'yes' } });
+        else setOwn(target, 'prototype', { polluted: 'yes' });
+      }
+      return doc;
+    }
+    case 'duplicate': {
+      const arrays = [doc, ...all.map(read)].filter((v): v is unknown[] => Array.isArray(v) && v.length > 0);
+      const target = arrays.length > 0 ? pick(arrays, m.at) : undefined;
+      if (target) target.push(cloneJson(target[m.seed % target.length]));
+      return doc;
+    }
+    case 'danglingRef': {
+      const blocks = blocksOf(doc);
+      const block = blocks.length > 0 ? pick(blocks, m.at) : undefined;
+      const target = pick(['nowhere', m.key, 'constructor', 'toString', '__proto__'], m.seed);
+      if (block) setOwn(block, pick(REF_FIELDS, m.seed >> 3), target);
+      else if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) setOwn(doc as Record<string, unknown>, 'start', target);
+      return doc;
+    }
+    case 'cycle': {
+      // Point a block back at itself or at the start: a loop, with or without a wait in it.
+      const blocks = blocksOf(doc);
+      const block = blocks.length > 0 ? pick(blocks, m.at) : undefined;
+      const start = (doc as { start?: unknown } | null)?.start;
+      if (block) setOwn(block, pick(REF_FIELDS, m.seed >> 3), m.seed % 2 === 0 ? block.id : start);
+      return doc;
+    }
+    case 'unicode': {
+      const value = pick(NASTY_STRINGS, m.seed) + m.key;
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'arrayForObject': {
+      const current = slot ? read(slot) : doc;
+      const value = typeof current === 'object' && current !== null && !Array.isArray(current) ? [current] : [current, current];
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'objectForArray': {
+      const current = slot ? read(slot) : doc;
+      const value = Array.isArray(current) ? { ...current } : { 0: current };
+      if (!slot) return value;
+      write(slot, value);
+      return doc;
+    }
+    case 'swapType': {
+      const blocks = blocksOf(doc);
+      const block = blocks.length > 0 ? pick(blocks, m.at) : undefined;
+      if (block) setOwn(block, 'type', pick([...BLOCK_TYPES, 'Message', 'goto', ''], m.seed));
+      return doc;
+    }
+  }
+}
+
+/** A base flow with 1-6 mutations applied: most are invalid, some stay valid. */
+export function mutatedFlowArb(bases: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.tuple(bases, fc.array(mutationArb, { minLength: 1, maxLength: 6 })).map(([base, mutations]) => {
+    let doc = cloneJson(base);
+    for (const m of mutations) doc = applyMutation(doc, m);
+    return doc;
+  });
+}
