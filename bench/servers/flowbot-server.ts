@@ -20,6 +20,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     DATABASE_PATH: join(dir, 'flowbot.sqlite'),
     INTENT_PROVIDER: 'local',
+    // Load clients send as fast as the server answers; the per-user rate limit is not what is measured.
+    WS_MESSAGES_PER_SECOND: '100000',
+    WS_MESSAGE_BURST: '100000',
     PORT: '0',
     HOST: '127.0.0.1',
   });

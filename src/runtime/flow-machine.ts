@@ -33,6 +33,14 @@ function errorOf(event: unknown): string | undefined {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Own properties only: block ids such as "constructor" or "toString" are valid, and a plain lookup would
+ * read Object.prototype's function instead of a missing count.
+ */
+function noMatchCount(context: FlowContext, blockId: string): number {
+  return Object.hasOwn(context.noMatchCounts, blockId) ? (context.noMatchCounts[blockId] ?? 0) : 0;
+}
+
 export interface FlowMachineOptions {
   detector: IntentDetector;
   /** Monotonic milliseconds, for detection latency. */
@@ -86,7 +94,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         if (params.event.startsWith('intent.')) {
           const detection = detectionOf(event);
           const counts = { ...context.noMatchCounts };
-          if (params.event === 'intent.noMatch') counts[params.from] = (counts[params.from] ?? 0) + 1;
+          if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
           else if (params.event !== 'intent.error') delete counts[params.from];
           if (detection) {
             Object.assign(info, {
@@ -108,7 +116,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     guards: {
       intentIs: ({ event }, params: { intent: string }) => detectionOf(event)?.intent === params.intent,
       noMatchLimitReached: ({ context }, params: { blockId: string; max: number }) =>
-        (context.noMatchCounts[params.blockId] ?? 0) + 1 >= params.max,
+        noMatchCount(context, params.blockId) + 1 >= params.max,
     },
   });
   // The config is plain JSON whose action/guard names match the implementations above; XState's

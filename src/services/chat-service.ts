@@ -67,7 +67,13 @@ export class ChatService {
 
   /** A new conversation, or the one named by `conversationId` if it has not ended. */
   async open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
-    return conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId);
+    try {
+      return await (conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId));
+    } catch (err) {
+      // A storage fault is "try again later", not a broken server.
+      if (err instanceof StorageUnavailableError) throw storageUnavailable();
+      throw err;
+    }
   }
 
   /**
@@ -179,9 +185,7 @@ export class ChatService {
         live.conversation.stop();
         this.live.delete(id);
         live.listener.onFailure(
-          err instanceof StorageUnavailableError
-            ? new AppError(503, 'storage_unavailable', 'the conversation could not be saved; reconnect to resume it')
-            : new AppError(500, 'internal_error', 'the conversation could not be saved'),
+          err instanceof StorageUnavailableError ? storageUnavailable() : new AppError(500, 'internal_error', 'the conversation could not be saved'),
         );
         return;
       }
@@ -190,6 +194,10 @@ export class ChatService {
     live.lastActivity = this.clock.now().getTime();
     live.listener.onTurn(turn);
   }
+}
+
+function storageUnavailable(): AppError {
+  return new AppError(503, 'storage_unavailable', 'the conversation cannot be saved right now; reconnect later to resume it');
 }
 
 const STATUS_BY_OUTCOME: Record<Turn['outcome'], ConversationStatus> = { waiting: 'active', ended: 'completed', failed: 'active' };

@@ -140,6 +140,25 @@ describe('compiled flow behaviour', () => {
     expect(steps(await h.say('anything'))).toContainEqual(['route', 'food', 'intent.error']);
   });
 
+  it('counts no-matches at intent blocks named like Object.prototype members', async () => {
+    const flow: Flow = {
+      name: 'prototype names',
+      start: 'ask',
+      blocks: [
+        { id: 'ask', type: 'wait', next: 'constructor' },
+        { id: 'constructor', type: 'intent', intents: [{ id: 'yes', description: 'agree', next: 'done' }], noMatch: 'again', maxNoMatch: 2, onMaxNoMatch: 'giveUp' },
+        { id: 'again', type: 'message', text: 'Sorry?', next: 'ask' },
+        { id: 'giveUp', type: 'end', text: 'Let me get a human.' },
+        { id: 'done', type: 'end', text: 'Great.' },
+      ],
+    };
+    const h = new Harness(flow, new FakeDetector());
+    h.conversation.start();
+    await h.untilTurns(1);
+    expect(botTexts(await h.say('hmm'))).toEqual(['Sorry?']);
+    expect(botTexts(await h.say('hmm'))).toEqual(['Let me get a human.']);
+  });
+
   it('ends at an end block without text silently', async () => {
     const flow: Flow = {
       name: 'tiny',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
@@ -121,6 +122,19 @@ describe('flow limits and hostile input', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'invalid_url' });
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it('answers a request that is not valid HTTP in the error shape', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/flows HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ code: 'bad_request', message: 'the request is not valid HTTP' });
   });
 
   it('sends CORS headers only to configured origins, and answers preflight', async () => {

@@ -118,7 +118,6 @@ describe.each([
   });
 
   const ifEveryWriteFails = everyWriteFails ? it : it.skip;
-  const failingIfEveryWriteFails = everyWriteFails ? it.failing : it.skip;
 
   ifEveryWriteFails('fails the first turn of a new conversation with 4503 and restarts it on resume', async () => {
     // The fault starts right after the conversation row is created: the first turn cannot be stored.
@@ -147,13 +146,7 @@ describe.each([
     await again.waitForClose();
   });
 
-  // BUG: a new connection while the database cannot be written gets `internal_error` and close 1011,
-  // not `storage_unavailable` and 4503. ChatService.create calls conversations.create, which throws
-  // StorageUnavailableError; ChatConnection.open (src/transport/ws/chat-connection.ts) only keeps
-  // AppError and maps everything else to 500 internal_error / 1011. The client is told the server is
-  // broken instead of "try again later". Likely fix: map StorageUnavailableError to AppError(503,
-  // 'storage_unavailable') in ChatService.open or in ChatConnection.open (closeCodeOf already maps 503 to 4503).
-  failingIfEveryWriteFails('refuses a new conversation with storage_unavailable / 4503 while writes fail', async () => {
+  ifEveryWriteFails('refuses a new conversation with storage_unavailable / 4503 while writes fail', async () => {
     inject(faults);
     const client = await WsRecorder.connect(server.wsUrl);
     const closed = await client.waitForClose();
@@ -161,14 +154,7 @@ describe.each([
     expect(closed.code).toBe(4503);
   });
 
-  // BUG: /health stays 200 {"database":"ok"} while no write can succeed: the probe is `SELECT 1`, which a
-  // read-only or full database answers. A load balancer keeps sending traffic to a server that fails
-  // every upload and every chat turn. Expected (README: "503 when the database cannot be written or
-  // read"; /health "200 when the database answers, 503 otherwise"): 503 with database "unavailable", or
-  // at least a "degraded" field. Likely fix: SqliteStorage.ping in src/storage/sqlite/open-sqlite-storage.ts
-  // should also probe writability (e.g. BEGIN IMMEDIATE; ROLLBACK, or remember the last write fault
-  // until a write succeeds).
-  it.failing('reports the fault on /health', async () => {
+  it('reports the fault on /health', async () => {
     inject(faults);
     expect(await upload()).toMatchObject({ status: 503 });
     const report = await health();

@@ -75,6 +75,9 @@ export async function startChildServer(dbPath: string, timeoutMs = 20000, extraE
     DATABASE_PATH: dbPath,
     LOG_LEVEL: 'silent',
     INTENT_PROVIDER: 'local',
+    // Load clients answer as fast as the server does: the per-user rate limit is tested elsewhere.
+    WS_MESSAGES_PER_SECOND: '10000',
+    WS_MESSAGE_BURST: '10000',
     ...extraEnv,
   };
   const proc = spawn(process.execPath, [BIN, 'serve'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { ChatService, ChatSession } from '../../src/services/chat-service';
 import { ChatConnection } from '../../src/transport/ws/chat-connection';
+import { parseClientFrame } from '../../src/transport/ws/frames';
 import { TokenBucket } from '../../src/transport/ws/token-bucket';
 
 /** Just enough of a ws WebSocket to watch what a ChatConnection does with it. */
@@ -59,6 +60,12 @@ describe('ChatConnection back-pressure', () => {
     socket.emit('message', Buffer.from('{"type":"message","text":"two"}'), false);
     await opening;
     expect(sent).toEqual(['one', 'two']);
+  });
+});
+
+describe('parseClientFrame', () => {
+  it('makes text with lone surrogates well formed, so that what is stored is what the flow used', () => {
+    expect(parseClientFrame(JSON.stringify({ type: 'message', text: 'a\ud800b' }))).toEqual({ ok: true, text: 'a\ufffdb' });
   });
 });
 

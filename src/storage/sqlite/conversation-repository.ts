@@ -9,7 +9,7 @@ import type {
 } from '../records';
 import { type ConversationRepository, StorageUnavailableError } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
-import { ConversationNotFoundError, guard, toStorageError, type FaultLogger } from './errors';
+import { ConversationNotFoundError, guard, guardWrite, toStorageError, type FaultLogger } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -198,7 +198,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     if (batch.length === 1) {
       const only = batch[0] as PendingTurn;
       try {
-        guard(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(only.turn), this.logger);
+        guardWrite(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(only.turn), this.logger);
         only.resolve();
       } catch (error) {
         only.reject(error);
@@ -207,7 +207,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
     const failures = new Map<PendingTurn, unknown>();
     try {
-      guard(this.db, 'conversations.appendTurn', () => this.batchTx.immediate(batch, failures), this.logger);
+      guardWrite(this.db, 'conversations.appendTurn', () => this.batchTx.immediate(batch, failures), this.logger);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -254,7 +254,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void> {
-    guard(this.db, 'conversations.create', () => {
+    guardWrite(this.db, 'conversations.create', () => {
       this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
     }, this.logger);
   }
@@ -324,6 +324,6 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async abandonIdle(before: string): Promise<number> {
     this.flush();
-    return guard(this.db, 'conversations.abandonIdle', () => this.abandonStmt.run(before).changes, this.logger);
+    return guardWrite(this.db, 'conversations.abandonIdle', () => this.abandonStmt.run(before).changes, this.logger);
   }
 }

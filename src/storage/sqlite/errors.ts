@@ -74,6 +74,28 @@ export function guard<T>(db: Database.Database, operation: string, fn: () => T, 
   try {
     return fn();
   } catch (error) {
+    if (isOperationalFault(error)) lastFaultAt.set(db, Date.now());
     throw toStorageError(error, operation, logger);
   }
+}
+
+/** Like guard, for operations that write: a success shows the storage takes writes again. */
+export function guardWrite<T>(db: Database.Database, operation: string, fn: () => T, logger?: FaultLogger): T {
+  const result = guard(db, operation, fn, logger);
+  lastFaultAt.delete(db);
+  return result;
+}
+
+/** When each database last had an operational fault that no write has succeeded since. */
+const lastFaultAt = new WeakMap<Database.Database, number>();
+
+/**
+ * True when an operation on `db` hit an operational fault in the last `windowMs` and no real write
+ * has succeeded since. A probe write can succeed while real writes fail (a full disk still rewrites a
+ * page in place), so readiness also looks at what real operations just saw; the window lets it
+ * recover on its own when no traffic comes to prove the fault gone.
+ */
+export function hadRecentFault(db: Database.Database, windowMs: number): boolean {
+  const at = lastFaultAt.get(db);
+  return at !== undefined && Date.now() - at < windowMs;
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
 import type { FlowVersionRecord, FlowVersionSummary } from '../records';
 import type { FlowRepository } from '../repositories';
-import { guard, type FaultLogger } from './errors';
+import { guard, guardWrite, type FaultLogger } from './errors';
 
 interface FlowVersionRow {
   version: number;
@@ -68,7 +68,7 @@ export class SqliteFlowRepository implements FlowRepository {
   async create(input: { flow: Flow; source: string; createdAt: string }): Promise<FlowVersionRecord> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
-    return guard(
+    return guardWrite(
       this.db,
       'flows.create',
       () => {
@@ -102,6 +102,6 @@ export class SqliteFlowRepository implements FlowRepository {
   }
 
   async activate(version: number): Promise<boolean> {
-    return guard(this.db, 'flows.activate', () => this.setCurrentStmt.run(version).changes > 0, this.logger);
+    return guardWrite(this.db, 'flows.activate', () => this.setCurrentStmt.run(version).changes > 0, this.logger);
   }
 }

@@ -80,6 +80,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'health probe',
+    up: `
+      -- One row that /health rewrites: a read-only or full database fails the probe, not just a real turn.
+      CREATE TABLE health_probe (
+        id  INTEGER PRIMARY KEY CHECK (id = 1),
+        at  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationRepository, FlowRepository, Storage } from '../repositories';
-import { guard, toStorageError, type FaultLogger } from './errors';
+import { guard, hadRecentFault, toStorageError, type FaultLogger } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteFlowRepository } from './flow-repository';
@@ -14,6 +14,8 @@ export interface SqliteStorageOptions {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+/** How long an operational fault keeps the storage reported as not ready. */
+const FAULT_WINDOW_MS = 10000;
 
 function isMemory(file: string): boolean {
   // '' is SQLite's private temporary database; neither has a directory or a WAL.
@@ -25,7 +27,7 @@ class SqliteStorage implements Storage {
   readonly flows: FlowRepository;
   readonly conversations: ConversationRepository;
   private readonly conversationRepository: SqliteConversationRepository;
-  private readonly pingStmt: Database.Statement<[], { ok: number }>;
+  private readonly probeStmt: Database.Statement<[string]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -34,12 +36,17 @@ class SqliteStorage implements Storage {
     this.flows = new SqliteFlowRepository(db, logger);
     this.conversationRepository = new SqliteConversationRepository(db, logger);
     this.conversations = this.conversationRepository;
-    this.pingStmt = db.prepare('SELECT 1 AS ok');
+    this.probeStmt = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
   }
 
+  /**
+   * Ready means writable: a SELECT still answers on a read-only or full database while every upload
+   * and turn fails, so the probe rewrites one row (a tiny transaction, cheap at health-check rates).
+   */
   async ping(): Promise<boolean> {
     try {
-      return guard(this.db, 'ping', () => this.pingStmt.get()?.ok === 1);
+      const probed = guard(this.db, 'ping', () => this.probeStmt.run(new Date().toISOString()).changes === 1);
+      return probed && !hadRecentFault(this.db, FAULT_WINDOW_MS);
     } catch {
       return false;
     }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import type { FlowService } from '../../services/flow-service';
@@ -77,7 +78,8 @@ export function createRestServer(deps: RestServerDeps): Server {
     try {
       // Checked before routing, so that without a token even unknown /api paths answer 401.
       if (path === '/api' || path.startsWith('/api/')) checkToken(req);
-      decodeURIComponent(path);
+      // The whole URL, query included: a malformed parameter is an error even where no route reads it.
+      decodeURIComponent(req.url ?? '');
     } catch (err) {
       next(err instanceof AppError ? err : new AppError(400, 'invalid_url', 'the URL has invalid percent-encoding'));
       return;
@@ -90,6 +92,17 @@ export function createRestServer(deps: RestServerDeps): Server {
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
   registerWebRoutes(server);
+
+  // Requests Node's HTTP parser rejects (e.g. `Content-Length: abc`) never reach restify; answer them
+  // in the same error shape instead of Node's bare 400.
+  server.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ code: 'bad_request', message: 'the request is not valid HTTP' });
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 
   // One structured line per request (pino, as restify's own logger).
   server.on('after', (req: Request, res: Response) => {

@@ -40,7 +40,9 @@ export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): Cl
   const frame = value as Record<string, unknown>;
   if (frame.type !== 'message') return bad('unknown frame type; the only one is "message"');
   if (typeof frame.text !== 'string') return bad('"text" must be a string');
-  const text = frame.text.trim();
+  // Lone UTF-16 surrogates survive JSON but not UTF-8 storage: make the text well-formed (U+FFFD)
+  // before the flow sees it, so that what is stored is what the conversation used.
+  const text = frame.text.toWellFormed().trim();
   if (text.length === 0) return bad('"text" is empty');
   if (text.length > maxChars) return bad(`"text" is longer than ${maxChars} characters`);
   return { ok: true, text };

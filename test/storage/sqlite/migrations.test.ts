@@ -26,7 +26,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(0);
     expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
-    expect(tableNames(db)).toEqual(['conversations', 'current_flow', 'flow_versions', 'messages', 'steps']);
+    expect(tableNames(db)).toEqual(['conversations', 'current_flow', 'flow_versions', 'health_probe', 'messages', 'steps']);
     db.close();
   });
 
