@@ -21,8 +21,8 @@ async function main(): Promise<void> {
     DATABASE_PATH: join(dir, 'flowbot.sqlite'),
     INTENT_PROVIDER: 'local',
     // Load clients send as fast as the server answers; the per-user rate limit is not what is measured.
-    WS_MESSAGES_PER_SECOND: '100000',
-    WS_MESSAGE_BURST: '100000',
+    WS_MESSAGES_PER_SECOND: '10000',
+    WS_MESSAGE_BURST: '10000',
     PORT: '0',
     HOST: '127.0.0.1',
   });
