@@ -44,7 +44,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now().getTime();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, { maxBlocks: settings.limits.maxFlowBlocks });
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, {
+    maxBlocks: settings.limits.maxFlowBlocks,
+    maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
+    maxTextChars: settings.limits.maxTextChars,
+  });
   if (deps.defaultFlowSource) {
     const seeded = await flows.ensureDefault(deps.defaultFlowSource);
     if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');

@@ -20,6 +20,10 @@ export interface Settings {
     maxBodyBytes: number;
     /** Most blocks in one flow. */
     maxFlowBlocks: number;
+    /** Most intents in one intent block (the schema allows up to 50). */
+    maxIntentsPerBlock: number;
+    /** Longest message or end text in a flow (the schema allows up to 4000). */
+    maxTextChars: number;
     /** Largest WebSocket frame, bytes; bigger ones close the connection with 1009. */
     wsMaxPayloadBytes: number;
     /** Longest user message, characters after trimming. */
@@ -133,6 +137,8 @@ export function loadSettings(env: Env = process.env): Settings {
     limits: {
       maxBodyBytes: r.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       maxFlowBlocks: r.int('MAX_FLOW_BLOCKS', 5000, 1, 100000),
+      maxIntentsPerBlock: r.int('MAX_INTENTS_PER_BLOCK', 50, 1, 50),
+      maxTextChars: r.int('MAX_TEXT_CHARS', 4000, 1, 4000),
       wsMaxPayloadBytes: r.int('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
       maxMessageChars: r.int('MAX_MESSAGE_CHARS', 2000, 1, 100000),
       messagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 5, 1, 10000),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { exportMachine, type ExportFormat } from '../flow/export';
 import { prepareFlow } from '../flow';
-import type { FlowProblem } from '../flow/problems';
+import { type FlowProblem, pointer } from '../flow/problems';
+import type { Flow } from '../flow/types';
 import { AppError, notFound } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
@@ -25,9 +26,14 @@ function invalidFlow(errors: FlowProblem[]): AppError {
   return new AppError(422, 'invalid_flow', `the flow has ${errors.length} error(s)`, errors);
 }
 
+/** Operator limits, at most the schema's own (MAX_FLOW_BLOCKS, MAX_INTENTS_PER_BLOCK, MAX_TEXT_CHARS). */
 export interface FlowLimits {
   maxBlocks: number;
+  maxIntentsPerBlock: number;
+  maxTextChars: number;
 }
+
+const SCHEMA_LIMITS: FlowLimits = { maxBlocks: 5000, maxIntentsPerBlock: 50, maxTextChars: 4000 };
 
 /** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
 export class FlowService {
@@ -35,7 +41,7 @@ export class FlowService {
     private readonly flows: FlowRepository,
     private readonly machines: FlowMachineCache,
     private readonly clock: Clock,
-    private readonly limits: FlowLimits = { maxBlocks: 5000 },
+    private readonly limits: FlowLimits = SCHEMA_LIMITS,
   ) {}
 
   /** Checks a parsed flow without storing it. */
@@ -99,7 +105,24 @@ export class FlowService {
     }
     const prepared = prepareFlow(input);
     if (!prepared.ok) throw invalidFlow(prepared.errors);
+    const overLimits = this.limitProblems(prepared.flow);
+    if (overLimits.length) throw invalidFlow(overLimits);
     return prepared;
+  }
+
+  /** Limits below the schema's own, which only an operator sets; checked on a valid flow. */
+  private limitProblems(flow: Flow): FlowProblem[] {
+    const { maxIntentsPerBlock, maxTextChars } = this.limits;
+    const problems: FlowProblem[] = [];
+    flow.blocks.forEach((block, i) => {
+      if (block.type === 'intent' && block.intents.length > maxIntentsPerBlock) {
+        problems.push({ path: pointer('blocks', i, 'intents'), code: 'too_many_intents', message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)` });
+      }
+      if ((block.type === 'message' || block.type === 'end') && block.text !== undefined && block.text.length > maxTextChars) {
+        problems.push({ path: pointer('blocks', i, 'text'), code: 'text_too_long', message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)` });
+      }
+    });
+    return problems;
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {

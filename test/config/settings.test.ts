@@ -14,6 +14,8 @@ describe('loadSettings', () => {
       limits: {
         maxBodyBytes: 1048576,
         maxFlowBlocks: 5000,
+        maxIntentsPerBlock: 50,
+        maxTextChars: 4000,
         wsMaxPayloadBytes: 65536,
         maxMessageChars: 2000,
         messagesPerSecond: 5,

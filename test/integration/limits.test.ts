@@ -98,6 +98,21 @@ describe('flow limits and hostile input', () => {
     expect(await res.json()).toMatchObject({ errors: [{ path: '/blocks', code: 'too_many_blocks' }] });
   });
 
+  it('applies MAX_INTENTS_PER_BLOCK and MAX_TEXT_CHARS below the schema limits', async () => {
+    const strict = await startTestServer({ detector: new FakeDetector(), seedDefaultFlow: false, env: { MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' } });
+    try {
+      const res = await fetch(`${strict.url}/api/flows`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(defaultFlow()) });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: Array<{ path: string; code: string }> }).errors.map((e) => [e.path, e.code])).toEqual([
+        ['/blocks/0/text', 'text_too_long'],
+        ['/blocks/2/intents', 'too_many_intents'],
+        ['/blocks/3/text', 'text_too_long'],
+      ]);
+    } finally {
+      await strict.close(true);
+    }
+  });
+
   it('treats __proto__ and constructor keys as unknown properties, and pollutes nothing', async () => {
     const source = JSON.stringify(defaultFlow()).replace('"name":', '"__proto__":{"polluted":true},"constructor":{"prototype":{"bad":1}},"name":');
     const res = await post('/api/flows/validate', source);
