@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server as RestServer } from 'restify';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings';
+import { AppError } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
 import { ChatService } from './services/chat-service';
 import { type Clock, systemClock } from './services/clock';
@@ -50,8 +51,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxTextChars: settings.limits.maxTextChars,
   });
   if (deps.defaultFlowSource) {
-    const seeded = await flows.ensureDefault(deps.defaultFlowSource);
-    if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
+    try {
+      const seeded = await flows.ensureDefault(deps.defaultFlowSource);
+      if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
+    } catch (err) {
+      // E.g. limits set below what the bundled flow needs: start anyway, say why there is no flow.
+      if (!(err instanceof AppError)) throw err;
+      logger.warn({ code: err.code, errors: err.errors }, `the bundled default flow was not stored: ${err.message}; upload a flow with POST /api/flows`);
+    }
   }
   const history = new HistoryService(storage.conversations);
   const chat = new ChatService(flows, storage.conversations, clock, logger);
@@ -116,9 +123,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     gateway,
     listen: (port, host) =>
       new Promise<AddressInfo>((resolve, reject) => {
-        httpServer.once('error', reject);
+        // restify re-emits the HTTP server's 'error' on itself: without a listener there, a port in
+        // use would be an uncaught exception instead of a rejection.
+        const failed = (err: Error): void => {
+          rest.off('error', failed);
+          reject(err);
+        };
+        rest.once('error', failed);
         rest.listen(port, host, () => {
-          httpServer.off('error', reject);
+          rest.off('error', failed);
           resolve(httpServer.address() as AddressInfo);
         });
       }),

@@ -28,3 +28,21 @@ export interface ErrorBody {
 }
 
 export const notFound = (what: string): AppError => new AppError(404, 'not_found', `${what} not found`);
+
+/** Thrown by repositories for operational storage faults (read-only file, disk full, locked). */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage_unavailable';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/** A `cursor` that the repository did not hand out (or that was tampered with). Maps to HTTP 400. */
+export class InvalidCursorError extends Error {
+  readonly code = 'invalid_cursor';
+  constructor(message = 'invalid cursor') {
+    super(message);
+    this.name = 'InvalidCursorError';
+  }
+}

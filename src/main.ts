@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from './app';
-import { loadSettings } from './config/settings';
+import type { AddressInfo } from 'node:net';
+import { loadSettings, SettingsError } from './config/settings';
 import { createIntentDetector } from './intent/create-detector';
 import { openSqliteStorage } from './storage/sqlite';
 
@@ -21,7 +22,16 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const storage = openSqliteStorage({ path: settings.databasePath, logger });
   const intent = createIntentDetector(settings, logger);
   const app = await createApp({ settings, storage, intent, logger, defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8') });
-  const address = await app.listen(settings.port, settings.host);
+  let address: AddressInfo;
+  try {
+    address = await app.listen(settings.port, settings.host);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await storage.close();
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    // Reported like a bad setting: which variables to change, no stack trace.
+    throw new SettingsError([`HOST=${JSON.stringify(settings.host)} PORT=${settings.port}: cannot listen there (${code})`]);
+  }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   logger.info({ url: `http://${host}:${address.port}`, websocket: `ws://${host}:${address.port}/ws`, database: settings.databasePath, intent: intent.status().provider }, 'flowbot is listening');
   if (!settings.apiToken) {

@@ -14,7 +14,7 @@ export type PreparedFlow =
   | { ok: true; flow: Flow; compiled: CompiledFlow; warnings: FlowProblem[] }
   | { ok: false; errors: FlowProblem[]; warnings: FlowProblem[] };
 
-/** Validates any value and, when valid, compiles it: the one entry point for outside input. */
+/** Validates any value and, when valid, compiles it (what services do with flows from outside). */
 export function prepareFlow(input: unknown): PreparedFlow {
   const result = validateFlow(input);
   if (!result.valid) return { ok: false, errors: result.errors, warnings: result.warnings };

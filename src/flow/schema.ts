@@ -34,6 +34,12 @@ const CODE_BY_KEYWORD: Record<string, string> = {
   maximum: 'out_of_range',
 };
 
+/** Plain words for the schema's patterns (ids allow "-", variable names do not). */
+const PATTERN_HINTS: Record<string, string> = {
+  '^[A-Za-z][A-Za-z0-9_-]{0,63}$': 'a letter, then up to 63 letters, digits, "_" or "-"',
+  '^[A-Za-z][A-Za-z0-9_]{0,63}$': 'a letter, then up to 63 letters, digits or "_"',
+};
+
 function toProblem(error: ErrorObject): FlowProblem | undefined {
   // `if`/`then` wrappers only repeat the errors of the branch that failed.
   if (error.keyword === 'if') return undefined;
@@ -53,8 +59,11 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
       return { path: `${base}/${escapeSegment(String(params.additionalProperty))}`, code, message: `unknown property "${String(params.additionalProperty)}"` };
     case 'enum':
       return { path: base, code, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
-    case 'pattern':
-      return { path: base, code, message: `must match ${String(params.pattern)} (a letter, then letters, digits, "_" or "-")` };
+    case 'pattern': {
+      const pattern = String(params.pattern);
+      const hint = PATTERN_HINTS[pattern];
+      return { path: base, code, message: `must match ${pattern}${hint ? ` (${hint})` : ''}` };
+    }
     default:
       return { path: base, code, message: error.message ?? 'is invalid' };
   }

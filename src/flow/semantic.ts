@@ -25,6 +25,7 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
     }
   }
   checkIntentIds(doc, errors);
+  checkSaveAs(doc, errors);
 
   if (typeof start === 'string' && !byId.has(start)) {
     errors.push({ path: '/start', code: 'unknown_block', message: `start block "${start}" does not exist` });
@@ -67,6 +68,20 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
     }
   }
   return { errors, warnings };
+}
+
+/** Variables the runtime sets on every message: a `saveAs` of the same name would be overwritten. */
+const RESERVED_VARIABLES = new Set(['lastMessage', 'intent']);
+
+function checkSaveAs(doc: unknown, errors: FlowProblem[]): void {
+  const blocks = (doc as { blocks?: unknown } | null)?.blocks;
+  if (!Array.isArray(blocks)) return;
+  blocks.forEach((block: unknown, i: number) => {
+    const saveAs = (block as { saveAs?: unknown } | null)?.saveAs;
+    if (typeof saveAs === 'string' && RESERVED_VARIABLES.has(saveAs)) {
+      errors.push({ path: pointer('blocks', i, 'saveAs'), code: 'reserved_variable', message: `"${saveAs}" is set by the runtime itself; choose another name` });
+    }
+  });
 }
 
 function checkIntentIds(doc: unknown, errors: FlowProblem[]): void {

@@ -1,7 +1,6 @@
 import { checkSchema } from './schema';
 import { checkSemantics } from './semantic';
 import type { ValidationResult } from './problems';
-import type { Flow } from './types';
 
 /**
  * Validates any value as a flow: shape (JSON Schema) and meaning (semantic rules), every problem at
@@ -21,9 +20,4 @@ export function validateFlow(input: unknown): ValidationResult {
       warnings: [],
     };
   }
-}
-
-/** Narrowing helper: true when the input is a valid flow. */
-export function isValidFlow(input: unknown, result: ValidationResult = validateFlow(input)): input is Flow {
-  return result.valid;
 }

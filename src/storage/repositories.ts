@@ -43,25 +43,11 @@ export interface ConversationRepository {
 export interface Storage {
   readonly flows: FlowRepository;
   readonly conversations: ConversationRepository;
-  /** Cheap readiness probe for /health. */
+  /** Readiness for /health: true when the storage takes writes. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Thrown by repositories for operational storage faults (read-only file, disk full, locked). */
-export class StorageUnavailableError extends Error {
-  readonly code = 'storage_unavailable';
-  constructor(message: string, override readonly cause?: unknown) {
-    super(message);
-    this.name = 'StorageUnavailableError';
-  }
-}
-
-/** A `cursor` that the repository did not hand out (or that was tampered with). Maps to HTTP 400. */
-export class InvalidCursorError extends Error {
-  readonly code = 'invalid_cursor';
-  constructor(message = 'invalid cursor') {
-    super(message);
-    this.name = 'InvalidCursorError';
-  }
-}
+// The errors repositories throw live with the other operational errors, so that transports can map
+// them without importing storage.
+export { InvalidCursorError, StorageUnavailableError } from '../errors';

@@ -66,6 +66,23 @@ describe('validateFlow', () => {
     expect(codes).toContainEqual(['/blocks/1/id', 'invalid_format']);
   });
 
+  it('explains each pattern in plain words', () => {
+    const input = variant((f) => {
+      block(f, 'ask').saveAs = 'my-var';
+      block(f, 'welcome').id = 'my var';
+    });
+    const messages = validateFlow(input).errors.map((e) => e.message);
+    expect(messages).toContain('must match ^[A-Za-z][A-Za-z0-9_]{0,63}$ (a letter, then up to 63 letters, digits or "_")');
+    expect(messages).toContain('must match ^[A-Za-z][A-Za-z0-9_-]{0,63}$ (a letter, then up to 63 letters, digits, "_" or "-")');
+  });
+
+  it('rejects saveAs names the runtime sets itself', () => {
+    const input = variant((f) => {
+      block(f, 'ask').saveAs = 'intent';
+    });
+    expect(codesAt(input)).toEqual([['/blocks/1/saveAs', 'reserved_variable']]);
+  });
+
   it('enforces text length and saveAs format', () => {
     const input = variant((f) => {
       block(f, 'welcome').text = '';

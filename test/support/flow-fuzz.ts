@@ -60,7 +60,7 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
         seeds: fc.array(fc.nat(), { minLength: 8 * n, maxLength: 8 * n }),
         texts: fc.array(textArb, { minLength: n, maxLength: n }),
         intentIds: fc.array(fc.uniqueArray(idArb(mode).filter((id) => id !== 'none'), { minLength: 1, maxLength: 3 }), { minLength: n, maxLength: n }),
-        saveAs: fc.array(fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES, 'lastMessage', 'intent'))), { minLength: n, maxLength: n }),
+        saveAs: fc.array(fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES))), { minLength: n, maxLength: n }),
         flags: fc.array(fc.boolean(), { minLength: 3 * n, maxLength: 3 * n }),
         name: fc.string({ minLength: 1, maxLength: 30 }),
       })

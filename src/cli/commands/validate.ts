@@ -4,7 +4,8 @@ import { type CliIo, EXIT_INVALID, EXIT_OK, writeLine } from '../io';
 import { readFlowFile } from '../read-flow-file';
 
 export function formatProblem(problem: FlowProblem): string {
-  return `${problem.path || '/'}: ${problem.message} (${problem.code})`;
+  // The root's JSON pointer is "" (not "/", which names the key ""): spell it out.
+  return `${problem.path || '(document)'}: ${problem.message} (${problem.code})`;
 }
 
 /** `flowbot validate FILE [--json]`: every error and warning; exit 0 valid, 1 invalid, 2 unreadable. */

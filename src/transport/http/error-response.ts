@@ -1,5 +1,4 @@
-import { AppError, type ErrorBody } from '../../errors';
-import { InvalidCursorError, StorageUnavailableError } from '../../storage/repositories';
+import { AppError, type ErrorBody, InvalidCursorError, StorageUnavailableError } from '../../errors';
 
 export interface ErrorLogger {
   error(obj: object, msg?: string): void;

@@ -116,6 +116,7 @@ export function createRestServer(deps: RestServerDeps): Server {
     err.statusCode = status;
     err.toJSON = () => body;
     res.header('Content-Type', 'application/json; charset=utf-8');
+    if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="flowbot"'); // RFC 7235: a 401 names its scheme
     callback();
   });
   return server;

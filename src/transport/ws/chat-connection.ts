@@ -53,7 +53,10 @@ export class ChatConnection implements ChatListener {
   ) {
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
-    ws.on('close', () => this.session?.detach());
+    ws.on('close', (code) => {
+      this.logger.debug({ conversationId: this.session?.conversationId, code }, 'connection closed');
+      this.session?.detach();
+    });
     // ws reports protocol violations (e.g. a frame over maxPayload: close 1009) here; the socket closes.
     ws.on('error', (err) => this.logger.debug({ err }, 'websocket error'));
   }
@@ -73,6 +76,7 @@ export class ChatConnection implements ChatListener {
       return;
     }
     const { conversationId: id, flowVersion, resumed } = this.session;
+    this.logger.debug({ conversationId: id, flowVersion, resumed }, 'conversation opened');
     this.send({ type: 'conversation', conversationId: id, flowVersion, resumed });
     this.session.start();
     const early = this.early ?? [];
@@ -83,7 +87,7 @@ export class ChatConnection implements ChatListener {
   onTurn(turn: Turn): void {
     for (const frame of framesOfTurn(turn)) this.send(frame);
     if (turn.outcome === 'ended') this.close(CLOSE_CODES.normal, 'conversation ended');
-    else if (turn.outcome === 'failed') this.close(CLOSE_CODES.serverError, 'conversation failed');
+    else if (turn.outcome === 'failed') this.close(CLOSE_CODES.serverError, 'flow_error');
   }
 
   onFailure(error: AppError): void {
@@ -93,12 +97,12 @@ export class ChatConnection implements ChatListener {
 
   onExpired(): void {
     this.send({ type: 'error', code: 'conversation_expired', message: 'the conversation was idle for too long and has expired' });
-    this.close(CLOSE_CODES.idle, 'idle timeout');
+    this.close(CLOSE_CODES.idle, 'conversation_expired');
   }
 
   onReplaced(): void {
     this.send({ type: 'error', code: 'replaced', message: 'this conversation was resumed by another connection' });
-    this.close(CLOSE_CODES.replaced, 'replaced by another connection');
+    this.close(CLOSE_CODES.replaced, 'replaced');
   }
 
   private receive(data: RawData, isBinary: boolean): void {
