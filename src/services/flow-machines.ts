@@ -23,14 +23,20 @@ export class FlowMachineCache {
     private readonly maxEntries = 64,
   ) {}
 
-  get(version: number, flow: Flow, compiled?: CompiledFlow): FlowMachine {
+  /** The cached machine of a version, if any, without reading the flow. */
+  peek(version: number): FlowMachine | undefined {
     const cached = this.entries.get(version);
     if (cached) {
       // Refresh recency: Map iteration order is insertion order.
       this.entries.delete(version);
       this.entries.set(version, cached);
-      return cached;
     }
+    return cached;
+  }
+
+  get(version: number, flow: Flow, compiled?: CompiledFlow): FlowMachine {
+    const cached = this.peek(version);
+    if (cached) return cached;
     const ready = compiled ?? compileFlow(flow);
     const entry: FlowMachine = { version, compiled: ready, machine: createFlowMachine(ready, { detector: this.detector }) };
     this.entries.set(version, entry);

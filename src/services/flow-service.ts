@@ -87,14 +87,20 @@ export class FlowService {
     return { version: machine.version, body: exportMachine(machine.compiled, format) };
   }
 
-  /** The shared compiled machine of a version ("current" or a number). */
+  /**
+   * The shared compiled machine of a version ("current" or a number). Versions are immutable, so a
+   * cached machine is used without reading (and parsing) the stored flow again: this runs for every
+   * new or resumed conversation.
+   */
   async machine(ref: string | number): Promise<FlowMachine> {
+    const cached = typeof ref === 'number' ? this.machines.peek(ref) : undefined;
+    if (cached) return cached;
     const record = await this.record(String(ref));
     return this.machines.get(record.version, record.flow);
   }
 
-  async currentVersion(): Promise<number | undefined> {
-    return (await this.flows.current())?.version;
+  currentVersion(): Promise<number | undefined> {
+    return this.flows.currentVersion();
   }
 
   /** Checks the operator's limits first (cheap, and spares validating a huge flow), then the flow. */

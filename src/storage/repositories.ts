@@ -18,6 +18,8 @@ export interface FlowRepository {
   /** Stores a new version (number = highest + 1) and makes it current, atomically. */
   create(input: { flow: Flow; source: string; createdAt: string }): Promise<FlowVersionRecord>;
   current(): Promise<FlowVersionRecord | undefined>;
+  /** Just the current version number: cheap, for every new conversation. */
+  currentVersion(): Promise<number | undefined>;
   get(version: number): Promise<FlowVersionRecord | undefined>;
   /** All versions, newest first. */
   list(): Promise<FlowVersionSummary[]>;

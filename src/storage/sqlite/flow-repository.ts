@@ -34,6 +34,7 @@ export class SqliteFlowRepository implements FlowRepository {
   private readonly insertStmt: Database.Statement<[string, string, string], { version: number }>;
   private readonly setCurrentStmt: Database.Statement<[number]>;
   private readonly currentStmt: Database.Statement<[], FlowVersionRow>;
+  private readonly currentVersionStmt: Database.Statement<[], { version: number }>;
   private readonly getStmt: Database.Statement<[number], FlowVersionRow>;
   private readonly listStmt: Database.Statement<[], SummaryRow>;
   private readonly createTx: Database.Transaction<(name: string, source: string, createdAt: string) => number>;
@@ -52,6 +53,7 @@ export class SqliteFlowRepository implements FlowRepository {
       INSERT INTO current_flow (id, version) SELECT 1, version FROM flow_versions WHERE version = ?
       ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
     this.currentStmt = db.prepare(`${SELECT_VERSION} WHERE v.version = c.version`);
+    this.currentVersionStmt = db.prepare('SELECT version FROM current_flow WHERE id = 1');
     this.getStmt = db.prepare(`${SELECT_VERSION} WHERE v.version = ?`);
     this.listStmt = db.prepare(`
       SELECT v.version, v.name, v.created_at, (v.version IS c.version) AS current
@@ -88,6 +90,10 @@ export class SqliteFlowRepository implements FlowRepository {
       const row = this.currentStmt.get();
       return row && toRecord(row);
     }, this.logger);
+  }
+
+  async currentVersion(): Promise<number | undefined> {
+    return guard(this.db, 'flows.currentVersion', () => this.currentVersionStmt.get()?.version, this.logger);
   }
 
   async get(version: number): Promise<FlowVersionRecord | undefined> {

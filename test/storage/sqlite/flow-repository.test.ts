@@ -16,6 +16,7 @@ function upload(name: string, source?: string, createdAt = at(0)) {
 describe('SqliteFlowRepository', () => {
   it('has no current version on an empty database', async () => {
     await expect(storage.flows.current()).resolves.toBeUndefined();
+    await expect(storage.flows.currentVersion()).resolves.toBeUndefined();
     await expect(storage.flows.list()).resolves.toEqual([]);
     await expect(storage.flows.get(1)).resolves.toBeUndefined();
   });
@@ -28,6 +29,7 @@ describe('SqliteFlowRepository', () => {
     const v3 = await upload('three');
     expect(v3.version).toBe(3);
     expect((await storage.flows.current())?.version).toBe(3);
+    await expect(storage.flows.currentVersion()).resolves.toBe(3);
     expect((await storage.flows.get(1))?.current).toBe(false);
   });
 
@@ -47,6 +49,7 @@ describe('SqliteFlowRepository', () => {
     await upload('one');
     await upload('two');
     await expect(storage.flows.activate(1)).resolves.toBe(true);
+    await expect(storage.flows.currentVersion()).resolves.toBe(1);
     expect((await storage.flows.current())?.name).toBe('one');
     await expect(storage.flows.activate(1)).resolves.toBe(true); // already current: still fine
     await expect(storage.flows.activate(7)).resolves.toBe(false);
