@@ -10,6 +10,7 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
   const errors: FlowProblem[] = [];
   const warnings: FlowProblem[] = [];
   const { nodes, start } = readGraph(doc);
+  suggestionsLeft = MAX_SUGGESTIONS;
 
   const byId = new Map<string, GraphNode>();
   for (const node of nodes) {
@@ -28,12 +29,12 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
   checkSaveAs(doc, errors);
 
   if (typeof start === 'string' && !byId.has(start)) {
-    errors.push({ path: '/start', code: 'unknown_block', message: `start block "${start}" does not exist` });
+    errors.push({ path: '/start', code: 'unknown_block', message: `start block "${start}" does not exist${suggestion(start, byId)}` });
   }
   for (const node of nodes) {
     for (const edge of node.edges) {
       if (!byId.has(edge.to)) {
-        errors.push({ path: edge.path, code: 'unknown_block', message: `block "${edge.to}" does not exist` });
+        errors.push({ path: edge.path, code: 'unknown_block', message: `block "${edge.to}" does not exist${suggestion(edge.to, byId)}` });
       }
     }
   }
@@ -68,6 +69,49 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
     }
   }
   return { errors, warnings };
+}
+
+/**
+ * Suggestions cost a scan of every id: they are for hand-written flows (up to 500 blocks), and a flow
+ * full of dangling references gets the first ten only, so validation time stays bounded.
+ */
+const MAX_SUGGESTIONS = 10;
+const MAX_BLOCKS_FOR_SUGGESTIONS = 500;
+let suggestionsLeft = 0;
+
+/** `; did you mean "x"?` for a dangling reference one or two edits away from an existing block id. */
+function suggestion(missing: string, byId: Map<string, GraphNode>): string {
+  if (suggestionsLeft <= 0 || byId.size > MAX_BLOCKS_FOR_SUGGESTIONS) return '';
+  suggestionsLeft--;
+  let best: string | undefined;
+  let bestDistance = missing.length < 5 ? 2 : 3;
+  for (const id of byId.keys()) {
+    const distance = editDistance(missing.toLowerCase(), id.toLowerCase(), bestDistance);
+    if (distance < bestDistance) {
+      best = id;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? '' : `; did you mean "${best}"?`;
+}
+
+/** Edit distance with adjacent transpositions ("aks" → "ask" is 1), giving up at `limit`: ids are short. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row.push(value);
+    }
+    if (Math.min(...row) >= limit) return limit;
+    rows.push(row);
+  }
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 /** Variables the runtime sets on every message: a `saveAs` of the same name would be overwritten. */

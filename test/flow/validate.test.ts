@@ -125,6 +125,19 @@ describe('validateFlow', () => {
     ]);
   });
 
+  it('suggests the block a dangling reference was probably meant to name', () => {
+    const input = variant((f) => {
+      block(f, 'welcome').next = 'aks';
+      block(f, 'route').noMatch = 'Clarify';
+      block(f, 'weather').next = 'somewhere-else';
+    });
+    expect(validateFlow(input).errors.map((e) => [e.path, e.message])).toEqual([
+      ['/blocks/0/next', 'block "aks" does not exist; did you mean "ask"?'],
+      ['/blocks/2/noMatch', 'block "Clarify" does not exist; did you mean "clarify"?'],
+      ['/blocks/4/next', 'block "somewhere-else" does not exist'],
+    ]);
+  });
+
   it('reports duplicate block ids and duplicate or reserved intent ids', () => {
     const input = variant((f) => {
       block(f, 'food').id = 'travel';
