@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { defaultFlow } from '../support/flows';
 
@@ -186,5 +187,20 @@ describe('API_TOKEN', () => {
     const right = await fetch(`${secured.url}/api/flows`, { headers: { Authorization: 'Bearer s3cret-token' } });
     expect(right.status).toBe(200);
     expect((await fetch(`${secured.url}/health`)).status).toBe(200);
+  });
+
+  it('cannot be walked around with paths the router normalises', async () => {
+    const { port } = new URL(secured.url);
+    for (const path of ['/x/../api/flows', '/./api/flows', '/%61pi/flows', '/api/../api/flows', '/x/../api/conversations']) {
+      // A raw request: fetch() would normalise the path itself before sending it.
+      const status = await new Promise<string>((resolve, reject) => {
+        let data = '';
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        socket.on('data', (chunk) => (data += chunk.toString()));
+        socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+      });
+      expect([path, status]).toEqual([path, expect.stringMatching(/^HTTP\/1\.1 (401|404) /)]);
+    }
   });
 });

@@ -76,12 +76,24 @@ export function createRestServer(deps: RestServerDeps): Server {
       return;
     }
     try {
-      // Checked before routing, so that without a token even unknown /api paths answer 401.
+      // Checked before routing too, so that without a token even unknown /api paths answer 401.
       if (path === '/api' || path.startsWith('/api/')) checkToken(req);
       // The whole URL, query included: a malformed parameter is an error even where no route reads it.
       decodeURIComponent(req.url ?? '');
     } catch (err) {
       next(err instanceof AppError ? err : new AppError(400, 'invalid_url', 'the URL has invalid percent-encoding'));
+      return;
+    }
+    next();
+  });
+  // Checked again on the route the router matched: it normalises paths ("/x/../api/flows",
+  // "/./api/flows", "/%61pi/flows"), so a check on the raw URL alone could be walked around.
+  server.use((req, _res, next) => {
+    const route = String(req.getRoute()?.path ?? '');
+    try {
+      if (route === '/api' || route.startsWith('/api/')) checkToken(req);
+    } catch (err) {
+      next(err);
       return;
     }
     next();
