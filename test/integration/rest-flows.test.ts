@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { rawRequest } from '../support/raw-http';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { defaultFlow } from '../support/flows';
 
@@ -190,17 +190,11 @@ describe('API_TOKEN', () => {
   });
 
   it('cannot be walked around with paths the router normalises', async () => {
-    const { port } = new URL(secured.url);
     for (const path of ['/x/../api/flows', '/./api/flows', '/%61pi/flows', '/api/../api/flows', '/x/../api/conversations']) {
-      // A raw request: fetch() would normalise the path itself before sending it.
-      const status = await new Promise<string>((resolve, reject) => {
-        let data = '';
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
-        socket.on('data', (chunk) => (data += chunk.toString()));
-        socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
-        socket.on('error', reject);
-      });
-      expect([path, status]).toEqual([path, expect.stringMatching(/^HTTP\/1\.1 (401|404) /)]);
+      // rawRequest sends the path as given: fetch() would normalise it before sending.
+      const { status } = await rawRequest(secured.url, { path });
+      // Names the path that got through, should one do so.
+      expect([401, 404].includes(status) ? path : `${path} answered ${status}`).toBe(path);
     }
   });
 });

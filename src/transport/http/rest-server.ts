@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError } from '../../errors';
+import { endWithError } from '../raw-error-response';
 import { createTokenCheck } from './auth';
 import { registerConversationRoutes } from './conversations-controller';
 import { toErrorResponse } from './error-response';
@@ -112,8 +113,7 @@ export function createRestServer(deps: RestServerDeps): Server {
       socket.destroy();
       return;
     }
-    const body = JSON.stringify({ code: 'bad_request', message: 'the request is not valid HTTP' });
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    endWithError(socket, 400, { code: 'bad_request', message: 'the request is not valid HTTP' });
   });
 
   // One structured line per request (pino, as restify's own logger).

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatService } from '../../services/chat-service';
+import { endWithError } from '../raw-error-response';
 import { ChatConnection, CLOSE_CODES, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
 
 export interface GatewayOptions {
@@ -23,13 +24,8 @@ export interface Gateway {
 
 export const WS_PATH = '/ws';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 503: 'Service Unavailable' };
-
 function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ code: reason, message: `WebSocket upgrade refused: ${reason}` });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  endWithError(socket, status, { code: reason, message: `WebSocket upgrade refused: ${reason}` });
 }
 
 /**
