@@ -25,7 +25,9 @@ function main(): void {
       const result = evaluate(set, (text, intents, key) => classifier.classify(text, intents, key).intent);
       correct += result.correct;
       total += result.total;
-      console.log(showMisses ? formatReport(result) : `${result.name}: ${(result.accuracy * 100).toFixed(1)}% (${result.correct}/${result.total})`);
+      console.log(
+        showMisses ? formatReport(result) : `${result.name}: ${(result.accuracy * 100).toFixed(1)}% (${result.correct}/${result.total})`,
+      );
     }
     console.log(`== ${split} overall: ${((correct / total) * 100).toFixed(1)}% (${correct}/${total})\n`);
   }
@@ -51,7 +53,9 @@ function main(): void {
     const n = 200;
     const t = performance.now();
     for (let i = 0; i < n; i += 1) classifier.classify(long, firstSet.intents, `bench:${firstSet.file}`);
-    console.log(`mean time for a ${long.length}-char message (cut to ${MAX_INPUT_CHARS}): ${(((performance.now() - t) / n) * 1000).toFixed(1)} µs`);
+    console.log(
+      `mean time for a ${long.length}-char message (cut to ${MAX_INPUT_CHARS}): ${(((performance.now() - t) / n) * 1000).toFixed(1)} µs`,
+    );
   }
 }
 

@@ -58,7 +58,8 @@ async function profile(): Promise<void> {
   console.log('self time by package/folder:');
   for (const p of summary.byPackage.slice(0, 12)) console.log(`  ${p.selfPercent.toFixed(1).padStart(5)}%  ${p.name}`);
   console.log('top functions by self time:');
-  for (const f of summary.functions) console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}  ${f.location}`);
+  for (const f of summary.functions)
+    console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}  ${f.location}`);
   writeFileSync(join(RESULTS_DIR, 'profile-latest.json'), `${JSON.stringify({ file, ...summary }, null, 2)}\n`);
 }
 
@@ -75,7 +76,14 @@ async function attribution(): Promise<void> {
   }
   const summary = Object.entries(runs).map(([name, r]) => {
     const b = best(r);
-    return { name, turnsPerSecond: b.turnsPerSecond, p50: b.latencyMs.p50, p99: b.latencyMs.p99, serverMicrosPerTurn: Math.round(1e6 / b.turnsPerSecond), serverCpuMicrosPerTurn: b.serverCpuMicrosPerTurn };
+    return {
+      name,
+      turnsPerSecond: b.turnsPerSecond,
+      p50: b.latencyMs.p50,
+      p99: b.latencyMs.p99,
+      serverMicrosPerTurn: Math.round(1e6 / b.turnsPerSecond),
+      serverCpuMicrosPerTurn: b.serverCpuMicrosPerTurn,
+    };
   });
   console.table(summary);
   writeFileSync(join(RESULTS_DIR, 'attribution-latest.json'), `${JSON.stringify({ summary, runs }, null, 2)}\n`);
@@ -108,7 +116,13 @@ async function main(): Promise<void> {
     flowbotRuns.push(run.result);
     if (run.loss) {
       loss = loss
-        ? { ...loss, conversationsChecked: loss.conversationsChecked + run.loss.conversationsChecked, messagesCompared: loss.messagesCompared + run.loss.messagesCompared, mismatches: loss.mismatches + run.loss.mismatches, details: [...loss.details, ...run.loss.details] }
+        ? {
+            ...loss,
+            conversationsChecked: loss.conversationsChecked + run.loss.conversationsChecked,
+            messagesCompared: loss.messagesCompared + run.loss.messagesCompared,
+            mismatches: loss.mismatches + run.loss.mismatches,
+            details: [...loss.details, ...run.loss.details],
+          }
         : run.loss;
     }
   }

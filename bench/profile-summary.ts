@@ -14,4 +14,5 @@ console.log(`total sampled: ${summary.totalMs} ms`);
 console.log('\nself time by package/folder:');
 for (const p of summary.byPackage.slice(0, 15)) console.log(`  ${p.selfPercent.toFixed(1).padStart(5)}%  ${p.name}`);
 console.log('\ntop functions by self time:');
-for (const f of summary.functions) console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}  ${f.location}`);
+for (const f of summary.functions)
+  console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}  ${f.location}`);

@@ -28,11 +28,17 @@ export function renderTable(r: BenchResults): string {
   const rate = flowbot.turnsPerSecond / echo.turnsPerSecond;
   const mem = r.memory.flowbot.rssPerConnection / r.memory.echo.rssPerConnection;
   const c = r.concurrency;
-  const big = r.compile.sizes.find((s) => s.blocks === 2000);
   const t = r.turnCost;
   const lossOk = r.loss !== null && r.loss.mismatches === 0 && r.loss.conversationsChecked > 0;
   const rows: Row[] = [
-    ['full turns/s (best of rounds)', fixed(echo.turnsPerSecond, 0), fixed(flowbot.turnsPerSecond, 0), fixed(rate), '≥ 0.50', verdict(rate >= 0.5)],
+    [
+      'full turns/s (best of rounds)',
+      fixed(echo.turnsPerSecond, 0),
+      fixed(flowbot.turnsPerSecond, 0),
+      fixed(rate),
+      '≥ 0.50',
+      verdict(rate >= 0.5),
+    ],
     [
       'server CPU per turn (µs, user + sys)',
       fixed(echo.serverCpuMicrosPerTurn ?? NaN, 1),
@@ -41,10 +47,38 @@ export function renderTable(r: BenchResults): string {
       '',
       '',
     ],
-    ['turn latency p50 (ms)', fixed(echo.latencyMs.p50, 3), fixed(flowbot.latencyMs.p50, 3), fixed(flowbot.latencyMs.p50 / echo.latencyMs.p50), '', ''],
-    ['turn latency p99 (ms)', fixed(echo.latencyMs.p99, 3), fixed(flowbot.latencyMs.p99, 3), fixed(flowbot.latencyMs.p99 / echo.latencyMs.p99), '', ''],
-    [`RSS per idle connection (${r.memory.echo.connections})`, kib(r.memory.echo.rssPerConnection), kib(r.memory.flowbot.rssPerConnection), fixed(mem), '≤ 2.00', verdict(mem <= 2)],
-    ['JS heap per idle connection', kib(r.memory.echo.heapPerConnection), kib(r.memory.flowbot.heapPerConnection), fixed(r.memory.flowbot.heapPerConnection / r.memory.echo.heapPerConnection), '', ''],
+    [
+      'turn latency p50 (ms)',
+      fixed(echo.latencyMs.p50, 3),
+      fixed(flowbot.latencyMs.p50, 3),
+      fixed(flowbot.latencyMs.p50 / echo.latencyMs.p50),
+      '',
+      '',
+    ],
+    [
+      'turn latency p99 (ms)',
+      fixed(echo.latencyMs.p99, 3),
+      fixed(flowbot.latencyMs.p99, 3),
+      fixed(flowbot.latencyMs.p99 / echo.latencyMs.p99),
+      '',
+      '',
+    ],
+    [
+      `RSS per idle connection (${r.memory.echo.connections})`,
+      kib(r.memory.echo.rssPerConnection),
+      kib(r.memory.flowbot.rssPerConnection),
+      fixed(mem),
+      '≤ 2.00',
+      verdict(mem <= 2),
+    ],
+    [
+      'JS heap per idle connection',
+      kib(r.memory.echo.heapPerConnection),
+      kib(r.memory.flowbot.heapPerConnection),
+      fixed(r.memory.flowbot.heapPerConnection / r.memory.echo.heapPerConnection),
+      '',
+      '',
+    ],
     [
       `${c.target.toLocaleString('en')} concurrent idle conversations`,
       '',
@@ -61,7 +95,14 @@ export function renderTable(r: BenchResults): string {
       s.blocks === 2000 ? '< 200' : '',
       s.blocks === 2000 ? verdict(s.firstTotalMs < 200 && s.totalMs < 200) : '',
     ]),
-    ['SQLite appendTurn per turn, alone / 32 at once (µs)', `no-op ${fixed(t.noopUs, 2)}`, `${fixed(t.appendTurnUs, 1)} / ${fixed(t.appendTurnConcurrentUs, 1)}`, '', '', ''],
+    [
+      'SQLite appendTurn per turn, alone / 32 at once (µs)',
+      `no-op ${fixed(t.noopUs, 2)}`,
+      `${fixed(t.appendTurnUs, 1)} / ${fixed(t.appendTurnConcurrentUs, 1)}`,
+      '',
+      '',
+      '',
+    ],
     [
       'in-process turn: runtime / classify / snapshot / stringify (µs)',
       '',
@@ -73,7 +114,9 @@ export function renderTable(r: BenchResults): string {
     [
       'messages lost',
       '',
-      r.loss ? `${r.loss.mismatches} of ${r.loss.conversationsChecked} conversations differ (${r.loss.messagesCompared} messages compared)` : 'not checked',
+      r.loss
+        ? `${r.loss.mismatches} of ${r.loss.conversationsChecked} conversations differ (${r.loss.messagesCompared} messages compared)`
+        : 'not checked',
       '',
       'none',
       verdict(lossOk),

@@ -8,7 +8,14 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('flowbot: dist/ is missing; run `npm run build` first.\n');
   process.exit(2);
 }
-require(entry).main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { process.stderr.write(`flowbot: ${err && err.message ? err.message : String(err)}\n`); process.exit(2); },
-);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`flowbot: ${err && err.message ? err.message : String(err)}\n`);
+      process.exit(2);
+    },
+  );

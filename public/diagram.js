@@ -45,7 +45,10 @@ export function withHighlight(source, nodes, blockId) {
   const entry = blockId ? nodes.get(blockId) : undefined;
   if (!entry) return source;
   const ownClass = new RegExp(`^\\s*class ${entry.node}\\s`);
-  const lines = source.trimEnd().split('\n').filter((line) => !ownClass.test(line));
+  const lines = source
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !ownClass.test(line));
   lines.push(`  ${CURRENT_CLASS}`, `  class ${entry.node} current`);
   return `${lines.join('\n')}\n`;
 }
@@ -134,7 +137,10 @@ export function createDiagram(ui) {
         const element = new DOMParser().parseFromString(svg, 'text/html').body.querySelector('svg');
         if (!element) throw new Error('no SVG was produced');
         element.setAttribute('role', 'img');
-        element.setAttribute('aria-label', `Flow diagram${loadedVersion ? ` of version ${loadedVersion}` : ''}. ${ui.current.textContent}.`);
+        element.setAttribute(
+          'aria-label',
+          `Flow diagram${loadedVersion ? ` of version ${loadedVersion}` : ''}. ${ui.current.textContent}.`,
+        );
         ui.canvas.replaceChildren(document.adoptNode(element));
         applyZoom();
         ui.canvas.dataset.currentBlock = currentBlock ?? '';

@@ -57,7 +57,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     } catch (err) {
       // E.g. limits set below what the bundled flow needs: start anyway, say why there is no flow.
       if (!(err instanceof AppError)) throw err;
-      logger.warn({ code: err.code, errors: err.errors }, `the bundled default flow was not stored: ${err.message}; upload a flow with POST /api/flows`);
+      logger.warn(
+        { code: err.code, errors: err.errors },
+        `the bundled default flow was not stored: ${err.message}; upload a flow with POST /api/flows`,
+      );
     }
   }
   const history = new HistoryService(storage.conversations);

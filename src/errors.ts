@@ -32,7 +32,10 @@ export const notFound = (what: string): AppError => new AppError(404, 'not_found
 /** Thrown by repositories for operational storage faults (read-only file, disk full, locked). */
 export class StorageUnavailableError extends Error {
   readonly code = 'storage_unavailable';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StorageUnavailableError';
   }

@@ -33,10 +33,22 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     throw new SettingsError([`HOST=${JSON.stringify(settings.host)} PORT=${settings.port}: cannot listen there (${code})`]);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  logger.info({ url: `http://${host}:${address.port}`, websocket: `ws://${host}:${address.port}/ws`, database: settings.databasePath, intent: intent.status().provider }, 'flowbot is listening');
+  logger.info(
+    {
+      url: `http://${host}:${address.port}`,
+      websocket: `ws://${host}:${address.port}/ws`,
+      database: settings.databasePath,
+      intent: intent.status().provider,
+    },
+    'flowbot is listening',
+  );
   if (!settings.apiToken) {
     if (LOOPBACK.has(settings.host)) logger.info('API_TOKEN is not set: the REST API is open to anyone who can reach this host');
-    else logger.warn({ host: settings.host }, 'API_TOKEN is not set and the server listens beyond loopback: anyone can upload flows and read conversations');
+    else
+      logger.warn(
+        { host: settings.host },
+        'API_TOKEN is not set and the server listens beyond loopback: anyone can upload flows and read conversations',
+      );
   }
 
   await new Promise<void>((resolve) => {

@@ -35,7 +35,10 @@ function shortUrl(url: string): string {
  * Self time per function of a V8 .cpuprofile (as written by node --cpu-prof), merged by name and
  * location, highest first. Self time is summed from the sample time deltas of each node.
  */
-export function summariseProfile(path: string, top = 25): { totalMs: number; functions: HotFunction[]; byPackage: Array<{ name: string; selfPercent: number }> } {
+export function summariseProfile(
+  path: string,
+  top = 25,
+): { totalMs: number; functions: HotFunction[]; byPackage: Array<{ name: string; selfPercent: number }> } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();

@@ -54,7 +54,13 @@ async function throughput(request: ThroughputRequest): Promise<void> {
   const note = (e: string): void => {
     if (errors.length < 20) errors.push(e);
   };
-  const conns = await openMany(request.url, { kind: request.kind, count: request.connections, concurrency: 50 }, request.record, errors, (r) => note(`dropped: ${r}`));
+  const conns = await openMany(
+    request.url,
+    { kind: request.kind, count: request.connections, concurrency: 50 },
+    request.record,
+    errors,
+    (r) => note(`dropped: ${r}`),
+  );
 
   // Warm-up doubles as calibration: every connection runs turns until the time is up.
   // Only the second half counts for calibration: the first is JIT and cache warm-up.
@@ -74,7 +80,10 @@ async function throughput(request: ThroughputRequest): Promise<void> {
     'warm-up',
   ).catch((err: unknown) => note(`warm-up: ${errorText(err)}`));
   const warmRate = warmTurns / ((performance.now() - countFrom) / 1000);
-  const perConnection = Math.max(10, Math.min(request.maxTurnsPerConnection, Math.ceil((warmRate * request.targetSeconds) / Math.max(1, conns.length))));
+  const perConnection = Math.max(
+    10,
+    Math.min(request.maxTurnsPerConnection, Math.ceil((warmRate * request.targetSeconds) / Math.max(1, conns.length))),
+  );
 
   // The measured run: exactly N × M turns, each timed from send to the frame that ends it.
   const latencies = new Float64Array(conns.length * perConnection);
@@ -142,7 +151,9 @@ async function openIdle(request: IdleRequest): Promise<void> {
 async function closeAll(): Promise<void> {
   const live = idle.filter((c) => !c.gone);
   for (const conn of live) conn.close();
-  await withTimeout(Promise.all(live.map((conn) => conn.closed())), 20_000, 'closing').catch((err: unknown) => idleErrors.push(errorText(err)));
+  await withTimeout(Promise.all(live.map((conn) => conn.closed())), 20_000, 'closing').catch((err: unknown) =>
+    idleErrors.push(errorText(err)),
+  );
   reply({ type: 'closed', closed: live.length, droppedWhileIdle, errors: [...idleErrors] });
   idle = [];
 }

@@ -27,7 +27,7 @@ export class BenchConnection {
     private readonly onGone: (reason: string) => void,
   ) {
     this.log = record ? [] : undefined;
-    ws.on('message', (data) => this.receive(data.toString()));
+    ws.on('message', (data: Buffer) => this.receive(data.toString()));
     ws.on('close', (code) => this.lost(`closed ${code}`));
     ws.on('error', (err) => this.lost(`error ${err.message}`));
   }

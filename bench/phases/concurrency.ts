@@ -61,7 +61,14 @@ export async function runConcurrency(target: number, holdMs: number): Promise<Co
       return share;
     });
     workers.forEach((w, i) =>
-      w.send({ cmd: 'idle', url: (server as ServerChild).wsUrl, kind: 'flowbot', count: shares[i] ?? 0, concurrency: 100, timeoutMs: 100_000 }),
+      w.send({
+        cmd: 'idle',
+        url: (server as ServerChild).wsUrl,
+        kind: 'flowbot',
+        count: shares[i] ?? 0,
+        concurrency: 100,
+        timeoutMs: 100_000,
+      }),
     );
     const idle = await Promise.all(workers.map((w) => w.next('idle', 110_000)));
     const openSeconds = (performance.now() - started) / 1000;
@@ -94,7 +101,12 @@ export async function runConcurrency(target: number, holdMs: number): Promise<Co
       liveAfterClose: after.liveConversations,
       serverMemory,
       errors: unique.slice(0, 20),
-      ok: opened === target && held.liveConversations === target && held.connections === target && droppedWhileIdle === 0 && unique.length === 0,
+      ok:
+        opened === target &&
+        held.liveConversations === target &&
+        held.connections === target &&
+        droppedWhileIdle === 0 &&
+        unique.length === 0,
     };
   } finally {
     await stopAll(server, workers);

@@ -7,7 +7,10 @@ export type WorkerChild = Child<WorkerCommand, WorkerReply>;
 const SCRIPTS: Record<ServerKind, string> = { echo: 'servers/echo-server.js', flowbot: 'servers/flowbot-server.js' };
 
 /** A fresh server child of `kind`, listening on 127.0.0.1 on a port of its choice. */
-export async function startServer(kind: ServerKind, options: { nodeFlags?: string[]; fdLimit?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ServerChild> {
+export async function startServer(
+  kind: ServerKind,
+  options: { nodeFlags?: string[]; fdLimit?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServerChild> {
   const child = Child.start<ServerCommand, ServerReply>(`${kind} server`, SCRIPTS[kind], options);
   try {
     const { port } = await child.next('ready', 30_000);

@@ -44,14 +44,20 @@ export async function checkHistory(baseUrl: string, logs: ConversationLog[]): Pr
       });
     if (!same) {
       result.mismatches += 1;
-      if (result.details.length < 5) result.details.push(`${log.conversationId}: client saw ${log.entries.length} messages, history has ${stored.length} (HTTP ${response.status})`);
+      if (result.details.length < 5)
+        result.details.push(
+          `${log.conversationId}: client saw ${log.entries.length} messages, history has ${stored.length} (HTTP ${response.status})`,
+        );
     }
   }
   return result;
 }
 
 /** One throughput run against a fresh server of `kind`, driven by a fresh load-client process. */
-export async function runThroughput(kind: ServerKind, options: ThroughputOptions): Promise<{ result: ThroughputResult; loss?: LossResult }> {
+export async function runThroughput(
+  kind: ServerKind,
+  options: ThroughputOptions,
+): Promise<{ result: ThroughputResult; loss?: LossResult }> {
   let server: ServerChild | undefined;
   const workers: WorkerChild[] = [];
   try {
@@ -76,9 +82,15 @@ export async function runThroughput(kind: ServerKind, options: ThroughputOptions
     const result = await worker.next('throughput', options.targetSeconds * 1000 * 6 + options.warmupMs + 60_000);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the last cpu reply
     const serverCpuMicrosPerTurn =
-      cpu.start !== undefined && cpu.end !== undefined && result.turns > 0 ? Math.round(((cpu.end - cpu.start) / result.turns) * 10) / 10 : undefined;
-    const loss = kind === 'flowbot' && !options.serverEnv?.FLOWBOT_BENCH_SKIP_TURN_WRITES ? await checkHistory(server.url, result.logs) : undefined;
-    return { result: { ...result, logs: [], ...(serverCpuMicrosPerTurn !== undefined ? { serverCpuMicrosPerTurn } : {}) }, ...(loss ? { loss } : {}) };
+      cpu.start !== undefined && cpu.end !== undefined && result.turns > 0
+        ? Math.round(((cpu.end - cpu.start) / result.turns) * 10) / 10
+        : undefined;
+    const loss =
+      kind === 'flowbot' && !options.serverEnv?.FLOWBOT_BENCH_SKIP_TURN_WRITES ? await checkHistory(server.url, result.logs) : undefined;
+    return {
+      result: { ...result, logs: [], ...(serverCpuMicrosPerTurn !== undefined ? { serverCpuMicrosPerTurn } : {}) },
+      ...(loss ? { loss } : {}),
+    };
   } finally {
     await stopAll(server, workers);
   }

@@ -75,7 +75,10 @@ export async function runTurnCostPhase(budgetMs: number): Promise<TurnCostResult
 
   const route = compiled.intentBlocks.get('route');
   if (!route) throw new Error('the default flow has no "route" intent block');
-  const classify = timeLoop(() => detector.classify(TURN_TEXTS[i++ % TURN_TEXTS.length] as string, route.intents, route.cacheKey), budgetMs / 2);
+  const classify = timeLoop(
+    () => detector.classify(TURN_TEXTS[i++ % TURN_TEXTS.length] as string, route.intents, route.cacheKey),
+    budgetMs / 2,
+  );
 
   // A bare actor of the same machine, waiting at `ask`, for the snapshot's own cost.
   const actor = createActor(machine, { systemId: CONVERSATION_SYSTEM_ID });

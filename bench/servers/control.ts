@@ -21,7 +21,10 @@ export function measureMemory(): MemorySample {
  * Serves the orchestrator's commands over IPC. `stop` must close the server and exit normally, so
  * that --cpu-prof can write its profile.
  */
-export function serveCommands(handlers: { stats: () => { connections: number; liveConversations: number }; stop: () => Promise<void> }): void {
+export function serveCommands(handlers: {
+  stats: () => { connections: number; liveConversations: number };
+  stop: () => Promise<void>;
+}): void {
   const lifetime = setTimeout(() => process.exit(3), CHILD_LIFETIME_MS);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
@@ -32,8 +35,7 @@ export function serveCommands(handlers: { stats: () => { connections: number; li
     else if (command.cmd === 'cpu') {
       const cpu = process.cpuUsage();
       reply({ type: 'cpu', mark: command.mark, micros: cpu.user + cpu.system });
-    }
-    else if (command.cmd === 'stop') {
+    } else if (command.cmd === 'stop') {
       handlers
         .stop()
         .catch(() => undefined)

@@ -54,6 +54,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  reply({ type: 'fatal', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  reply({ type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

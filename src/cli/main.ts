@@ -20,7 +20,10 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 };
 
 /** The `flowbot` command line (contract §7). Resolves with the exit code. */
-export async function main(argv: string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     writeLine(io.stdout, USAGE);

@@ -91,7 +91,10 @@ class Reader {
   origins(name: string): string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
-    const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+    const origins = value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     for (const origin of origins) {
       if (origin === '*') continue;
       try {

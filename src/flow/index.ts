@@ -11,8 +11,7 @@ export { compileFlow, type CompiledFlow, type IntentBlockInfo } from './compile'
 export { exportMachine, isExportFormat, EXPORT_FORMATS, EXPORT_CONTENT_TYPES, type ExportFormat } from './export';
 
 export type PreparedFlow =
-  | { ok: true; flow: Flow; compiled: CompiledFlow; warnings: FlowProblem[] }
-  | { ok: false; errors: FlowProblem[]; warnings: FlowProblem[] };
+  { ok: true; flow: Flow; compiled: CompiledFlow; warnings: FlowProblem[] } | { ok: false; errors: FlowProblem[]; warnings: FlowProblem[] };
 
 /** Validates any value and, when valid, compiles it (what services do with flows from outside). */
 export function prepareFlow(input: unknown): PreparedFlow {

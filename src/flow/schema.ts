@@ -48,7 +48,11 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
   const base = error.instancePath;
   switch (error.keyword) {
     case 'required':
-      return { path: `${base}/${escapeSegment(String(params.missingProperty))}`, code, message: `required property "${String(params.missingProperty)}" is missing` };
+      return {
+        path: `${base}/${escapeSegment(String(params.missingProperty))}`,
+        code,
+        message: `required property "${String(params.missingProperty)}" is missing`,
+      };
     case 'dependencies':
       return {
         path: `${base}/${escapeSegment(String(params.missingProperty))}`,
@@ -56,9 +60,17 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
         message: `"${String(params.missingProperty)}" is required when "${String(params.property)}" is set`,
       };
     case 'additionalProperties':
-      return { path: `${base}/${escapeSegment(String(params.additionalProperty))}`, code, message: `unknown property "${String(params.additionalProperty)}"` };
+      return {
+        path: `${base}/${escapeSegment(String(params.additionalProperty))}`,
+        code,
+        message: `unknown property "${String(params.additionalProperty)}"`,
+      };
     case 'enum':
-      return { path: base, code, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        path: base,
+        code,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'pattern': {
       const pattern = String(params.pattern);
       const hint = PATTERN_HINTS[pattern];

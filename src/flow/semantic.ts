@@ -64,7 +64,11 @@ export function checkSemantics(doc: unknown): { errors: FlowProblem[]; warnings:
     const seen = reachable(startNode, byId, () => true);
     for (const node of unique) {
       if (!seen.has(node)) {
-        warnings.push({ path: pointer('blocks', node.index), code: 'unreachable_block', message: `block "${node.id}" cannot be reached from the start` });
+        warnings.push({
+          path: pointer('blocks', node.index),
+          code: 'unreachable_block',
+          message: `block "${node.id}" cannot be reached from the start`,
+        });
       }
     }
   }
@@ -105,7 +109,8 @@ function editDistance(a: string, b: string, limit: number): number {
       const above = rows[i - 1] as number[];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       row.push(value);
     }
     if (Math.min(...row) >= limit) return limit;
@@ -123,7 +128,11 @@ function checkSaveAs(doc: unknown, errors: FlowProblem[]): void {
   blocks.forEach((block: unknown, i: number) => {
     const saveAs = (block as { saveAs?: unknown } | null)?.saveAs;
     if (typeof saveAs === 'string' && RESERVED_VARIABLES.has(saveAs)) {
-      errors.push({ path: pointer('blocks', i, 'saveAs'), code: 'reserved_variable', message: `"${saveAs}" is set by the runtime itself; choose another name` });
+      errors.push({
+        path: pointer('blocks', i, 'saveAs'),
+        code: 'reserved_variable',
+        message: `"${saveAs}" is set by the runtime itself; choose another name`,
+      });
     }
   });
 }
@@ -140,7 +149,11 @@ function checkIntentIds(doc: unknown, errors: FlowProblem[]): void {
       if (typeof id !== 'string') return;
       const path = pointer('blocks', i, 'intents', j, 'id');
       if (id === NO_INTENT) {
-        errors.push({ path, code: 'reserved_intent_id', message: `"${NO_INTENT}" is reserved for "no intent matched"; use noMatch instead` });
+        errors.push({
+          path,
+          code: 'reserved_intent_id',
+          message: `"${NO_INTENT}" is reserved for "no intent matched"; use noMatch instead`,
+        });
       }
       const first = seen.get(id);
       if (first !== undefined) {
@@ -210,7 +223,7 @@ function loopsWithoutWait(nodes: GraphNode[], byId: Map<string, GraphNode>): Gra
       if (parent) low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
       if (low.get(frame.node) !== index.get(frame.node)) continue;
       const component = new Set<GraphNode>();
-      let member: GraphNode | undefined;
+      let member: GraphNode;
       do {
         member = stack.pop() as GraphNode;
         onStack.delete(member);
@@ -234,7 +247,7 @@ function cycleThrough(component: Set<GraphNode>, successors: (n: GraphNode) => G
       if (!component.has(next)) continue;
       if (next === first) {
         const path = [node];
-        for (let at = node; at !== first; ) {
+        for (let at = node; at !== first;) {
           at = parent.get(at) as GraphNode;
           path.push(at);
         }

@@ -16,7 +16,9 @@ export function validateFlow(input: unknown): ValidationResult {
     // Defence in depth: a bug in a rule must answer as a problem, not take the caller down.
     return {
       valid: false,
-      errors: [{ path: '', code: 'validator_failure', message: `the validator failed: ${err instanceof Error ? err.message : String(err)}` }],
+      errors: [
+        { path: '', code: 'validator_failure', message: `the validator failed: ${err instanceof Error ? err.message : String(err)}` },
+      ],
       warnings: [],
     };
   }

@@ -51,13 +51,14 @@ export class Conversation {
     this.onTurn = options.onTurn;
     this.now = options.now ?? (() => new Date());
     this.restored = options.snapshot !== undefined && options.snapshot !== null;
-    this.startBlock = String((options.machine.config as { initial?: unknown }).initial ?? '');
+    const initial = (options.machine.config as { initial?: unknown }).initial;
+    this.startBlock = typeof initial === 'string' ? initial : '';
     this.actor = this.spawn(this.restored ? options.snapshot : undefined);
   }
 
   /** The block the conversation is at (waiting, ended, or in between). */
   get blockId(): string | null {
-    const value = this.actor ? this.actor.getSnapshot().value : (this.waitSnapshot as { value?: unknown } | undefined)?.value;
+    const value: unknown = this.actor ? this.actor.getSnapshot().value : (this.waitSnapshot as { value?: unknown } | undefined)?.value;
     return typeof value === 'string' ? value : null;
   }
 
@@ -173,7 +174,7 @@ export class Conversation {
     this.deliver('failed', null);
   }
 
-  private deliver(outcome: TurnOutcome, snapshot: unknown | null): void {
+  private deliver(outcome: TurnOutcome, snapshot: unknown): void {
     const context = this.actor?.getSnapshot().context as FlowContext | undefined;
     const turn: Turn = {
       events: this.buffer,
@@ -193,7 +194,7 @@ export class Conversation {
       pending = undefined; // the owner reports its own failures; the conversation goes on
     }
     // The next message is taken in a later microtask, never inside XState's own update loop.
-    Promise.resolve(pending)
+    void Promise.resolve(pending)
       .catch(() => undefined)
       .then(() => {
         this.delivering = false;

@@ -35,7 +35,7 @@ export interface Turn {
   blockId: string | null;
   variables: Record<string, string>;
   /** Persisted actor snapshot to resume from; only at a waiting point, null otherwise. */
-  snapshot: unknown | null;
+  snapshot: unknown;
   /** True for the turn that announces a restored conversation (it holds only the `waiting` event). */
   resumed: boolean;
 }

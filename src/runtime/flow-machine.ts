@@ -1,4 +1,4 @@
-import { type AnyStateMachine, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { type AnyActorRef, type AnyStateMachine, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { renderTemplate } from '../flow/template';
@@ -30,7 +30,8 @@ function detectionOf(event: unknown): DetectionOutput | undefined {
 function errorOf(event: unknown): string | undefined {
   const error = (event as { error?: unknown }).error;
   if (error === undefined) return undefined;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : 'detection failed';
 }
 
 /**
@@ -59,8 +60,8 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
   const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
     const block = compiled.intentBlocks.get(input.blockId);
     if (!block) throw new Error(`no intent block "${input.blockId}"`);
-    const root = system.get(CONVERSATION_SYSTEM_ID);
-    const context = root?.getSnapshot().context as FlowContext | undefined;
+    const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
+    const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
     const text = context?.variables.lastMessage ?? '';
     const started = now();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
@@ -75,6 +76,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
   });
 
   const machine = setup({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- setup() infers the machine's types from this value
     types: {} as { context: FlowContext; events: UserMessage; emitted: FlowEmitted },
     actors: { detectIntent },
     actions: {

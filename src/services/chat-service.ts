@@ -116,7 +116,8 @@ export class ChatService {
     }
     const record = CONVERSATION_ID.test(id) ? await this.conversations.get(id) : undefined;
     if (!record) throw new AppError(404, 'unknown_conversation', `conversation ${id} does not exist`);
-    if (record.status !== 'active') throw new AppError(410, 'conversation_ended', `conversation ${id} has ${record.status === 'completed' ? 'ended' : 'expired'}`);
+    if (record.status !== 'active')
+      throw new AppError(410, 'conversation_ended', `conversation ${id} has ${record.status === 'completed' ? 'ended' : 'expired'}`);
     // Another connection may have resumed it while we were reading.
     if (this.live.has(id)) return this.resume(listener, id);
     const { machine } = await this.flows.machine(record.flowVersion);
@@ -185,7 +186,9 @@ export class ChatService {
         live.conversation.stop();
         this.live.delete(id);
         live.listener.onFailure(
-          err instanceof StorageUnavailableError ? storageUnavailable() : new AppError(500, 'internal_error', 'the conversation could not be saved'),
+          err instanceof StorageUnavailableError
+            ? storageUnavailable()
+            : new AppError(500, 'internal_error', 'the conversation could not be saved'),
         );
         return;
       }

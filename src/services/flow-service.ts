@@ -107,7 +107,13 @@ export class FlowService {
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
     const blocks = (input as { blocks?: unknown } | null)?.blocks;
     if (Array.isArray(blocks) && blocks.length > this.limits.maxBlocks) {
-      throw invalidFlow([{ path: '/blocks', code: 'too_many_blocks', message: `a flow may have at most ${this.limits.maxBlocks} blocks (MAX_FLOW_BLOCKS); this one has ${blocks.length}` }]);
+      throw invalidFlow([
+        {
+          path: '/blocks',
+          code: 'too_many_blocks',
+          message: `a flow may have at most ${this.limits.maxBlocks} blocks (MAX_FLOW_BLOCKS); this one has ${blocks.length}`,
+        },
+      ]);
     }
     const prepared = prepareFlow(input);
     if (!prepared.ok) throw invalidFlow(prepared.errors);
@@ -122,10 +128,18 @@ export class FlowService {
     const problems: FlowProblem[] = [];
     flow.blocks.forEach((block, i) => {
       if (block.type === 'intent' && block.intents.length > maxIntentsPerBlock) {
-        problems.push({ path: pointer('blocks', i, 'intents'), code: 'too_many_intents', message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)` });
+        problems.push({
+          path: pointer('blocks', i, 'intents'),
+          code: 'too_many_intents',
+          message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)`,
+        });
       }
       if ((block.type === 'message' || block.type === 'end') && block.text !== undefined && block.text.length > maxTextChars) {
-        problems.push({ path: pointer('blocks', i, 'text'), code: 'text_too_long', message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)` });
+        problems.push({
+          path: pointer('blocks', i, 'text'),
+          code: 'text_too_long',
+          message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)`,
+        });
       }
     });
     return problems;

@@ -1,13 +1,5 @@
 import type { Flow } from '../flow/types';
-import type {
-  ConversationRecord,
-  FlowVersionRecord,
-  FlowVersionSummary,
-  MessageRecord,
-  Page,
-  StepRecord,
-  TurnWrite,
-} from './records';
+import type { ConversationRecord, FlowVersionRecord, FlowVersionSummary, MessageRecord, Page, StepRecord, TurnWrite } from './records';
 
 /**
  * Repository interfaces: everything above storage talks to these, never to SQL. They are async so
@@ -35,7 +27,7 @@ export interface ConversationRepository {
   messages(id: string): Promise<MessageRecord[]>;
   steps(id: string): Promise<StepRecord[]>;
   /** The snapshot stored with the latest turn, or undefined. */
-  snapshot(id: string): Promise<unknown | undefined>;
+  snapshot(id: string): Promise<unknown>;
   /** Writes one turn in one transaction. */
   appendTurn(turn: TurnWrite): Promise<void>;
   /** Marks active conversations not updated since `before` as abandoned; returns how many. */

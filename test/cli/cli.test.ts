@@ -45,7 +45,9 @@ describe('flowbot validate', () => {
     const r = await run(['validate', file('broken.json', flow)]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toContain('/blocks/1/id: must match ^[A-Za-z][A-Za-z0-9_-]{0,63}$ (a letter, then up to 63 letters, digits, "_" or "-") (invalid_format)');
+    expect(lines).toContain(
+      '/blocks/1/id: must match ^[A-Za-z][A-Za-z0-9_-]{0,63}$ (a letter, then up to 63 letters, digits, "_" or "-") (invalid_format)',
+    );
     expect(lines).toContain('/blocks/0/next: block "nowhere" does not exist (unknown_block)');
   });
 
@@ -90,7 +92,10 @@ describe('flowbot export', () => {
   });
 
   it('refuses an invalid flow with exit 1', async () => {
-    const r = await run(['export', file('e.json', { name: 'x', start: 'a', blocks: [{ id: 'a', type: 'message', text: 'x', next: 'b' }] })]);
+    const r = await run([
+      'export',
+      file('e.json', { name: 'x', start: 'a', blocks: [{ id: 'a', type: 'message', text: 'x', next: 'b' }] }),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/blocks/0/next');
   });

@@ -42,7 +42,10 @@ describe('loadSettings', () => {
   });
 
   it('reads CORS origins and rejects what is not an origin', () => {
-    expect(loadSettings({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).corsOrigins).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(loadSettings({ CORS_ORIGINS: 'https://a.example, http://localhost:3000' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:3000',
+    ]);
     expect(() => loadSettings({ CORS_ORIGINS: 'https://a.example/path' })).toThrow('CORS_ORIGINS');
   });
 

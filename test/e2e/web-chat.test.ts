@@ -30,7 +30,9 @@ const bubbles = (page: Page) => page.locator('#messages .msg .bubble').allTextCo
 const statusText = (page: Page, text: string) => page.locator('#connection-status', { hasText: text }).waitFor();
 
 async function storedSession(page: Page): Promise<{ conversationId: string | null; messages: unknown[] }> {
-  return page.evaluate(() => JSON.parse(sessionStorage.getItem('flowbot.session') ?? '{}') as { conversationId: string | null; messages: unknown[] });
+  return page.evaluate(
+    () => JSON.parse(sessionStorage.getItem('flowbot.session') ?? '{}') as { conversationId: string | null; messages: unknown[] },
+  );
 }
 
 /** Types like a keyboard user and sends with Enter; resolves when the bot's answer is shown. */
@@ -77,7 +79,11 @@ describeBrowser('web chat page (Chromium)', () => {
     await page.locator('#typing', { hasText: 'flowbot is typing' }).waitFor();
     await botBubble(page, 'It will be sunny, 24°C').waitFor();
     await page.locator('#typing:empty').waitFor();
-    expect(await bubbles(page)).toEqual([GREETING, 'will it rain tomorrow?', 'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
+    expect(await bubbles(page)).toEqual([
+      GREETING,
+      'will it rain tomorrow?',
+      'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+    ]);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send');
     expect(await page.getByRole('log', { name: 'Conversation' }).getAttribute('aria-live')).toBe('polite');
@@ -129,7 +135,10 @@ describeBrowser('web chat page (Chromium)', () => {
     expect(await page.locator('#diagram-current').textContent()).toBe('Current block: ask (wait)');
     expect(await page.locator('#diagram-version').textContent()).toContain('version 1');
     // Fill the amber with the export's own node styles: the highlight replaced the wait class.
-    const fill = await current.locator('rect, path').first().evaluate((el) => getComputedStyle(el).fill);
+    const fill = await current
+      .locator('rect, path')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fill);
     expect(fill).toBe('rgb(255, 212, 59)');
 
     await page.getByRole('button', { name: 'Copy for Stately' }).click();
@@ -170,7 +179,13 @@ describeBrowser('web chat page (Chromium)', () => {
 
   test('a conversation the server no longer knows is replaced by a new one', async () => {
     await page.evaluate(() => {
-      const stale = { conversationId: '00000000-0000-4000-8000-000000000000', flowVersion: 1, ended: false, blockId: 'ask', messages: [{ from: 'bot', text: 'old' }] };
+      const stale = {
+        conversationId: '00000000-0000-4000-8000-000000000000',
+        flowVersion: 1,
+        ended: false,
+        blockId: 'ask',
+        messages: [{ from: 'bot', text: 'old' }],
+      };
       sessionStorage.setItem('flowbot.session', JSON.stringify(stale));
     });
     await page.reload();
@@ -206,7 +221,12 @@ describeBrowser('web chat page (Chromium)', () => {
     await say(page, 'will it rain tomorrow?', 'sunny');
     const id = (await storedSession(page)).conversationId;
     await page.getByRole('button', { name: 'New conversation' }).click();
-    await page.waitForFunction((old) => JSON.parse(sessionStorage.getItem('flowbot.session') ?? '{}').conversationId !== old && document.querySelectorAll('#messages .msg').length === 1, id);
+    await page.waitForFunction(
+      (old) =>
+        JSON.parse(sessionStorage.getItem('flowbot.session') ?? '{}').conversationId !== old &&
+        document.querySelectorAll('#messages .msg').length === 1,
+      id,
+    );
     expect(await bubbles(page)).toEqual([GREETING]);
   });
 });

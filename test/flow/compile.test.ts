@@ -66,7 +66,17 @@ describe('compileFlow', () => {
     // Paths end in stable states; message blocks are passed through by eventless transitions, so each
     // explored (state, event) pair is replayed microstep by microstep to see the blocks in between.
     const empty = createEmptyActor();
-    const scope = { self: empty, system: empty.system, logger: () => {}, id: '', sessionId: 'graph', defer: () => {}, stopChild: () => {}, emit: () => {}, actionExecutor: () => {} };
+    const scope = {
+      self: empty,
+      system: empty.system,
+      logger: () => {},
+      id: '',
+      sessionId: 'graph',
+      defer: () => {},
+      stopChild: () => {},
+      emit: () => {},
+      actionExecutor: () => {},
+    };
     const reached = new Set<string>([flow.start]);
     for (const path of paths) {
       reached.add(String(path.state.value));
@@ -84,7 +94,11 @@ describe('compiled flow behaviour', () => {
     h.conversation.start();
     await h.untilTurns(1);
     expect(botTexts(h.turns[0]!)).toEqual([expect.stringContaining('Hi!')]);
-    for (const [text, block] of [['weather', 'weather'], ['travel', 'travel'], ['restaurants', 'food']] as const) {
+    for (const [text, block] of [
+      ['weather', 'weather'],
+      ['travel', 'travel'],
+      ['restaurants', 'food'],
+    ] as const) {
       const turn = await h.say(`${text} please`);
       expect(steps(turn)).toEqual([
         ['ask', 'route', 'user.message'],
@@ -146,7 +160,14 @@ describe('compiled flow behaviour', () => {
       start: 'ask',
       blocks: [
         { id: 'ask', type: 'wait', next: 'constructor' },
-        { id: 'constructor', type: 'intent', intents: [{ id: 'yes', description: 'agree', next: 'done' }], noMatch: 'again', maxNoMatch: 2, onMaxNoMatch: 'giveUp' },
+        {
+          id: 'constructor',
+          type: 'intent',
+          intents: [{ id: 'yes', description: 'agree', next: 'done' }],
+          noMatch: 'again',
+          maxNoMatch: 2,
+          onMaxNoMatch: 'giveUp',
+        },
         { id: 'again', type: 'message', text: 'Sorry?', next: 'ask' },
         { id: 'giveUp', type: 'end', text: 'Let me get a human.' },
         { id: 'done', type: 'end', text: 'Great.' },

@@ -106,9 +106,17 @@ describe('flow limits and hostile input', () => {
   });
 
   it('applies MAX_INTENTS_PER_BLOCK and MAX_TEXT_CHARS below the schema limits', async () => {
-    const strict = await startTestServer({ detector: new FakeDetector(), seedDefaultFlow: false, env: { MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' } });
+    const strict = await startTestServer({
+      detector: new FakeDetector(),
+      seedDefaultFlow: false,
+      env: { MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' },
+    });
     try {
-      const res = await fetch(`${strict.url}/api/flows`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(defaultFlow()) });
+      const res = await fetch(`${strict.url}/api/flows`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(defaultFlow()),
+      });
       expect(res.status).toBe(422);
       expect(((await res.json()) as { errors: Array<{ path: string; code: string }> }).errors.map((e) => [e.path, e.code])).toEqual([
         ['/blocks/0/text', 'text_too_long'],
@@ -121,7 +129,10 @@ describe('flow limits and hostile input', () => {
   });
 
   it('treats __proto__ and constructor keys as unknown properties, and pollutes nothing', async () => {
-    const source = JSON.stringify(defaultFlow()).replace('"name":', '"__proto__":{"polluted":true},"constructor":{"prototype":{"bad":1}},"name":');
+    const source = JSON.stringify(defaultFlow()).replace(
+      '"name":',
+      '"__proto__":{"polluted":true},"constructor":{"prototype":{"bad":1}},"name":',
+    );
     const res = await post('/api/flows/validate', source);
     expect(res.status).toBe(422);
     const body = (await res.json()) as { errors: Array<{ path: string; code: string }> };
@@ -150,13 +161,18 @@ describe('flow limits and hostile input', () => {
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
       let data = '';
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/flows HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('POST /api/flows HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'),
+      );
       socket.on('data', (chunk) => (data += chunk.toString()));
       socket.on('end', () => resolve(data));
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ code: 'bad_request', message: 'the request is not valid HTTP' });
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      code: 'bad_request',
+      message: 'the request is not valid HTTP',
+    });
   });
 
   it('sends CORS headers only to configured origins, and answers preflight', async () => {
@@ -166,7 +182,11 @@ describe('flow limits and hostile input', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${server.url}/api/flows`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://editor.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'https://editor.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');

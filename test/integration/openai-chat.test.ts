@@ -16,7 +16,12 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
 
   beforeAll(async () => {
     stub = await OpenAiStubServer.start();
-    const settings = loadSettings({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: stub.baseURL, OPENAI_MODEL: 'stub-model', INTENT_TIMEOUT_MS: '1500' });
+    const settings = loadSettings({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: stub.baseURL,
+      OPENAI_MODEL: 'stub-model',
+      INTENT_TIMEOUT_MS: '1500',
+    });
     server = await startTestServer({ intent: createIntentDetector(settings, pino({ level: 'silent' })) });
   });
   afterAll(async () => {
@@ -33,9 +38,19 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
     expect(await client.ask('will it rain tomorrow?')).toEqual(["This week's offer: Lisbon, 3 nights from 199 EUR. Anything else?"]);
     const request = stub.requests.at(-1)!;
     expect(request.headers.authorization).toBe('Bearer sk-test');
-    expect(request.body).toMatchObject({ model: 'stub-model', temperature: 0, response_format: { type: 'json_schema', json_schema: { strict: true } } });
-    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as { steps: Array<Record<string, unknown>> };
-    expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({ intent: 'travel', provider: 'openai', latencyMs: expect.any(Number) });
+    expect(request.body).toMatchObject({
+      model: 'stub-model',
+      temperature: 0,
+      response_format: { type: 'json_schema', json_schema: { strict: true } },
+    });
+    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
+      steps: Array<Record<string, unknown>>;
+    };
+    expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({
+      intent: 'travel',
+      provider: 'openai',
+      latencyMs: expect.any(Number),
+    });
     await client.close();
   });
 
@@ -51,11 +66,19 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
     await client.until('waiting');
     const started = Date.now();
     // A new question each time: answers are cached per (block, normalised text).
-    expect(await client.ask(`will it rain tomorrow? (${reason})`)).toEqual(['It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
+    expect(await client.ask(`will it rain tomorrow? (${reason})`)).toEqual([
+      'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+    ]);
     expect(Date.now() - started).toBeLessThan(1500 + 2000); // the deadline, plus a generous margin
     expect(client.ws.readyState).toBe(client.ws.OPEN);
-    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as { steps: Array<Record<string, unknown>> };
-    expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({ intent: 'weather', provider: 'local', fallbackReason: reason });
+    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
+      steps: Array<Record<string, unknown>>;
+    };
+    expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({
+      intent: 'weather',
+      provider: 'local',
+      fallbackReason: reason,
+    });
     await client.close();
   });
 
@@ -68,12 +91,19 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
     await stub.waitForRequests(before + 1);
     await client.close();
     // The stub sees the HTTP request go away long before the 1.5 s deadline would have cut it.
-    const aborted = await Promise.race([stub.requests[before]!.whenAborted.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
+    const aborted = await Promise.race([
+      stub.requests[before]!.whenAborted.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 1000)),
+    ]);
     expect(aborted).toBe(true);
   });
 
   it('reports the provider and the breaker on /health', async () => {
     const health = (await (await fetch(`${server.url}/health`)).json()) as { intent: Record<string, unknown> };
-    expect(health.intent).toMatchObject({ provider: 'openai', model: 'stub-model', breaker: expect.stringMatching(/closed|open|half-open/) });
+    expect(health.intent).toMatchObject({
+      provider: 'openai',
+      model: 'stub-model',
+      breaker: expect.stringMatching(/closed|open|half-open/),
+    });
   });
 });

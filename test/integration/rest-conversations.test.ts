@@ -16,7 +16,11 @@ interface Page {
 describe('conversations REST API', () => {
   it('pages through every conversation newest first, without gaps or repeats', async () => {
     for (let i = 0; i < 25; i++) {
-      await server.storage.conversations.create({ id: `c${String(i).padStart(2, '0')}`, flowVersion: 1, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() });
+      await server.storage.conversations.create({
+        id: `c${String(i).padStart(2, '0')}`,
+        flowVersion: 1,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -69,7 +73,15 @@ describe('conversations REST API', () => {
         { from: null, to: 'welcome', event: 'start', at: expect.any(String) },
         { from: 'welcome', to: 'ask', event: 'next', at: expect.any(String) },
         { from: 'ask', to: 'route', event: 'user.message', at: expect.any(String) },
-        { from: 'route', to: 'travel', event: 'intent.matched', intent: 'travel', provider: 'local', latencyMs: expect.any(Number), at: expect.any(String) },
+        {
+          from: 'route',
+          to: 'travel',
+          event: 'intent.matched',
+          intent: 'travel',
+          provider: 'local',
+          latencyMs: expect.any(Number),
+          at: expect.any(String),
+        },
         { from: 'travel', to: 'ask', event: 'next', at: expect.any(String) },
       ],
     });

@@ -30,9 +30,13 @@ describe('WebSocket chat with the local classifier', () => {
       blockId: 'welcome',
     });
     expect(await client.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
-    expect(await client.ask('is it going to snow this weekend?')).toEqual(['It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
+    expect(await client.ask('is it going to snow this weekend?')).toEqual([
+      'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+    ]);
     expect(await client.ask('blorp')).toEqual(['Sorry, I did not get "blorp". I can help with the weather, travel offers or restaurants.']);
-    expect(await client.ask('book me a plane ticket to Lisbon')).toEqual(["This week's offer: Lisbon, 3 nights from 199 EUR. Anything else?"]);
+    expect(await client.ask('book me a plane ticket to Lisbon')).toEqual([
+      "This week's offer: Lisbon, 3 nights from 199 EUR. Anything else?",
+    ]);
     client.say('thanks, bye');
     expect(await client.next('message')).toMatchObject({ text: 'Happy to help. Bye!', blockId: 'goodbye' });
     expect(await client.next('end')).toEqual({ type: 'end', blockId: 'goodbye' });
@@ -64,7 +68,15 @@ describe('WebSocket chat with the local classifier', () => {
       { from: null, to: 'welcome', event: 'start', at: expect.any(String) },
       { from: 'welcome', to: 'ask', event: 'next', at: expect.any(String) },
       { from: 'ask', to: 'route', event: 'user.message', at: expect.any(String) },
-      { from: 'route', to: 'weather', event: 'intent.matched', intent: 'weather', provider: 'local', latencyMs: expect.any(Number), at: expect.any(String) },
+      {
+        from: 'route',
+        to: 'weather',
+        event: 'intent.matched',
+        intent: 'weather',
+        provider: 'local',
+        latencyMs: expect.any(Number),
+        at: expect.any(String),
+      },
     ]);
     expect(history.steps.at(-1)).toMatchObject({ from: 'route', to: 'goodbye', event: 'intent.matched', intent: 'bye' });
   });
@@ -78,7 +90,9 @@ describe('WebSocket chat with the local classifier', () => {
     const after = await ChatClient.connect(server.wsUrl);
     expect(await after.next('conversation')).toMatchObject({ flowVersion: version });
     await after.until('waiting');
-    expect(await before.ask('weather forecast please')).toEqual(['It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
+    expect(await before.ask('weather forecast please')).toEqual([
+      'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+    ]);
     expect(await after.ask('weather forecast please')).toEqual(['Version two weather: rain.']);
     // Rollback: new conversations use version 1 again.
     expect((await fetch(`${server.url}/api/flows/1/activate`, { method: 'POST' })).status).toBe(200);
@@ -90,7 +104,15 @@ describe('WebSocket chat with the local classifier', () => {
   it('answers bad frames with an error frame and keeps the connection usable', async () => {
     const client = await ChatClient.connect(server.wsUrl);
     await client.until('waiting');
-    const bad = ['not json', '[1,2]', '{"type":"hello"}', '{"type":"message"}', '{"type":"message","text":42}', '{"type":"message","text":"   "}', JSON.stringify({ type: 'message', text: 'x'.repeat(2001) })];
+    const bad = [
+      'not json',
+      '[1,2]',
+      '{"type":"hello"}',
+      '{"type":"message"}',
+      '{"type":"message","text":42}',
+      '{"type":"message","text":"   "}',
+      JSON.stringify({ type: 'message', text: 'x'.repeat(2001) }),
+    ];
     for (const data of bad) {
       client.ws.send(data);
       expect(await client.next('error')).toMatchObject({ type: 'error', code: 'invalid_message', message: expect.any(String) });
@@ -218,7 +240,9 @@ describe('plain HTTP upgrade edge cases', () => {
     const server = await startTestServer({ detector: new FakeDetector() });
     try {
       const status = await new Promise<number>((resolve, reject) => {
-        request(`${server.url}/ws`, (res) => resolve(res.statusCode ?? 0)).on('error', reject).end();
+        request(`${server.url}/ws`, (res) => resolve(res.statusCode ?? 0))
+          .on('error', reject)
+          .end();
       });
       expect(status).toBe(404);
     } finally {

@@ -58,7 +58,8 @@ describe('accuracy on the evaluation sets', () => {
 
   it(`reaches >= ${MIN_ACCURACY * 100}% per held-out set and overall, none included`, () => {
     const { results, overall } = runSplit('heldout');
-    for (const r of results) expect({ set: r.name, accuracy: r.accuracy >= MIN_ACCURACY ? 'ok' : r.accuracy }).toEqual({ set: r.name, accuracy: 'ok' });
+    for (const r of results)
+      expect({ set: r.name, accuracy: r.accuracy >= MIN_ACCURACY ? 'ok' : r.accuracy }).toEqual({ set: r.name, accuracy: 'ok' });
     expect(overall).toBeGreaterThanOrEqual(MIN_ACCURACY);
   });
 
@@ -126,9 +127,7 @@ describe('LocalIntentClassifier', () => {
       const controller = new AbortController();
       const reason = Object.assign(new Error('left the block'), { name: 'AbortError' });
       controller.abort(reason);
-      await expect(
-        classifier.detect({ text: 'bye', intents: travel, cacheKey: 'k', signal: controller.signal }),
-      ).rejects.toBe(reason);
+      await expect(classifier.detect({ text: 'bye', intents: travel, cacheKey: 'k', signal: controller.signal })).rejects.toBe(reason);
     });
 
     it('answers normally when the signal is not aborted', async () => {
@@ -156,7 +155,10 @@ describe('LocalIntentClassifier', () => {
       const fresh = new LocalIntentClassifier();
       const build = jest.spyOn(optionSetModule, 'buildOptionSet');
       fresh.classify('rain?', travel);
-      fresh.classify('sun?', travel.map((i) => ({ ...i })));
+      fresh.classify(
+        'sun?',
+        travel.map((i) => ({ ...i })),
+      );
       expect(build).toHaveBeenCalledTimes(1);
     });
 

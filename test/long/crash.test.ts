@@ -56,7 +56,7 @@ function converse(url: string, log: ConversationLog): Promise<void> {
     const budget = rand(1, 5);
     let sent = 0;
     const timer = setTimeout(() => ws.terminate(), 15000);
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as ConversationLog['frames'][number];
       log.frames.push(frame);
       if (frame.type === 'conversation') log.id = String(frame.conversationId);

@@ -104,7 +104,14 @@ describe('flow validator and compiler fuzz', () => {
       fc.jsonValue(),
       fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, maxDepth: 4 }),
       // Flow-shaped objects with random members, so the semantic rules see something to chew on.
-      fc.record({ name: fc.jsonValue(), start: fc.jsonValue(), blocks: fc.array(fc.dictionary(fc.constantFrom('id', 'type', 'next', 'text', 'intents', 'noMatch', '__proto__'), fc.jsonValue())) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          name: fc.jsonValue(),
+          start: fc.jsonValue(),
+          blocks: fc.array(fc.dictionary(fc.constantFrom('id', 'type', 'next', 'text', 'intents', 'noMatch', '__proto__'), fc.jsonValue())),
+        },
+        { requiredKeys: [] },
+      ),
     );
     fc.assert(
       fc.property(anything, (input) => {
@@ -171,7 +178,8 @@ describe('flow validator and compiler fuzz', () => {
           // Checked directly rather than through fuzzOne's expect(): a failure message must not try to
           // pretty-print 100,000 levels.
           const result = validateFlow(input);
-          if (result.errors.some((e) => e.code === 'validator_failure')) throw new Error(`validator failed at depth ${depth}: ${JSON.stringify(result.errors)}`);
+          if (result.errors.some((e) => e.code === 'validator_failure'))
+            throw new Error(`validator failed at depth ${depth}: ${JSON.stringify(result.errors)}`);
         }
         expect(validateFlow({ ...base, meta: { deep: deep(depth, asObject) } }).valid).toBe(true);
       }

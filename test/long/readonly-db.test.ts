@@ -60,7 +60,10 @@ async function open(conversationId?: string): Promise<WsRecorder> {
 async function say(client: WsRecorder, text: string): Promise<void> {
   const waits = client.count('waiting');
   client.sendRaw(JSON.stringify({ type: 'message', text }));
-  await client.waitFor(() => client.count('waiting') > waits || client.count('end') > 0 || client.close !== undefined, `the answer to "${text}"`);
+  await client.waitFor(
+    () => client.count('waiting') > waits || client.count('end') > 0 || client.close !== undefined,
+    `the answer to "${text}"`,
+  );
 }
 
 const botTexts = (client: WsRecorder): string[] => client.frames.filter((f) => f.type === 'message').map((f) => String(f.text));

@@ -64,7 +64,8 @@ describe('upload endpoints fuzz', () => {
       if (Buffer.byteLength(text) <= 1024 * 1024) {
         const valid = validateFlow(JSON.parse(text)).valid;
         const expected = valid ? (endpoint === '/api/flows' ? 201 : 200) : 422;
-        if (res.status !== expected) throw new Error(`POST ${endpoint}: expected ${expected}, got ${res.status}: ${res.text.slice(0, 300)} for ${text.slice(0, 300)}`);
+        if (res.status !== expected)
+          throw new Error(`POST ${endpoint}: expected ${expected}, got ${res.status}: ${res.text.slice(0, 300)} for ${text.slice(0, 300)}`);
       }
     });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -76,9 +77,24 @@ describe('upload endpoints fuzz', () => {
     type Case = { name: string; body?: Buffer | string; headers?: Record<string, string>; expect: number | number[] };
     const cases: Case[] = [
       { name: 'invalid UTF-8 byte', body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), headers: JSON_CT, expect: 400 },
-      { name: 'truncated UTF-8 sequence', body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xe2, 0x82]), Buffer.from('"}')]), headers: JSON_CT, expect: 400 },
-      { name: 'overlong UTF-8', body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]), headers: JSON_CT, expect: 400 },
-      { name: 'UTF-8 encoded surrogate', body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]), headers: JSON_CT, expect: 400 },
+      {
+        name: 'truncated UTF-8 sequence',
+        body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xe2, 0x82]), Buffer.from('"}')]),
+        headers: JSON_CT,
+        expect: 400,
+      },
+      {
+        name: 'overlong UTF-8',
+        body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]),
+        headers: JSON_CT,
+        expect: 400,
+      },
+      {
+        name: 'UTF-8 encoded surrogate',
+        body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+        headers: JSON_CT,
+        expect: 400,
+      },
       { name: 'UTF-16 body', body: Buffer.from(source, 'utf16le'), headers: JSON_CT, expect: 400 },
       { name: 'empty body', body: '', headers: JSON_CT, expect: 400 },
       { name: 'no body at all', headers: JSON_CT, expect: 400 },
@@ -88,16 +104,41 @@ describe('upload endpoints fuzz', () => {
       { name: 'a string', body: '"flow"', headers: JSON_CT, expect: 422 },
       { name: 'an array', body: '[]', headers: JSON_CT, expect: 422 },
       { name: 'a number', body: '1e400', headers: JSON_CT, expect: 422 },
-      { name: 'huge number in meta', body: tiny('{"n":1e400,"m":-1e400,"k":123456789012345678901234567890}'), headers: JSON_CT, expect: 201 },
+      {
+        name: 'huge number in meta',
+        body: tiny('{"n":1e400,"m":-1e400,"k":123456789012345678901234567890}'),
+        headers: JSON_CT,
+        expect: 201,
+      },
       { name: 'huge maxNoMatch', body: source.replace('"maxNoMatch": 3', '"maxNoMatch": 1e400'), headers: JSON_CT, expect: 422 },
       { name: 'arrays nested 10,000 deep', body: '['.repeat(10000) + ']'.repeat(10000), headers: JSON_CT, expect: 422 },
       { name: 'objects nested 10,000 deep', body: '{"a":'.repeat(10000) + '1' + '}'.repeat(10000), headers: JSON_CT, expect: 422 },
       { name: 'meta nested 10,000 deep', body: tiny('{"a":'.repeat(10000) + '1' + '}'.repeat(10000)), headers: JSON_CT, expect: 201 },
-      { name: 'blocks nested 10,000 deep', body: `{"name":"x","start":"a","blocks":${'['.repeat(10000)}${']'.repeat(10000)}}`, headers: JSON_CT, expect: 422 },
-      { name: 'arrays nested 500,000 deep (just under 1 MiB)', body: '['.repeat(500000) + ']'.repeat(500000), headers: JSON_CT, expect: [400, 422] },
+      {
+        name: 'blocks nested 10,000 deep',
+        body: `{"name":"x","start":"a","blocks":${'['.repeat(10000)}${']'.repeat(10000)}}`,
+        headers: JSON_CT,
+        expect: 422,
+      },
+      {
+        name: 'arrays nested 500,000 deep (just under 1 MiB)',
+        body: '['.repeat(500000) + ']'.repeat(500000),
+        headers: JSON_CT,
+        expect: [400, 422],
+      },
       { name: '__proto__ at the root', body: source.replace('{', '{"__proto__":{"polluted":"yes"},'), headers: JSON_CT, expect: 422 },
-      { name: '__proto__ in a block', body: source.replace('"id": "welcome"', '"__proto__":{"polluted":"yes"},"id": "welcome"'), headers: JSON_CT, expect: 422 },
-      { name: 'constructor.prototype in meta', body: tiny('{"constructor":{"prototype":{"polluted":"yes"}},"__proto__":{"polluted":"yes"}}'), headers: JSON_CT, expect: 201 },
+      {
+        name: '__proto__ in a block',
+        body: source.replace('"id": "welcome"', '"__proto__":{"polluted":"yes"},"id": "welcome"'),
+        headers: JSON_CT,
+        expect: 422,
+      },
+      {
+        name: 'constructor.prototype in meta',
+        body: tiny('{"constructor":{"prototype":{"polluted":"yes"}},"__proto__":{"polluted":"yes"}}'),
+        headers: JSON_CT,
+        expect: 201,
+      },
       { name: 'duplicate keys', body: tiny('{}').replace('"name":"x"', '"name":"x","name":7'), headers: JSON_CT, expect: 422 },
       { name: 'truncated JSON', body: source.slice(0, Math.floor(source.length / 2)), headers: JSON_CT, expect: 400 },
       { name: 'text/plain', body: source, headers: { 'content-type': 'text/plain' }, expect: 415 },
@@ -105,13 +146,23 @@ describe('upload endpoints fuzz', () => {
       { name: 'form encoded', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: 415 },
       { name: 'multipart', body: '--x\r\n\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' }, expect: 415 },
       { name: 'application/jsonx', body: source, headers: { 'content-type': 'application/jsonx' }, expect: 415 },
-      { name: 'content type with odd spacing and case', body: source, headers: { 'content-type': 'Application/JSON ;  Charset=UTF-8' }, expect: 201 },
+      {
+        name: 'content type with odd spacing and case',
+        body: source,
+        headers: { 'content-type': 'Application/JSON ;  Charset=UTF-8' },
+        expect: 201,
+      },
       { name: 'content type with a parameter only', body: source, headers: { 'content-type': 'application/json;' }, expect: 201 },
       { name: '+json suffix', body: source, headers: { 'content-type': 'application/vnd.flow+json' }, expect: 201 },
       { name: 'utf-16 charset label', body: source, headers: { 'content-type': 'application/json; charset=utf-16' }, expect: [201, 415] },
       { name: 'chunked, over 1 MiB', body: ' '.repeat(1100000), headers: { ...JSON_CT, 'transfer-encoding': 'chunked' }, expect: 413 },
       { name: 'declared over 1 MiB', body: ' '.repeat(1100000), headers: JSON_CT, expect: 413 },
-      { name: 'exactly 1 MiB of whitespace around a flow', body: source + ' '.repeat(1024 * 1024 - Buffer.byteLength(source)), headers: JSON_CT, expect: 201 },
+      {
+        name: 'exactly 1 MiB of whitespace around a flow',
+        body: source + ' '.repeat(1024 * 1024 - Buffer.byteLength(source)),
+        headers: JSON_CT,
+        expect: 201,
+      },
       { name: 'NUL bytes', body: '{"name":"\u0000"}\u0000', headers: JSON_CT, expect: 400 },
       { name: 'raw control characters in a string', body: '{"name":"a\u0001b"}', headers: JSON_CT, expect: 400 },
       { name: 'lone surrogate escape', body: source.replace('"Travel assistant"', '"\\ud800"'), headers: JSON_CT, expect: 201 },
@@ -123,10 +174,19 @@ describe('upload endpoints fuzz', () => {
     for (const c of cases) {
       for (const endpoint of ['/api/flows', '/api/flows/validate']) {
         counts.raw++;
-        const res = await rawRequest(server.url, { method: 'POST', path: endpoint, body: c.body, headers: c.headers ?? {}, timeoutMs: 20000 });
+        const res = await rawRequest(server.url, {
+          method: 'POST',
+          path: endpoint,
+          body: c.body,
+          headers: c.headers ?? {},
+          timeoutMs: 20000,
+        });
         checkAnswer(`${c.name} → ${endpoint}`, res);
-        const wanted = (Array.isArray(c.expect) ? c.expect : [c.expect]).map((s) => (s === 201 && endpoint.endsWith('/validate') ? 200 : s));
-        if (!wanted.includes(res.status)) throw new Error(`${c.name} → ${endpoint}: expected ${wanted.join('/')}, got ${res.status}: ${res.text.slice(0, 300)}`);
+        const wanted = (Array.isArray(c.expect) ? c.expect : [c.expect]).map((s) =>
+          s === 201 && endpoint.endsWith('/validate') ? 200 : s,
+        );
+        if (!wanted.includes(res.status))
+          throw new Error(`${c.name} → ${endpoint}: expected ${wanted.join('/')}, got ${res.status}: ${res.text.slice(0, 300)}`);
       }
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -158,8 +218,21 @@ describe('upload endpoints fuzz', () => {
     ];
     const randomPath = fc
       .tuple(
-        fc.constantFrom('/api/flows/', '/api/conversations/', '/api/conversations?cursor=', '/api/conversations?limit=', '/api/flows/current/machine?format=', '/api/'),
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0')}`), fc.constantFrom('%', '%Z', '%E0%A4', 'a', '~', '..', '/', '?', '&', '=')), { maxLength: 12 }),
+        fc.constantFrom(
+          '/api/flows/',
+          '/api/conversations/',
+          '/api/conversations?cursor=',
+          '/api/conversations?limit=',
+          '/api/flows/current/machine?format=',
+          '/api/',
+        ),
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0')}`),
+            fc.constantFrom('%', '%Z', '%E0%A4', 'a', '~', '..', '/', '?', '&', '='),
+          ),
+          { maxLength: 12 },
+        ),
       )
       .map(([prefix, parts]) => prefix + parts.join(''));
     const paths = [...fixed, ...fc.sample(randomPath, 300)];

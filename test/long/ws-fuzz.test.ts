@@ -23,7 +23,17 @@ const ECHO_FLOW = {
   ],
 };
 
-const counts = { connections: 0, framesSent: 0, accepted: 0, rejected: 0, errorFrames: 0, echoes: 0, closed1009: 0, closed1007: 0, dropped: 0 };
+const counts = {
+  connections: 0,
+  framesSent: 0,
+  accepted: 0,
+  rejected: 0,
+  errorFrames: 0,
+  echoes: 0,
+  closed1009: 0,
+  closed1007: 0,
+  dropped: 0,
+};
 
 /**
  * What the contract says about a text frame, written from the README rather than from the code: a JSON
@@ -47,7 +57,16 @@ const textArb = fc.oneof(
   fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }),
   fc.string({ minLength: 1, maxLength: 30, unit: 'binary' }),
   fc.string({ maxLength: 20 }).map((s) => `\u0000\u0007\u001b[31m${s}\r\n\t\u2028\u202e`),
-  fc.constantFrom('{{said}}', '{{constructor}}', '<script>alert(1)</script>', 'x'.repeat(2000), ` ${'y'.repeat(2000)} `, 'z'.repeat(2001), '   ', ''),
+  fc.constantFrom(
+    '{{said}}',
+    '{{constructor}}',
+    '<script>alert(1)</script>',
+    'x'.repeat(2000),
+    ` ${'y'.repeat(2000)} `,
+    'z'.repeat(2001),
+    '   ',
+    '',
+  ),
 );
 
 type Outgoing = { data: string | Buffer; binary: boolean };
@@ -63,7 +82,12 @@ const frameArb: fc.Arbitrary<Outgoing> = fc.oneof(
       binary: false,
     })),
   },
-  { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"type":"message","text":"hidden"}}', '{"constructor":{"prototype":{"polluted":1}},"type":"message"}').map((data) => ({ data, binary: false })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('{"__proto__":{"type":"message","text":"hidden"}}', '{"constructor":{"prototype":{"polluted":1}},"type":"message"}')
+      .map((data) => ({ data, binary: false })),
+  },
   // Wrong types and shapes.
   {
     weight: 3,
@@ -71,10 +95,18 @@ const frameArb: fc.Arbitrary<Outgoing> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ type: fc.oneof(fc.constant('message'), fc.jsonValue()), text: fc.jsonValue() }, { requiredKeys: [] }).map((v) => ({ data: JSON.stringify(v), binary: false })),
+    arbitrary: fc
+      .record({ type: fc.oneof(fc.constant('message'), fc.jsonValue()), text: fc.jsonValue() }, { requiredKeys: [] })
+      .map((v) => ({ data: JSON.stringify(v), binary: false })),
   },
   // Broken JSON: truncations and junk.
-  { weight: 2, arbitrary: fc.tuple(textArb, fc.nat()).map(([text, cut]) => { const s = JSON.stringify({ type: 'message', text }); return { data: s.slice(0, cut % s.length), binary: false }; }) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(textArb, fc.nat()).map(([text, cut]) => {
+      const s = JSON.stringify({ type: 'message', text });
+      return { data: s.slice(0, cut % s.length), binary: false };
+    }),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 50 }).map((s) => ({ data: s, binary: false })) },
   // Binary frames, whatever their content.
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 100 }).map((b) => ({ data: Buffer.from(b), binary: true })) },
@@ -82,9 +114,16 @@ const frameArb: fc.Arbitrary<Outgoing> = fc.oneof(
   // Big but under the limit: valid padding, or a text that is far too long.
   {
     weight: 1,
-    arbitrary: fc.integer({ min: 1000, max: MAX_PAYLOAD - 200 }).map((n) => ({ data: `{"type":"message","text":"padded"${' '.repeat(n)}}`, binary: false })),
+    arbitrary: fc
+      .integer({ min: 1000, max: MAX_PAYLOAD - 200 })
+      .map((n) => ({ data: `{"type":"message","text":"padded"${' '.repeat(n)}}`, binary: false })),
   },
-  { weight: 1, arbitrary: fc.integer({ min: 3000, max: MAX_PAYLOAD - 200 }).map((n) => ({ data: JSON.stringify({ type: 'message', text: 'w'.repeat(n) }), binary: false })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 3000, max: MAX_PAYLOAD - 200 })
+      .map((n) => ({ data: JSON.stringify({ type: 'message', text: 'w'.repeat(n) }), binary: false })),
+  },
 );
 
 let server: TestServer;
@@ -93,7 +132,12 @@ let echoVersion: number;
 beforeAll(async () => {
   // The fuzzers send as fast as they can: lift the per-connection rate limit (tested in limits.test.ts).
   server = await startTestServer({ env: { WS_MESSAGES_PER_SECOND: '10000', WS_MESSAGE_BURST: '10000' } });
-  const res = await rawRequest(server.url, { method: 'POST', path: '/api/flows', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ECHO_FLOW) });
+  const res = await rawRequest(server.url, {
+    method: 'POST',
+    path: '/api/flows',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ECHO_FLOW),
+  });
   expect(res.status).toBe(201);
   echoVersion = (JSON.parse(res.text) as { version: number }).version;
 });
@@ -152,7 +196,11 @@ async function checkConnection(client: WsRecorder, frames: Outgoing[], index: nu
   client.sendRaw(JSON.stringify({ type: 'message', text: sentinel }));
   expectedEchoes.push(ECHO_PREFIX + sentinel);
   // Messages are handled in order, so once the sentinel's echo is in, every earlier frame has been answered.
-  await client.waitFor(() => client.frames.some((f) => f.type === 'message' && f.text === ECHO_PREFIX + sentinel), `the echo of ${sentinel}`, 60000);
+  await client.waitFor(
+    () => client.frames.some((f) => f.type === 'message' && f.text === ECHO_PREFIX + sentinel),
+    `the echo of ${sentinel}`,
+    60000,
+  );
 
   counts.accepted += expectedEchoes.length;
   counts.rejected += bad;
@@ -187,7 +235,21 @@ describe('WebSocket fuzz', () => {
   });
 
   it('stores exactly what it echoes for odd but well-formed unicode', async () => {
-    await fuzzConnection(asFrames(['\udbff\udfff', 'é', 'e\u0301', '\u0000', '\ufeff bom', '\ufffe', '\uffff', '𝒳'.repeat(500), '\u202e\u2066rtl', '\u00a0nbsp\u00a0']), 98);
+    await fuzzConnection(
+      asFrames([
+        '\udbff\udfff',
+        'é',
+        'e\u0301',
+        '\u0000',
+        '\ufeff bom',
+        '\ufffe',
+        '\uffff',
+        '𝒳'.repeat(500),
+        '\u202e\u2066rtl',
+        '\u00a0nbsp\u00a0',
+      ]),
+      98,
+    );
   });
 
   // Lone surrogates are made well formed (U+FFFD) before the flow sees them, so echo and history agree.

@@ -71,7 +71,9 @@ describe('Conversation', () => {
     await h.untilTurns(1);
     const turn = await h.say('I want <b>pizza</b>');
     expect(turn.variables).toMatchObject({ request: 'I want <b>pizza</b>', lastMessage: 'I want <b>pizza</b>', intent: 'none' });
-    expect(botTexts(turn)[0]).toBe('Sorry, I did not get "I want <b>pizza</b>". I can help with the weather, travel offers or restaurants.');
+    expect(botTexts(turn)[0]).toBe(
+      'Sorry, I did not get "I want <b>pizza</b>". I can help with the weather, travel offers or restaurants.',
+    );
   });
 
   it('resumes from a snapshot taken at a wait, without repeating anything, and keeps counting no-matches', async () => {

@@ -13,7 +13,15 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * Names on Object.prototype that are also valid block, intent and variable ids. Kept separate so that
  * a test can aim at them: any code that indexes a plain object by id trips over them.
  */
-export const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'] as const;
+export const PROTOTYPE_NAMES = [
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+] as const;
 
 export type IdMode = 'plain' | 'prototype-names' | 'mixed';
 
@@ -59,7 +67,13 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
         types: fc.array(fc.constantFrom(...BLOCK_TYPES), { minLength: n, maxLength: n }),
         seeds: fc.array(fc.nat(), { minLength: 8 * n, maxLength: 8 * n }),
         texts: fc.array(textArb, { minLength: n, maxLength: n }),
-        intentIds: fc.array(fc.uniqueArray(idArb(mode).filter((id) => id !== 'none'), { minLength: 1, maxLength: 3 }), { minLength: n, maxLength: n }),
+        intentIds: fc.array(
+          fc.uniqueArray(
+            idArb(mode).filter((id) => id !== 'none'),
+            { minLength: 1, maxLength: 3 },
+          ),
+          { minLength: n, maxLength: n },
+        ),
         saveAs: fc.array(fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES))), { minLength: n, maxLength: n }),
         flags: fc.array(fc.boolean(), { minLength: 3 * n, maxLength: 3 * n }),
         name: fc.string({ minLength: 1, maxLength: 30 }),
@@ -69,8 +83,7 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
         let s = 0;
         const seed = (): number => seeds[s++ % seeds.length] as number;
         const flag = (i: number, k: number): boolean => flags[i * 3 + k] === true;
-        const forward = (i: number): string[] =>
-          ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
+        const forward = (i: number): string[] => ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
         const blocks: Block[] = kinds.map((kind, i): Block => {
           const id = ids[i] as string;
           switch (kind) {
@@ -151,7 +164,22 @@ export interface Mutation {
 /** Keys a mutation may introduce: random ones and the ones that attack object handling. */
 const keyArb = fc.oneof(
   fc.string({ maxLength: 12 }),
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'a/b~c', '~1', '', 'next', 'id', 'type', 'text', 'blocks', 'intents', '\u0000', '𝒳'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'a/b~c',
+    '~1',
+    '',
+    'next',
+    'id',
+    'type',
+    'text',
+    'blocks',
+    'intents',
+    '\u0000',
+    '𝒳',
+  ),
 );
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
@@ -165,7 +193,22 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 const REF_FIELDS = ['next', 'noMatch', 'onError', 'onMaxNoMatch'];
 
 /** Strings that break naive handling: lone surrogates, NUL, bidi controls, combining marks, emoji. */
-const NASTY_STRINGS = ['\ud800', '\udfff', 'a\u0000b', '\u202eevil', 'e\u0301\u0301\u0301', '👩‍👩‍👧‍👦', '\r\n\t', ' ', '', '{{', '}}', '%00', '\\u0000', 'null'];
+const NASTY_STRINGS = [
+  '\ud800',
+  '\udfff',
+  'a\u0000b',
+  '\u202eevil',
+  'e\u0301\u0301\u0301',
+  '👩‍👩‍👧‍👦',
+  '\r\n\t',
+  ' ',
+  '',
+  '{{',
+  '}}',
+  '%00',
+  '\\u0000',
+  'null',
+];
 
 interface Slot {
   parent: Record<string, unknown> | unknown[];
@@ -194,7 +237,7 @@ function slots(doc: unknown, max = 5000): Slot[] {
 }
 
 function read(slot: Slot): unknown {
-  return Array.isArray(slot.parent) ? slot.parent[slot.key as number] : (slot.parent as Record<string, unknown>)[slot.key as string];
+  return Array.isArray(slot.parent) ? slot.parent[slot.key as number] : slot.parent[slot.key as string];
 }
 
 function write(slot: Slot, value: unknown): void {
@@ -204,7 +247,7 @@ function write(slot: Slot, value: unknown): void {
 
 function remove(slot: Slot): void {
   if (Array.isArray(slot.parent)) slot.parent.splice(slot.key as number, 1);
-  else delete (slot.parent as Record<string, unknown>)[slot.key as string];
+  else delete slot.parent[slot.key as string];
 }
 
 function nest(value: unknown, depth: number, asObject: boolean): unknown {
@@ -215,7 +258,9 @@ function nest(value: unknown, depth: number, asObject: boolean): unknown {
 
 function blocksOf(doc: unknown): Array<Record<string, unknown>> {
   const blocks = (doc as { blocks?: unknown } | null)?.blocks;
-  return Array.isArray(blocks) ? blocks.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b)) : [];
+  return Array.isArray(blocks)
+    ? blocks.filter((b): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b))
+    : [];
 }
 
 /**
@@ -243,7 +288,10 @@ export function applyMutation(doc: unknown, m: Mutation): unknown {
     case 'wrongType': {
       const current = slot ? read(slot) : doc;
       const options: unknown[] = [null, true, 0, -1, 1.5, '', 'x', [], {}, [current], { value: current }];
-      const value = pick(options.filter((o) => typeof o !== typeof current || Array.isArray(o) !== Array.isArray(current)), m.seed);
+      const value = pick(
+        options.filter((o) => typeof o !== typeof current || Array.isArray(o) !== Array.isArray(current)),
+        m.seed,
+      );
       if (!slot) return value;
       write(slot, value);
       return doc;
@@ -272,7 +320,9 @@ export function applyMutation(doc: unknown, m: Mutation): unknown {
       return doc;
     }
     case 'protoKey': {
-      const objects = [doc, ...all.map(read)].filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
+      const objects = [doc, ...all.map(read)].filter(
+        (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
+      );
       const target = objects.length > 0 ? pick(objects, m.at) : undefined;
       if (target) {
         const which = m.seed % 3;

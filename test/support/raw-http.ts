@@ -74,7 +74,14 @@ export function parseErrorShape(text: string): ErrorShape {
     throw new Error(`error body is not JSON: ${JSON.stringify(text.slice(0, 300))}`);
   }
   const v = value as Partial<ErrorShape> | null;
-  if (typeof v !== 'object' || v === null || typeof v.code !== 'string' || v.code === '' || typeof v.message !== 'string' || v.message === '') {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.code !== 'string' ||
+    v.code === '' ||
+    typeof v.message !== 'string' ||
+    v.message === ''
+  ) {
     throw new Error(`error body lacks code/message: ${text.slice(0, 300)}`);
   }
   if (v.errors !== undefined && !Array.isArray(v.errors)) throw new Error(`"errors" is not an array: ${text.slice(0, 300)}`);

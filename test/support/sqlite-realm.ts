@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 export function claimSqliteErrorsForThisFile(): void {
   const addonPath = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
   // The addon object itself (process-wide, so the same one every registry gets) holds the flag.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon has no ES module form
   const addon = require(addonPath) as { isInitialized?: boolean };
   addon.isInitialized = false;
   // Opening any database through this file's better-sqlite3 re-registers its SqliteError.

@@ -63,5 +63,10 @@ export class StorageFaults {
 }
 
 function isDatabase(value: unknown): value is Database.Database {
-  return typeof value === 'object' && value !== null && typeof (value as { pragma?: unknown }).pragma === 'function' && typeof (value as { prepare?: unknown }).prepare === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { pragma?: unknown }).pragma === 'function' &&
+    typeof (value as { prepare?: unknown }).prepare === 'function'
+  );
 }

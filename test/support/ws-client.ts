@@ -13,7 +13,7 @@ export class ChatClient {
   private notify: (() => void) | undefined;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       this.frames.push(JSON.parse(data.toString()) as Frame);
       this.notify?.();
     });

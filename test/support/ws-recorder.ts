@@ -16,11 +16,12 @@ export class WsRecorder {
   private readonly listeners = new Set<() => void>();
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data: Buffer, isBinary) => {
       const text = data.toString();
       try {
         const value: unknown = JSON.parse(text);
-        if (isBinary || typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') this.garbage.push(text);
+        if (isBinary || typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string')
+          this.garbage.push(text);
         else this.frames.push(value as RecordedFrame);
       } catch {
         this.garbage.push(text);
@@ -70,7 +71,11 @@ export class WsRecorder {
       };
       const timer = setTimeout(() => {
         this.listeners.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; close=${JSON.stringify(this.close)} last frames=${JSON.stringify(this.frames.slice(-5))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; close=${JSON.stringify(this.close)} last frames=${JSON.stringify(this.frames.slice(-5))}`,
+          ),
+        );
       }, timeoutMs);
       this.listeners.add(check);
     });

@@ -36,7 +36,12 @@ function connectionWith(socket: FakeSocket, sent: string[] = []): ChatConnection
   };
   const chat = { open: async () => session } as unknown as ChatService;
   const logger = { debug: () => undefined, warn: () => undefined };
-  return new ChatConnection(socket as unknown as WebSocket, chat, logger, { maxMessageChars: 2000, messagesPerSecond: 1000, messageBurst: 1000, maxBufferedBytes: 1024 });
+  return new ChatConnection(socket as unknown as WebSocket, chat, logger, {
+    maxMessageChars: 2000,
+    messagesPerSecond: 1000,
+    messageBurst: 1000,
+    maxBufferedBytes: 1024,
+  });
 }
 
 describe('ChatConnection back-pressure', () => {
@@ -46,7 +51,14 @@ describe('ChatConnection back-pressure', () => {
     await connection.open(undefined);
     expect(socket.sent).toHaveLength(1); // the conversation frame
     socket.bufferedAmount = 4096;
-    connection.onTurn({ events: [{ type: 'waiting', blockId: 'ask', at: new Date() }], outcome: 'waiting', blockId: 'ask', variables: {}, snapshot: null, resumed: false });
+    connection.onTurn({
+      events: [{ type: 'waiting', blockId: 'ask', at: new Date() }],
+      outcome: 'waiting',
+      blockId: 'ask',
+      variables: {},
+      snapshot: null,
+      resumed: false,
+    });
     expect(socket.terminated).toBe(true);
     expect(socket.sent).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/unbound-method -- wink-nlp's `its.*` helpers are plain functions that its typings declare as methods */
 /**
  * Thin typed wrapper around wink-nlp + wink-eng-lite-web-model.
  *

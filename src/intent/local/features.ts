@@ -75,7 +75,7 @@ export class Featurizer {
 
   private toUnits(tokens: readonly AnalyzedToken[]): Unit[] {
     const units: Unit[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const phrase = this.concepts.phraseAt(tokens, i);
       if (phrase) {
         const features = phrase.concepts.map((c) => `c:${c}`);
@@ -116,7 +116,8 @@ export class Featurizer {
 
 function isDropped(t: AnalyzedToken): boolean {
   return (
-    FUNCTION_WORDS.has(t.normal) || FILLER_WORDS.has(t.normal) ||
+    FUNCTION_WORDS.has(t.normal) ||
+    FILLER_WORDS.has(t.normal) ||
     (t.lemma !== t.normal && (FUNCTION_WORDS.has(t.lemma) || FILLER_WORDS.has(t.lemma)))
   );
 }

@@ -90,9 +90,7 @@ export class LocalIntentClassifier implements IntentDetector {
     const key = cacheKey ?? `content:${JSON.stringify(intents.map((i) => [i.id, i.description, i.examples ?? []]))}`;
     const set = this.optionSets.getOrCreate(key, () => buildOptionSet(intents, this.featurizer));
     const units = this.featurizer.units(text, (word) =>
-      set.vocabulary.has(word) || this.generalVocabulary.has(word)
-        ? null
-        : correctWord(word, set.vocabulary, this.generalVocabulary),
+      set.vocabulary.has(word) || this.generalVocabulary.has(word) ? null : correctWord(word, set.vocabulary, this.generalVocabulary),
     );
     const { perIntent } = scoreUnits(units, set);
     const scores = set.profiles.map((p, i) => ({ id: p.id, score: perIntent[i] ?? 0 }));

@@ -8,17 +8,61 @@ export const MAX_INPUT_CHARS = 500;
 
 /** Chat shorthand -> plain English (whole words only, case-insensitive). Generic, not per flow. */
 const SHORTHAND: ReadonlyArray<readonly [string, string]> = [
-  ['pls', 'please'], ['plz', 'please'], ['plse', 'please'],
-  ['thx', 'thanks'], ['thanx', 'thanks'], ['thnx', 'thanks'], ['ty', 'thank you'], ['tysm', 'thank you so much'],
-  ['u', 'you'], ['ur', 'your'], ['r', 'are'], ['y', 'why'], ['k', 'ok'], ['kk', 'ok'], ['okey', 'okay'],
-  ['tmrw', 'tomorrow'], ['tmr', 'tomorrow'], ['tmw', 'tomorrow'], ['tomoz', 'tomorrow'], ['2day', 'today'], ['2nite', 'tonight'], ['tonite', 'tonight'],
-  ['gimme', 'give me'], ['wanna', 'want to'], ['gonna', 'going to'], ['gotta', 'got to'], ['lemme', 'let me'],
-  ['cya', 'see you'], ['ttyl', 'talk to you later'], ['bb', 'bye bye'], ['gn', 'good night'], ['nite', 'night'],
-  ['im', 'i am'], ['ive', 'i have'], ['dont', 'do not'], ['doesnt', 'does not'], ['didnt', 'did not'],
-  ['cant', 'can not'], ['wont', 'will not'], ['isnt', 'is not'], ['wasnt', 'was not'], ['havent', 'have not'],
-  ['whats', 'what is'], ['wheres', 'where is'], ['hows', 'how is'], ['thats', 'that is'], ['theres', 'there is'],
-  ['asap', 'as soon as possible'], ['eta', 'arrival time'], ['info', 'information'], ['acct', 'account'],
-  ['msg', 'message'], ['appt', 'appointment'], ['approx', 'approximately'], ['convo', 'conversation'],
+  ['pls', 'please'],
+  ['plz', 'please'],
+  ['plse', 'please'],
+  ['thx', 'thanks'],
+  ['thanx', 'thanks'],
+  ['thnx', 'thanks'],
+  ['ty', 'thank you'],
+  ['tysm', 'thank you so much'],
+  ['u', 'you'],
+  ['ur', 'your'],
+  ['r', 'are'],
+  ['y', 'why'],
+  ['k', 'ok'],
+  ['kk', 'ok'],
+  ['okey', 'okay'],
+  ['tmrw', 'tomorrow'],
+  ['tmr', 'tomorrow'],
+  ['tmw', 'tomorrow'],
+  ['tomoz', 'tomorrow'],
+  ['2day', 'today'],
+  ['2nite', 'tonight'],
+  ['tonite', 'tonight'],
+  ['gimme', 'give me'],
+  ['wanna', 'want to'],
+  ['gonna', 'going to'],
+  ['gotta', 'got to'],
+  ['lemme', 'let me'],
+  ['cya', 'see you'],
+  ['ttyl', 'talk to you later'],
+  ['bb', 'bye bye'],
+  ['gn', 'good night'],
+  ['nite', 'night'],
+  ['im', 'i am'],
+  ['ive', 'i have'],
+  ['dont', 'do not'],
+  ['doesnt', 'does not'],
+  ['didnt', 'did not'],
+  ['cant', 'can not'],
+  ['wont', 'will not'],
+  ['isnt', 'is not'],
+  ['wasnt', 'was not'],
+  ['havent', 'have not'],
+  ['whats', 'what is'],
+  ['wheres', 'where is'],
+  ['hows', 'how is'],
+  ['thats', 'that is'],
+  ['theres', 'there is'],
+  ['asap', 'as soon as possible'],
+  ['eta', 'arrival time'],
+  ['info', 'information'],
+  ['acct', 'account'],
+  ['msg', 'message'],
+  ['appt', 'appointment'],
+  ['approx', 'approximately'],
+  ['convo', 'conversation'],
 ];
 
 const SHORTHAND_MAP = new Map(SHORTHAND);
@@ -43,11 +87,32 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** A few emoji carry the whole message in chat ("👋", "🍕?"); map the common ones to words. */
 const EMOJI_WORDS: ReadonlyArray<readonly [string, string]> = [
-  ['👋', ' bye '], ['🙏', ' thanks '], ['👍', ' ok '], ['👎', ' no '], ['❤', ' love '],
-  ['☔', ' rain '], ['🌧', ' rain '], ['⛈', ' storm '], ['❄', ' snow '], ['☀', ' sunny '], ['🌤', ' sunny '], ['🌡', ' temperature '],
-  ['✈', ' flight '], ['🏨', ' hotel '], ['🧳', ' luggage '], ['🏖', ' beach '],
-  ['🍕', ' pizza '], ['🍔', ' burger '], ['🍣', ' sushi '], ['🍝', ' pasta '], ['🍽', ' restaurant '],
-  ['💳', ' card '], ['💰', ' money '], ['💸', ' money '], ['🚚', ' delivery '], ['📦', ' package '],
+  ['👋', ' bye '],
+  ['🙏', ' thanks '],
+  ['👍', ' ok '],
+  ['👎', ' no '],
+  ['❤', ' love '],
+  ['☔', ' rain '],
+  ['🌧', ' rain '],
+  ['⛈', ' storm '],
+  ['❄', ' snow '],
+  ['☀', ' sunny '],
+  ['🌤', ' sunny '],
+  ['🌡', ' temperature '],
+  ['✈', ' flight '],
+  ['🏨', ' hotel '],
+  ['🧳', ' luggage '],
+  ['🏖', ' beach '],
+  ['🍕', ' pizza '],
+  ['🍔', ' burger '],
+  ['🍣', ' sushi '],
+  ['🍝', ' pasta '],
+  ['🍽', ' restaurant '],
+  ['💳', ' card '],
+  ['💰', ' money '],
+  ['💸', ' money '],
+  ['🚚', ' delivery '],
+  ['📦', ' package '],
 ];
 
 /**
@@ -55,7 +120,11 @@ const EMOJI_WORDS: ReadonlyArray<readonly [string, string]> = [
  * "crème" to "creme", which is what people type on phones half the time anyway.
  */
 function foldUnicode(text: string): string {
-  return text.normalize('NFKC').normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
+  return text
+    .normalize('NFKC')
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC');
 }
 
 export function normalizeText(raw: string): string {

@@ -9,14 +9,11 @@ import { NO_INTENT } from '../../flow/types';
 
 export type ParsedAnswer =
   /** `outsideOptions`: the model named something not in the enum, which we read as `none`. */
-  | { ok: true; intent: string; outsideOptions: boolean }
-  | { ok: false; reason: 'refusal' | 'truncated' | 'invalid_answer'; detail: string };
+  { ok: true; intent: string; outsideOptions: boolean } | { ok: false; reason: 'refusal' | 'truncated' | 'invalid_answer'; detail: string };
 
 export function parseIntentAnswer(completion: ChatCompletion, allowed: readonly string[]): ParsedAnswer {
   // Typed by the SDK, but it is a foreign server's JSON: check every level.
-  const choice: Partial<ChatCompletion.Choice> | undefined = Array.isArray(completion?.choices)
-    ? completion.choices[0]
-    : undefined;
+  const choice: Partial<ChatCompletion.Choice> | undefined = Array.isArray(completion?.choices) ? completion.choices[0] : undefined;
   const message = choice?.message;
   if (choice === undefined || typeof message !== 'object' || message === null) {
     return { ok: false, reason: 'invalid_answer', detail: 'the response has no choice with a message' };

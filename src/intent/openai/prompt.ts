@@ -109,8 +109,6 @@ export function buildChatRequest(
     },
     // Classification, not creativity: the same message should give the same intent.
     temperature: 0,
-    ...((options.tokenLimitParam ?? 'max_tokens') === 'max_tokens'
-      ? { max_tokens: budget }
-      : { max_completion_tokens: budget }),
+    ...((options.tokenLimitParam ?? 'max_tokens') === 'max_tokens' ? { max_tokens: budget } : { max_completion_tokens: budget }),
   };
 }

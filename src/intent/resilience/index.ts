@@ -1,8 +1,4 @@
-export {
-  ResilientIntentDetector,
-  FallbackFailedError,
-  DEFAULT_INTENT_TIMEOUT_MS,
-} from './resilient-intent-detector';
+export { ResilientIntentDetector, FallbackFailedError, DEFAULT_INTENT_TIMEOUT_MS } from './resilient-intent-detector';
 export type { ResilientIntentDetectorOptions, ResilientIntentStatus } from './resilient-intent-detector';
 export { CircuitBreaker, DEFAULT_COOLDOWN_MS, DEFAULT_FAILURE_THRESHOLD } from './circuit-breaker';
 export type { BreakerState, BreakerTicket, CircuitBreakerOptions } from './circuit-breaker';

@@ -1,12 +1,5 @@
 import type Database from 'better-sqlite3';
-import type {
-  ConversationRecord,
-  ConversationStatus,
-  MessageRecord,
-  Page,
-  StepRecord,
-  TurnWrite,
-} from '../records';
+import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepRecord, TurnWrite } from '../records';
 import { type ConversationRepository, StorageUnavailableError } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, guard, guardWrite, toStorageError, type FaultLogger } from './errors';
@@ -55,7 +48,15 @@ type StepInsert = [
   latencyMs: number | null,
   at: string,
 ];
-type TurnUpdate = [status: string, variables: string, currentBlock: string | null, replaceSnapshot: number, snapshot: string | null, at: string, id: string];
+type TurnUpdate = [
+  status: string,
+  variables: string,
+  currentBlock: string | null,
+  replaceSnapshot: number,
+  snapshot: string | null,
+  at: string,
+  id: string,
+];
 
 const CONVERSATION_COLUMNS = 'id, flow_version, status, variables, current_block, created_at, updated_at';
 
@@ -128,21 +129,15 @@ export class SqliteConversationRepository implements ConversationRepository {
     private readonly db: Database.Database,
     private readonly logger?: FaultLogger,
   ) {
-    this.insertStmt = db.prepare(
-      'INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)',
-    );
+    this.insertStmt = db.prepare('INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
-    this.firstPageStmt = db.prepare(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations ORDER BY created_at DESC, id DESC LIMIT ?`,
-    );
+    this.firstPageStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations ORDER BY created_at DESC, id DESC LIMIT ?`);
     // Row-value comparison is a single range on the (created_at DESC, id DESC) index.
     this.nextPageStmt = db.prepare(
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE (created_at, id) < (?, ?)
        ORDER BY created_at DESC, id DESC LIMIT ?`,
     );
-    this.messagesStmt = db.prepare(
-      'SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq',
-    );
+    this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
       `SELECT from_block, to_block, event, intent, provider, fallback_reason, latency_ms, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
@@ -154,9 +149,7 @@ export class SqliteConversationRepository implements ConversationRepository {
        WHERE id = ?`,
     );
     // MAX over the primary key is a single index seek.
-    this.lastMessageSeqStmt = db.prepare(
-      'SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?',
-    );
+    this.lastMessageSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
     this.lastStepSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM steps WHERE conversation_id = ?');
     this.insertMessageStmt = db.prepare(
       'INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -167,9 +160,7 @@ export class SqliteConversationRepository implements ConversationRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
-    this.abandonStmt = db.prepare(
-      "UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?",
-    );
+    this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
     this.appendTx = db.transaction((turn: TurnWrite) => this.writeTurn(turn));
     // Group commit: every turn gets its own savepoint (appendTx nested is a SAVEPOINT), so a turn
     // that fails leaves no trace and does not take the others down, but they share one commit.
@@ -254,34 +245,46 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void> {
-    guardWrite(this.db, 'conversations.create', () => {
-      this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
-    }, this.logger);
+    guardWrite(
+      this.db,
+      'conversations.create',
+      () => {
+        this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
+      },
+      this.logger,
+    );
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
     this.flush();
-    return guard(this.db, 'conversations.get', () => {
-      const row = this.getStmt.get(id);
-      return row && toConversation(row);
-    }, this.logger);
+    return guard(
+      this.db,
+      'conversations.get',
+      () => {
+        const row = this.getStmt.get(id);
+        return row && toConversation(row);
+      },
+      this.logger,
+    );
   }
 
   async list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>> {
     checkLimit(query.limit);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     this.flush();
-    return guard(this.db, 'conversations.list', () => {
-      // One extra row tells whether another page exists without a COUNT query.
-      const rows = after
-        ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1)
-        : this.firstPageStmt.all(query.limit + 1);
-      const items = rows.slice(0, query.limit).map(toConversation);
-      const last = items[items.length - 1];
-      const nextCursor =
-        rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-      return { items, nextCursor };
-    }, this.logger);
+    return guard(
+      this.db,
+      'conversations.list',
+      () => {
+        // One extra row tells whether another page exists without a COUNT query.
+        const rows = after ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1) : this.firstPageStmt.all(query.limit + 1);
+        const items = rows.slice(0, query.limit).map(toConversation);
+        const last = items[items.length - 1];
+        const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+        return { items, nextCursor };
+      },
+      this.logger,
+    );
   }
 
   async messages(id: string): Promise<MessageRecord[]> {
@@ -294,12 +297,17 @@ export class SqliteConversationRepository implements ConversationRepository {
     return guard(this.db, 'conversations.steps', () => this.stepsStmt.all(id).map(toStep), this.logger);
   }
 
-  async snapshot(id: string): Promise<unknown | undefined> {
+  async snapshot(id: string): Promise<unknown> {
     this.flush();
-    return guard(this.db, 'conversations.snapshot', () => {
-      const text = this.snapshotStmt.get(id)?.snapshot;
-      return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
-    }, this.logger);
+    return guard(
+      this.db,
+      'conversations.snapshot',
+      () => {
+        const text = this.snapshotStmt.get(id)?.snapshot;
+        return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
+      },
+      this.logger,
+    );
   }
 
   /**

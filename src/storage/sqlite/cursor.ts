@@ -30,7 +30,7 @@ export function decodeCursor(text: string): ConversationCursor {
     throw new InvalidCursorError();
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError();
-  const [createdAt, id]: unknown[] = parsed;
+  const [createdAt, id] = parsed as unknown[];
   if (typeof createdAt !== 'string' || typeof id !== 'string' || createdAt === '' || id === '') {
     throw new InvalidCursorError();
   }

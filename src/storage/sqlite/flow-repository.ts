@@ -86,10 +86,15 @@ export class SqliteFlowRepository implements FlowRepository {
   }
 
   async current(): Promise<FlowVersionRecord | undefined> {
-    return guard(this.db, 'flows.current', () => {
-      const row = this.currentStmt.get();
-      return row && toRecord(row);
-    }, this.logger);
+    return guard(
+      this.db,
+      'flows.current',
+      () => {
+        const row = this.currentStmt.get();
+        return row && toRecord(row);
+      },
+      this.logger,
+    );
   }
 
   async currentVersion(): Promise<number | undefined> {
@@ -97,10 +102,15 @@ export class SqliteFlowRepository implements FlowRepository {
   }
 
   async get(version: number): Promise<FlowVersionRecord | undefined> {
-    return guard(this.db, 'flows.get', () => {
-      const row = this.getStmt.get(version);
-      return row && toRecord(row);
-    }, this.logger);
+    return guard(
+      this.db,
+      'flows.get',
+      () => {
+        const row = this.getStmt.get(version);
+        return row && toRecord(row);
+      },
+      this.logger,
+    );
   }
 
   async list(): Promise<FlowVersionSummary[]> {

@@ -1,10 +1,6 @@
+import { pathParam, queryString } from './request-params';
 import type { Request, Response, Server } from 'restify';
 import type { HistoryService } from '../../services/history-service';
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = (req.query as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** Routes under /api/conversations: read-only history. */
 export function registerConversationRoutes(server: Server, history: HistoryService): void {
@@ -15,6 +11,6 @@ export function registerConversationRoutes(server: Server, history: HistoryServi
   });
 
   server.get('/api/conversations/:id', async (req: Request, res: Response) => {
-    res.send(200, await history.get(String(req.params.id)));
+    res.send(200, await history.get(pathParam(req, 'id')));
   });
 }

@@ -1,3 +1,4 @@
+import { pathParam } from './request-params';
 import type { Request, Response, Server } from 'restify';
 import { AppError } from '../../errors';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, isExportFormat } from '../../flow/export';
@@ -26,8 +27,13 @@ export function registerFlowRoutes(server: Server, flows: FlowService, maxBodyBy
 
   // "current" or a version number: the flow exactly as uploaded.
   server.get('/api/flows/:ref', async (req: Request, res: Response) => {
-    const flow = await flows.read(String(req.params.ref));
-    const headers = { 'Content-Type': JSON_TYPE, ETag: flow.etag, 'X-Flow-Version': String(flow.version), 'Last-Modified': new Date(flow.createdAt).toUTCString() };
+    const flow = await flows.read(pathParam(req, 'ref'));
+    const headers = {
+      'Content-Type': JSON_TYPE,
+      ETag: flow.etag,
+      'X-Flow-Version': String(flow.version),
+      'Last-Modified': new Date(flow.createdAt).toUTCString(),
+    };
     if (req.headers['if-none-match'] === flow.etag) {
       res.sendRaw(304, '', headers);
       return;
@@ -36,7 +42,7 @@ export function registerFlowRoutes(server: Server, flows: FlowService, maxBodyBy
   });
 
   server.post('/api/flows/:ref/activate', async (req: Request, res: Response) => {
-    res.send(200, await flows.activate(String(req.params.ref)));
+    res.send(200, await flows.activate(pathParam(req, 'ref')));
   });
 
   server.get('/api/flows/:ref/machine', async (req: Request, res: Response) => {
@@ -44,7 +50,7 @@ export function registerFlowRoutes(server: Server, flows: FlowService, maxBodyBy
     if (!isExportFormat(format)) {
       throw new AppError(400, 'invalid_parameter', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
     }
-    const exported = await flows.export(String(req.params.ref), format);
+    const exported = await flows.export(pathParam(req, 'ref'), format);
     res.sendRaw(200, exported.body, { 'Content-Type': EXPORT_CONTENT_TYPES[format], 'X-Flow-Version': String(exported.version) });
   });
 }

@@ -123,13 +123,16 @@ export function createRestServer(deps: RestServerDeps): Server {
 
   // Central error handling: every error a route throws, and restify's own (404, 405), leaves here in
   // the one error shape.
-  server.on('restifyError', (_req, res, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
-    const { status, body } = toErrorResponse(err, deps.logger);
-    err.statusCode = status;
-    err.toJSON = () => body;
-    res.header('Content-Type', 'application/json; charset=utf-8');
-    if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="flowbot"'); // RFC 7235: a 401 names its scheme
-    callback();
-  });
+  server.on(
+    'restifyError',
+    (_req: Request, res: Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
+      const { status, body } = toErrorResponse(err, deps.logger);
+      err.statusCode = status;
+      err.toJSON = () => body;
+      res.header('Content-Type', 'application/json; charset=utf-8');
+      if (status === 401) res.header('WWW-Authenticate', 'Bearer realm="flowbot"'); // RFC 7235: a 401 names its scheme
+      callback();
+    },
+  );
   return server;
 }

@@ -120,7 +120,12 @@ export function registerWebRoutes(server: Server): void {
       const gzip = entry.body.length > 1024 && wantsGzip(req);
       // The gzipped bytes are another representation, so they get their own (strong) ETag.
       const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag;
-      const headers: Record<string, string> = { 'Content-Type': asset.type, 'Cache-Control': asset.cache, ETag: etag, Vary: 'Accept-Encoding' };
+      const headers: Record<string, string> = {
+        'Content-Type': asset.type,
+        'Cache-Control': asset.cache,
+        ETag: etag,
+        Vary: 'Accept-Encoding',
+      };
       if (req.headers['if-none-match'] === etag) {
         res.sendRaw(304, '', headers);
         return;

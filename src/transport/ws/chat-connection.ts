@@ -115,7 +115,7 @@ export class ChatConnection implements ChatListener {
       this.send({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
       return;
     }
-    const frame = parseClientFrame(data.toString(), this.limits.maxMessageChars);
+    const frame = parseClientFrame(textOf(data), this.limits.maxMessageChars);
     if (!frame.ok) {
       this.send({ type: 'error', code: frame.code, message: frame.message });
       return;
@@ -138,4 +138,11 @@ export class ChatConnection implements ChatListener {
   private close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
+}
+
+/** The text of a frame: `ws` hands over a Buffer, or a list of them for a fragmented message. */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
 }

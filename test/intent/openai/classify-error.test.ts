@@ -1,9 +1,4 @@
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { classifyOpenAiError, parseRetryAfterMs } from '../../../src/intent/openai/classify-error';
 
 const statusError = (status: number, headers: Record<string, string> = {}): APIError =>

@@ -67,13 +67,7 @@ describe('OpenAiIntentDetector against an OpenAI-compatible stub', () => {
     expect(body.max_tokens).toBeLessThanOrEqual(100);
     expect(body.response_format.type).toBe('json_schema');
     expect(body.response_format.json_schema.strict).toBe(true);
-    expect(body.response_format.json_schema.schema.properties.intent.enum).toEqual([
-      'weather',
-      'travel',
-      'restaurants',
-      'bye',
-      'none',
-    ]);
+    expect(body.response_format.json_schema.schema.properties.intent.enum).toEqual(['weather', 'travel', 'restaurants', 'bye', 'none']);
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
     const [system, user] = body.messages;
     expect(system?.content).not.toContain('Will it rain in Paris');

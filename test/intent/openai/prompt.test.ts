@@ -12,7 +12,12 @@ import { TRAVEL_INTENTS } from './fakes';
 describe('prompt building', () => {
   it('puts the ids plus none in the enum, without duplicates', () => {
     expect(answerEnum(TRAVEL_INTENTS)).toEqual(['weather', 'travel', 'restaurants', 'bye', 'none']);
-    expect(answerEnum([{ id: 'none', description: 'x' }, { id: 'yes', description: 'y' }])).toEqual(['none', 'yes']);
+    expect(
+      answerEnum([
+        { id: 'none', description: 'x' },
+        { id: 'yes', description: 'y' },
+      ]),
+    ).toEqual(['none', 'yes']);
   });
 
   it('builds a strict json_schema request at temperature 0 with a small answer budget', () => {
@@ -40,10 +45,7 @@ describe('prompt building', () => {
   });
 
   it('can send the budget as max_completion_tokens instead', () => {
-    const body = buildChatRequest(
-      { text: 'hi', intents: TRAVEL_INTENTS },
-      { model: 'm', tokenLimitParam: 'max_completion_tokens' },
-    );
+    const body = buildChatRequest({ text: 'hi', intents: TRAVEL_INTENTS }, { model: 'm', tokenLimitParam: 'max_completion_tokens' });
     expect(body.max_completion_tokens).toBeGreaterThan(0);
     expect(body).not.toHaveProperty('max_tokens');
   });

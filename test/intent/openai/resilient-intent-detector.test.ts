@@ -261,7 +261,9 @@ describe('ResilientIntentDetector (real SDK, stub server)', () => {
   it('rejects only when the fallback fails too', async () => {
     stub.enqueue(reply.error(500));
     fallback = new FakeFallback({ fail: true });
-    const error: unknown = await build().detect(intentRequest('x')).catch((e: unknown) => e);
+    const error: unknown = await build()
+      .detect(intentRequest('x'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FallbackFailedError);
     expect(error).toMatchObject({ primaryReason: 'server_error' });
   });

@@ -159,9 +159,7 @@ describe('SqliteConversationRepository: records', () => {
     // The second message violates the sender CHECK: the first message and the update must vanish too.
     const bad = { from: 'robot', text: 'x', blockId: 'b', at: at(2) } as unknown as MessageRecord;
     await expect(
-      storage.conversations.appendTurn(
-        turn('c1', { messages: [msg('user', 'ok', 2), bad], status: 'completed', currentBlock: 'z' }),
-      ),
+      storage.conversations.appendTurn(turn('c1', { messages: [msg('user', 'ok', 2), bad], status: 'completed', currentBlock: 'z' })),
     ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_CHECK' });
     await expect(storage.conversations.messages('c1')).resolves.toEqual([]);
     await expect(storage.conversations.get('c1')).resolves.toMatchObject({ status: 'active', currentBlock: null });

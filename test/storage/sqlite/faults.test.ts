@@ -2,12 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { TurnWrite } from '../../../src/storage/records';
 import { StorageUnavailableError } from '../../../src/storage/repositories';
-import {
-  SqliteConversationRepository,
-  SqliteFlowRepository,
-  applyMigrations,
-  openSqliteStorage,
-} from '../../../src/storage/sqlite';
+import { SqliteConversationRepository, SqliteFlowRepository, applyMigrations, openSqliteStorage } from '../../../src/storage/sqlite';
 import { at, cleanupTempDirs, makeTempDir, sampleFlow, seedFlow } from './helpers';
 
 /**
@@ -133,9 +128,7 @@ describe('operational faults', () => {
     db.pragma('foreign_keys = ON');
     applyMigrations(db);
     const conversations = new SqliteConversationRepository(db);
-    const error: unknown = await conversations
-      .create({ id: 'x', flowVersion: 99, createdAt: at(0) })
-      .catch((e) => e);
+    const error: unknown = await conversations.create({ id: 'x', flowVersion: 99, createdAt: at(0) }).catch((e) => e);
     expect(error).not.toBeInstanceOf(StorageUnavailableError);
     // By name: under jest the addon's error class can come from another test file's module registry.
     expect(error).toMatchObject({ name: 'SqliteError' });

@@ -59,7 +59,8 @@ describe('SqliteFlowRepository', () => {
   });
 
   it('keeps the uploaded source byte for byte and parses it into flow', async () => {
-    const source = '{\n\t"name" : "Grüße 🌍 \\u00e9",   "start":"hello",\r\n "blocks": [\n' +
+    const source =
+      '{\n\t"name" : "Grüße 🌍 \\u00e9",   "start":"hello",\r\n "blocks": [\n' +
       '  {"id":"hello","type":"end","text":"ça va? 日本語 \\n"}\n]   }\n\n';
     const created = await storage.flows.create({ flow: JSON.parse(source), source, createdAt: at(0) });
     const fetched = await storage.flows.get(created.version);
@@ -71,9 +72,7 @@ describe('SqliteFlowRepository', () => {
   });
 
   it('refuses a source that is not JSON and stores nothing', async () => {
-    await expect(
-      storage.flows.create({ flow: sampleFlow('x'), source: '{not json', createdAt: at(0) }),
-    ).rejects.toThrow(SyntaxError);
+    await expect(storage.flows.create({ flow: sampleFlow('x'), source: '{not json', createdAt: at(0) })).rejects.toThrow(SyntaxError);
     await expect(storage.flows.list()).resolves.toEqual([]);
   });
 });

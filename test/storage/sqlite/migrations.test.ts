@@ -118,9 +118,9 @@ describe('openSqliteStorage', () => {
   it('turns foreign keys on', async () => {
     // SQLite leaves them off by default; then this insert would silently succeed.
     const storage = openSqliteStorage({ path: ':memory:' });
-    await expect(
-      storage.conversations.create({ id: 'c', flowVersion: 42, createdAt: '2026-01-01T00:00:00.000Z' }),
-    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    await expect(storage.conversations.create({ id: 'c', flowVersion: 42, createdAt: '2026-01-01T00:00:00.000Z' })).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+    });
     await storage.close();
   });
 
