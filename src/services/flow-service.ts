@@ -3,7 +3,7 @@ import { exportMachine, type ExportFormat } from '../flow/export';
 import { prepareFlow } from '../flow';
 import { type FlowProblem, pointer } from '../flow/problems';
 import type { Flow } from '../flow/types';
-import { AppError, notFound } from '../errors';
+import { errors } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
 import type { Clock } from './clock';
@@ -20,10 +20,6 @@ export interface StoredFlow {
   createdAt: string;
   source: string;
   etag: string;
-}
-
-function invalidFlow(errors: FlowProblem[]): AppError {
-  return new AppError(422, 'invalid_flow', `the flow has ${errors.length} error(s)`, errors);
 }
 
 /** Operator limits, at most the schema's own (MAX_FLOW_BLOCKS, MAX_INTENTS_PER_BLOCK, MAX_TEXT_CHARS). */
@@ -77,7 +73,7 @@ export class FlowService {
 
   async activate(ref: string): Promise<FlowVersionSummary> {
     const version = parseVersion(ref);
-    if (version === undefined || !(await this.flows.activate(version))) throw notFound(`flow version ${ref}`);
+    if (version === undefined || !(await this.flows.activate(version))) throw errors.notFound(`flow version ${ref}`);
     const record = await this.record(String(version));
     return { version: record.version, name: record.name, createdAt: record.createdAt, current: true };
   }
@@ -107,7 +103,7 @@ export class FlowService {
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
     const blocks = (input as { blocks?: unknown } | null)?.blocks;
     if (Array.isArray(blocks) && blocks.length > this.limits.maxBlocks) {
-      throw invalidFlow([
+      throw errors.invalidFlow([
         {
           path: '/blocks',
           code: 'too_many_blocks',
@@ -116,9 +112,9 @@ export class FlowService {
       ]);
     }
     const prepared = prepareFlow(input);
-    if (!prepared.ok) throw invalidFlow(prepared.errors);
+    if (!prepared.ok) throw errors.invalidFlow(prepared.errors);
     const overLimits = this.limitProblems(prepared.flow);
-    if (overLimits.length) throw invalidFlow(overLimits);
+    if (overLimits.length) throw errors.invalidFlow(overLimits);
     return prepared;
   }
 
@@ -148,12 +144,12 @@ export class FlowService {
   private async record(ref: string): Promise<FlowVersionRecord> {
     if (ref === 'current') {
       const current = await this.flows.current();
-      if (!current) throw notFound('current flow');
+      if (!current) throw errors.notFound('current flow');
       return current;
     }
     const version = parseVersion(ref);
     const record = version === undefined ? undefined : await this.flows.get(version);
-    if (!record) throw notFound(`flow version ${ref}`);
+    if (!record) throw errors.notFound(`flow version ${ref}`);
     return record;
   }
 }
