@@ -1,7 +1,7 @@
 import { loadSettings, selectedProvider, SettingsError } from '../../src/config/settings';
 
 describe('loadSettings', () => {
-  it('has the contract defaults', () => {
+  it('has the documented defaults', () => {
     expect(loadSettings({})).toEqual({
       port: 8080,
       host: '127.0.0.1',
