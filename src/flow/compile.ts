@@ -88,33 +88,33 @@ function take(block: Block, edge: BlockEdge): TransitionJson {
 }
 
 /** The transition of the one edge a compiled block needs; a valid flow always has it. */
-function required(transition: TransitionJson | undefined, block: Block): TransitionJson {
-  if (!transition) throw new Error(`block "${block.id}" has no way out: compileFlow takes valid flows only`);
-  return transition;
+function required(block: Block, edge: BlockEdge | undefined): TransitionJson {
+  if (!edge) throw new Error(`block "${block.id}" has no way out: compileFlow takes valid flows only`);
+  return take(block, edge);
 }
 
 function compileBlock(block: Block): StateJson {
-  // The schema requires maxNoMatch with onMaxNoMatch; a valid flow has no edge without its count.
-  const edges = outgoingEdges(block).filter((edge) => edge.kind !== 'maxNoMatch' || edge.max !== undefined);
-  const taken = edges.map((edge) => ({ kind: edge.kind, transition: take(block, edge) }));
+  const edges = outgoingEdges(block);
   switch (block.type) {
     case 'message':
       return {
         entry: [{ type: 'say', params: { blockId: block.id, text: block.text } }],
-        always: required(taken[0]?.transition, block),
+        always: required(block, edges[0]),
       };
     case 'wait':
-      return { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: required(taken[0]?.transition, block) } };
-    case 'intent':
+      return { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: required(block, edges[0]) } };
+    case 'intent': {
+      const onDone: TransitionJson[] = [];
+      let onError: BlockEdge | undefined;
+      for (const edge of edges) {
+        if (edge.kind === 'error') onError = edge;
+        // The schema requires maxNoMatch with onMaxNoMatch; a valid flow has no such edge without its count.
+        else if (edge.kind !== 'maxNoMatch' || edge.max !== undefined) onDone.push(take(block, edge));
+      }
       return {
-        invoke: {
-          id: `detect-${block.id}`,
-          src: 'detectIntent',
-          input: { blockId: block.id },
-          onDone: taken.filter((t) => t.kind !== 'error').map((t) => t.transition),
-          onError: required(taken.find((t) => t.kind === 'error')?.transition, block),
-        },
+        invoke: { id: `detect-${block.id}`, src: 'detectIntent', input: { blockId: block.id }, onDone, onError: required(block, onError) },
       };
+    }
     case 'end':
       return {
         type: 'final',
