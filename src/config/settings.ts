@@ -125,7 +125,7 @@ class Reader {
   }
 }
 
-/** Reads the settings from an environment (process.env by default); throws SettingsError listing every bad value. */
+/** Reads the settings from an environment (process.env by default), frozen; throws SettingsError listing every bad value. */
 export function loadSettings(env: Env = process.env): Settings {
   const r = new Reader(env);
   const settings: Settings = {
@@ -161,7 +161,11 @@ export function loadSettings(env: Env = process.env): Settings {
     r.problems.push('OPENAI_API_KEY: required when INTENT_PROVIDER=openai');
   }
   if (r.problems.length) throw new SettingsError(r.problems);
-  return settings;
+  // Checked once, then frozen: no part of the code can change a setting behind another's back.
+  Object.freeze(settings.openai);
+  Object.freeze(settings.limits);
+  Object.freeze(settings.corsOrigins);
+  return Object.freeze(settings);
 }
 
 /** Which intent provider the settings select: `auto` means OpenAI when a key is set. */

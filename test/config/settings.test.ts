@@ -29,6 +29,13 @@ describe('loadSettings', () => {
     });
   });
 
+  it('freezes what it read', () => {
+    const settings = loadSettings({});
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(Object.isFrozen(settings.limits)).toBe(true);
+    expect(Object.isFrozen(settings.openai)).toBe(true);
+  });
+
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
