@@ -1,11 +1,20 @@
 /** What a conversation reports, in order. Transports turn these into frames; storage into rows. */
+import type { Scalar } from '../flow/types';
 
 export interface StepInfo {
   /** null for the first step into the start block. */
   from: string | null;
   to: string;
-  /** `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
+  /**
+   * `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`,
+   * `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`,
+   * `intent.maxNoMatch`, `intent.error`.
+   */
   event: string;
+  /** Which case of a condition block held (0-based), for `condition.case` steps. */
+  case?: number;
+  /** The value of the choice the user picked, for `choice` steps. */
+  choice?: string;
   intent?: string;
   provider?: string;
   fallbackReason?: string;
@@ -18,9 +27,16 @@ export type ConversationEvent =
   | { type: 'user_message'; text: string; blockId: string; at: Date }
   | { type: 'bot_message'; text: string; blockId: string; at: Date }
   | { type: 'step'; step: StepInfo; at: Date }
-  | { type: 'waiting'; blockId: string; at: Date }
+  /** `choices`: the buttons of the wait block, when it has some. */
+  | { type: 'waiting'; blockId: string; choices?: WaitingChoice[]; at: Date }
   | { type: 'end'; blockId: string; at: Date }
   | { type: 'error'; code: string; message: string; at: Date };
+
+/** A button the client shows where the flow waits. */
+export interface WaitingChoice {
+  label: string;
+  value: string;
+}
 
 export type TurnOutcome = 'waiting' | 'ended' | 'failed';
 
@@ -33,7 +49,7 @@ export interface Turn {
   outcome: TurnOutcome;
   /** The block the conversation waits at or ended at; null if it failed before reaching one. */
   blockId: string | null;
-  variables: Record<string, string>;
+  variables: Record<string, Scalar>;
   /** Persisted actor snapshot to resume from; only at a waiting point, null otherwise. */
   snapshot: unknown;
   /** True for the turn that announces a restored conversation (it holds only the `waiting` event). */
