@@ -35,6 +35,7 @@ const CODE_BY_KEYWORD: Record<string, string> = {
 const PATTERN_HINTS: Record<string, string> = {
   '^[A-Za-z][A-Za-z0-9_-]{0,63}$': 'a letter, then up to 63 letters, digits, "_" or "-"',
   '^[A-Za-z][A-Za-z0-9_]{0,63}$': 'a letter, then up to 63 letters, digits or "_"',
+  '\\S': 'something other than spaces',
 };
 
 function describePattern(pattern: string): string {

@@ -2,7 +2,7 @@ import { type AnyActorRef, type AnyStateMachine, assign, emit, enqueueActions, f
 import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '../flow/semantics';
-import { renderTemplate } from '../flow/template';
+import { renderTemplate, scalarText } from '../flow/template';
 import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
 import type { StepInfo } from './events';
@@ -97,7 +97,8 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     if (!block) throw new Error(`no intent block "${input.blockId}"`);
     const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
     const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
-    const text = context?.variables.lastMessage ?? '';
+    const last = context?.variables.lastMessage;
+    const text = last === undefined ? '' : scalarText(last);
     const started = now();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
     return {

@@ -241,7 +241,13 @@ describe('validateFlow', () => {
       const input = withText('{{lastMessage}} {{intent}} {{request}} {{later}}', (f) => {
         f.blocks.push({ id: 'late', type: 'wait', saveAs: 'later', next: 'ask' });
       });
-      expect(validateFlow(input).warnings.map((w) => w.code)).toEqual(['unreachable_block']);
+      // No unknown_variable: every name is set somewhere. That the welcome text comes before any block
+      // sets request or later is another warning, variable_maybe_unset (see the dataflow tests).
+      expect(validateFlow(input).warnings.map((w) => [w.code, w.message.match(/"(\w+)"/)?.[1]])).toEqual([
+        ['unreachable_block', 'late'],
+        ['variable_maybe_unset', 'request'],
+        ['variable_maybe_unset', 'later'],
+      ]);
     });
 
     it('suggests builtins too, and warns once per name and text', () => {

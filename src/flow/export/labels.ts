@@ -45,7 +45,7 @@ export function edgeLabel(block: Block, edge: BlockEdge): string {
     case 'invalid':
       return `${edge.max} invalid answers`;
     case 'silence':
-      return `${edge.max} × ${edge.afterSeconds} s silence`;
+      return `silent ${edge.afterSeconds} s ×${edge.max}`;
     case 'reprompt':
       return edge.cause === 'invalid' ? 'invalid answer' : 'silence';
     case 'case':

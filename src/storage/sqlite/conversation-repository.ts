@@ -66,7 +66,7 @@ function toConversation(row: ConversationRow): ConversationRecord {
     id: row.id,
     flowVersion: row.flow_version,
     status: row.status,
-    variables: JSON.parse(row.variables) as Record<string, string>,
+    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
     currentBlock: row.current_block,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
