@@ -29,6 +29,12 @@ export interface CompiledFlow {
   intentBlocks: ReadonlyMap<string, IntentBlockInfo>;
 }
 
+/** The choices (buttons) a compiled flow offers where it waits at `blockId`; none for other blocks. */
+export function choicesAt(compiled: CompiledFlow, blockId: string): ReadonlyArray<{ label: string; value: string }> {
+  const state = Object.hasOwn(compiled.config.states, blockId) ? compiled.config.states[blockId] : undefined;
+  return state?.meta?.choices ?? [];
+}
+
 /**
  * Compiles a valid flow (see validateFlow) into an XState v5 machine config: one state per block, named
  * by its id. A pure function: same flow in, same JSON out; no I/O, no shared state.
@@ -150,7 +156,10 @@ function compileBlock(block: Block): StateJson {
       // Eventless and guarded: the first case that holds is taken at once; `else` has no guard.
       return { always: edges.map((edge) => take(block, edge)) };
     case 'set':
-      return { entry: [{ type: 'assignVariables', params: { assign: block.assign as unknown as JsonValue } }], always: required(block, edges[0]) };
+      return {
+        entry: [{ type: 'assignVariables', params: { assign: block.assign as unknown as JsonValue } }],
+        always: required(block, edges[0]),
+      };
     case 'intent': {
       const onDone: TransitionJson[] = [];
       let onError: BlockEdge | undefined;
@@ -175,7 +184,8 @@ function compileBlock(block: Block): StateJson {
 function answer(block: WaitBlock, to: string): TransitionJson {
   if (!block.expect || !checksAnswers(block as unknown as Record<string, unknown>)) {
     // A plain wait block compiles as it always has (its actions carry no block id).
-    const params: Record<string, JsonValue> = block.choices || block.noReply ? { saveAs: block.saveAs ?? null, blockId: block.id } : { saveAs: block.saveAs ?? null };
+    const params: Record<string, JsonValue> =
+      block.choices || block.noReply ? { saveAs: block.saveAs ?? null, blockId: block.id } : { saveAs: block.saveAs ?? null };
     return go(block.id, to, USER_MESSAGE_EVENT, [{ type: 'saveReply', params }]);
   }
   const expect = block.expect as unknown as JsonValue;
@@ -191,7 +201,10 @@ function reprompt(block: WaitBlock, cause: 'invalid' | 'silence'): TransitionJso
     return again(block, 'answer.invalid', [{ type: 'rejectAnswer', params: { blockId: block.id } }, say(block.id, text)]);
   }
   const text = block.noReply?.text;
-  return again(block, 'silence', [{ type: 'noteSilence', params: { blockId: block.id } }, ...(text !== undefined ? [say(block.id, text)] : [])]);
+  return again(block, 'silence', [
+    { type: 'noteSilence', params: { blockId: block.id } },
+    ...(text !== undefined ? [say(block.id, text)] : []),
+  ]);
 }
 
 /**
@@ -216,7 +229,10 @@ function compileWait(block: WaitBlock, edges: BlockEdge[]): StateJson {
     if (noReply.next === undefined) {
       // No way out: after `maxTimes` reprompts the next silence is taken by this guard and does nothing,
       // which stops the clock until the user writes again.
-      onSilence.unshift({ guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: (noReply.maxTimes ?? DEFAULT_SILENCES) + 1 } }, actions: [] });
+      onSilence.unshift({
+        guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: (noReply.maxTimes ?? DEFAULT_SILENCES) + 1 } },
+        actions: [],
+      });
     }
     state.tags = [WAITING_TAG, SILENCE_CLOCK_TAG];
     state.after = { [String(noReply.afterSeconds * 1000)]: onSilence };

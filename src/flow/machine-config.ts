@@ -9,15 +9,7 @@ import type { Scalar } from './types';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export type ActionType =
-  | 'say'
-  | 'saveReply'
-  | 'saveChoice'
-  | 'saveAnswer'
-  | 'rejectAnswer'
-  | 'noteSilence'
-  | 'clearCounts'
-  | 'assignVariables'
-  | 'step';
+  'say' | 'saveReply' | 'saveChoice' | 'saveAnswer' | 'rejectAnswer' | 'noteSilence' | 'clearCounts' | 'assignVariables' | 'step';
 
 export interface ActionRef {
   type: ActionType;
@@ -25,13 +17,7 @@ export interface ActionRef {
 }
 
 export type GuardType =
-  | 'intentIs'
-  | 'noMatchLimitReached'
-  | 'caseHolds'
-  | 'choiceIs'
-  | 'answerFits'
-  | 'invalidLimitReached'
-  | 'silenceLimitReached';
+  'intentIs' | 'noMatchLimitReached' | 'caseHolds' | 'choiceIs' | 'answerFits' | 'invalidLimitReached' | 'silenceLimitReached';
 
 export interface GuardRef {
   type: GuardType;

@@ -53,7 +53,11 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
   if (error.propertyName !== undefined) {
     if (error.keyword === 'propertyNames') return undefined;
     const name = error.propertyName;
-    return { path: `${base}/${escapeSegment(name)}`, code, message: `${JSON.stringify(name)} is not a variable name: ${describePattern(String(params.pattern))}` };
+    return {
+      path: `${base}/${escapeSegment(name)}`,
+      code,
+      message: `${JSON.stringify(name)} is not a variable name: ${describePattern(String(params.pattern))}`,
+    };
   }
   switch (error.keyword) {
     case 'false schema': {

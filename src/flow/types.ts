@@ -71,18 +71,7 @@ export interface WaitBlock {
 }
 
 export type ComparisonOp =
-  | 'eq'
-  | 'ne'
-  | 'contains'
-  | 'startsWith'
-  | 'endsWith'
-  | 'matches'
-  | 'gt'
-  | 'gte'
-  | 'lt'
-  | 'lte'
-  | 'isSet'
-  | 'isEmpty';
+  'eq' | 'ne' | 'contains' | 'startsWith' | 'endsWith' | 'matches' | 'gt' | 'gte' | 'lt' | 'lte' | 'isSet' | 'isEmpty';
 
 export interface Comparison {
   var: string;

@@ -69,7 +69,8 @@ function said(record: unknown, field: FieldPath, out: TemplateField[]): void {
 /** The right-hand sides of a predicate's comparisons that are templates (all but `matches`, a regex). */
 function predicateTemplates(predicate: unknown, field: FieldPath, out: TemplateField[]): void {
   walkPredicate(predicate, field, (comparison, at) => {
-    if (comparison.op !== 'matches' && typeof comparison.value === 'string') out.push({ text: comparison.value, field: [...at, 'value'], said: false });
+    if (comparison.op !== 'matches' && typeof comparison.value === 'string')
+      out.push({ text: comparison.value, field: [...at, 'value'], said: false });
   });
 }
 

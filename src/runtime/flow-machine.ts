@@ -137,7 +137,9 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         invalidCounts: plusOne(context.invalidCounts, params.blockId),
         silenceCounts: without(context.silenceCounts, params.blockId),
       })),
-      noteSilence: assign(({ context }, params: { blockId: string }) => ({ silenceCounts: plusOne(context.silenceCounts, params.blockId) })),
+      noteSilence: assign(({ context }, params: { blockId: string }) => ({
+        silenceCounts: plusOne(context.silenceCounts, params.blockId),
+      })),
       /** Leaving a wait block by its `maxTries` or `maxTimes` way out: coming back starts counting afresh. */
       clearCounts: assign(({ context }, params: { blockId: string }) => ({
         invalidCounts: without(context.invalidCounts, params.blockId),
@@ -146,31 +148,33 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
       assignVariables: assign(({ context }, params: { assign: Record<string, AssignValue> }) => ({
         variables: applyAssignments(params.assign, context.variables),
       })),
-      step: enqueueActions(({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
-        const info: StepInfo = { from: params.from, to: params.to, event: params.event };
-        if (params.case !== undefined) info.case = params.case;
-        if (params.choice !== undefined) info.choice = params.choice;
-        if (params.event.startsWith('intent.')) {
-          const detection = detectionOf(event);
-          const counts = { ...context.noMatchCounts };
-          if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
-          else if (params.event !== 'intent.error') delete counts[params.from];
-          if (detection) {
-            Object.assign(info, {
-              intent: detection.intent,
-              provider: detection.provider,
-              latencyMs: detection.latencyMs,
-              ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
-            });
-            enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
-          } else {
-            const error = errorOf(event);
-            if (error !== undefined) info.error = error;
-            enqueue.assign({ noMatchCounts: counts });
+      step: enqueueActions(
+        ({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
+          const info: StepInfo = { from: params.from, to: params.to, event: params.event };
+          if (params.case !== undefined) info.case = params.case;
+          if (params.choice !== undefined) info.choice = params.choice;
+          if (params.event.startsWith('intent.')) {
+            const detection = detectionOf(event);
+            const counts = { ...context.noMatchCounts };
+            if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
+            else if (params.event !== 'intent.error') delete counts[params.from];
+            if (detection) {
+              Object.assign(info, {
+                intent: detection.intent,
+                provider: detection.provider,
+                latencyMs: detection.latencyMs,
+                ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
+              });
+              enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
+            } else {
+              const error = errorOf(event);
+              if (error !== undefined) info.error = error;
+              enqueue.assign({ noMatchCounts: counts });
+            }
           }
-        }
-        enqueue.emit({ type: 'step', ...info });
-      }),
+          enqueue.emit({ type: 'step', ...info });
+        },
+      ),
     },
     guards: {
       intentIs: ({ event }, params: { intent: string }) => detectionOf(event)?.intent === params.intent,

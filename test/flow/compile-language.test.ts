@@ -14,7 +14,12 @@ const end: Block = { id: 'done', type: 'end' };
 describe('compileFlow: the second edition blocks', () => {
   it('condition: guarded eventless transitions, one per case in order, then else', () => {
     const when = { var: 'age', op: 'gte', value: 18 } as const;
-    expect(stateOf([{ id: 'check', type: 'condition', cases: [{ when, next: 'done' }], else: 'other' }, end, { id: 'other', type: 'end' }], 'check')).toEqual({
+    expect(
+      stateOf(
+        [{ id: 'check', type: 'condition', cases: [{ when, next: 'done' }], else: 'other' }, end, { id: 'other', type: 'end' }],
+        'check',
+      ),
+    ).toEqual({
       always: [
         {
           guard: { type: 'caseHolds', params: { when } },
@@ -51,10 +56,27 @@ describe('compileFlow: the second edition blocks', () => {
 
   it('wait with choices: guarded user.message transitions per choice, free text last, choices in meta', () => {
     const state = stateOf(
-      [{ id: 'ask', type: 'wait', next: 'done', choices: [{ label: 'Small', value: 'S' }, { label: 'Large', next: 'big' }] }, end, { id: 'big', type: 'end' }],
+      [
+        {
+          id: 'ask',
+          type: 'wait',
+          next: 'done',
+          choices: [
+            { label: 'Small', value: 'S' },
+            { label: 'Large', next: 'big' },
+          ],
+        },
+        end,
+        { id: 'big', type: 'end' },
+      ],
       'ask',
     ) as { on: Record<string, unknown[]>; meta: unknown };
-    expect(state.meta).toEqual({ choices: [{ label: 'Small', value: 'S' }, { label: 'Large', value: 'Large' }] });
+    expect(state.meta).toEqual({
+      choices: [
+        { label: 'Small', value: 'S' },
+        { label: 'Large', value: 'Large' },
+      ],
+    });
     expect(state.on['user.message']).toEqual([
       {
         guard: { type: 'choiceIs', params: { label: 'Small', value: 'S' } },
@@ -85,7 +107,11 @@ describe('compileFlow: the second edition blocks', () => {
   it('wait with a typed answer: fits, maxTries reached, reprompt that re-enters the state', () => {
     const expect_ = { type: 'integer' as const, min: 1 };
     const state = stateOf(
-      [{ id: 'qty', type: 'wait', saveAs: 'qty', next: 'done', expect: expect_, invalid: { maxTries: 2, next: 'help' } }, end, { id: 'help', type: 'end' }],
+      [
+        { id: 'qty', type: 'wait', saveAs: 'qty', next: 'done', expect: expect_, invalid: { maxTries: 2, next: 'help' } },
+        end,
+        { id: 'help', type: 'end' },
+      ],
       'qty',
     ) as { on: Record<string, unknown[]> };
     expect(state.on['user.message']).toEqual([
@@ -120,7 +146,11 @@ describe('compileFlow: the second edition blocks', () => {
 
   it('noReply: a delayed transition list, a clock tag, and a re-entry on resume', () => {
     const state = stateOf(
-      [{ id: 'ask', type: 'wait', next: 'done', noReply: { afterSeconds: 60, text: 'Still there?', maxTimes: 2, next: 'bye' } }, end, { id: 'bye', type: 'end' }],
+      [
+        { id: 'ask', type: 'wait', next: 'done', noReply: { afterSeconds: 60, text: 'Still there?', maxTimes: 2, next: 'bye' } },
+        end,
+        { id: 'bye', type: 'end' },
+      ],
       'ask',
     ) as Record<string, unknown>;
     expect(state.tags).toEqual(['waiting', 'silenceClock']);
@@ -171,7 +201,7 @@ describe('compileFlow: the second edition blocks', () => {
     expect(mermaid).toContain('b1 --> b1 : invalid answer / silence');
     expect(mermaid).toContain('b1 --> b11 : silent 60 s ×2');
     expect(mermaid).toContain('b4 --> b4 : invalid answer');
-    expect(mermaid).toContain("b5 --> b6 : qty ≥ 5");
+    expect(mermaid).toContain('b5 --> b6 : qty ≥ 5');
     expect(mermaid).toContain("b5 --> b7 : size = 's' or summary matches /size l$/");
     expect(mermaid).toContain('b5 --> b10 : else');
     expect(mermaid).toContain('class b3 logicBlock');

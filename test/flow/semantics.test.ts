@@ -82,7 +82,9 @@ describe('condition operators', () => {
   });
 
   it('combines with all, any and not', () => {
-    const p: Predicate = { all: [{ var: 'a', op: 'gt', value: 1 }, { any: [{ var: 'b', op: 'eq', value: 'x' }, { not: { var: 'c', op: 'isSet' } }] }] };
+    const p: Predicate = {
+      all: [{ var: 'a', op: 'gt', value: 1 }, { any: [{ var: 'b', op: 'eq', value: 'x' }, { not: { var: 'c', op: 'isSet' } }] }],
+    };
     expect(holds(p, { a: 2, b: 'y' }, patterns)).toBe(true);
     expect(holds(p, { a: 2, b: 'y', c: 1 }, patterns)).toBe(false);
     expect(holds(p, { a: 2, b: 'X', c: 1 }, patterns)).toBe(true);

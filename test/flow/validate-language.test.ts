@@ -18,7 +18,12 @@ describe('validateFlow: the second edition', () => {
   it('invalid_regex: patterns compile as the runtime compiles them (Unicode mode)', () => {
     const flow = flowOf([
       { id: 'ask', type: 'wait', next: 'check', expect: { type: 'pattern', pattern: '([a-z' } },
-      { id: 'check', type: 'condition', cases: [{ when: { not: { var: 'x', op: 'matches', value: '{{name}}' } }, next: 'done' }], else: 'done' },
+      {
+        id: 'check',
+        type: 'condition',
+        cases: [{ when: { not: { var: 'x', op: 'matches', value: '{{name}}' } }, next: 'done' }],
+        else: 'done',
+      },
       { id: 'done', type: 'end' },
     ]);
     expect(problems(flow)).toEqual([
@@ -34,7 +39,15 @@ describe('validateFlow: the second edition', () => {
         id: 'check',
         type: 'condition',
         cases: [
-          { when: { all: [{ var: 'x', op: 'matches', value: '^(\\w+\\s?)*$' }, { var: 'x', op: 'matches', value: '\\d+\\.\\d+' }] }, next: 'done' },
+          {
+            when: {
+              all: [
+                { var: 'x', op: 'matches', value: '^(\\w+\\s?)*$' },
+                { var: 'x', op: 'matches', value: '\\d+\\.\\d+' },
+              ],
+            },
+            next: 'done',
+          },
           { when: { var: 'x', op: 'matches', value: 'a.*b.*c' }, next: 'done' },
         ],
         else: 'done',
@@ -73,7 +86,11 @@ describe('validateFlow: the second edition', () => {
       {
         id: 'check',
         type: 'condition',
-        cases: [{ when: { var: 'x', op: 'isSet', value: 1 }, next: 'count' }, { when: { var: 'x', op: 'gt' }, next: 'count' }, { when: { foo: 1 }, next: 'count' }],
+        cases: [
+          { when: { var: 'x', op: 'isSet', value: 1 }, next: 'count' },
+          { when: { var: 'x', op: 'gt' }, next: 'count' },
+          { when: { foo: 1 }, next: 'count' },
+        ],
       },
       { id: 'count', type: 'set', assign: { '1x': 1, lastMessage: 'x', ok: { add: [1] } }, next: 'done' },
       { id: 'bounds', type: 'wait', next: 'done', expect: { type: 'integer', min: 5, max: 1 }, choices: [{ label: '  ' }] },
@@ -138,13 +155,24 @@ describe('validateFlow: the second edition', () => {
   });
 
   it('refuses a secret in a text the bot says', () => {
-    const flow = flowOf([{ id: 'hi', type: 'message', text: 'token {{secret.TOKEN}}', next: 'done' }, { id: 'done', type: 'end' }]);
+    const flow = flowOf([
+      { id: 'hi', type: 'message', text: 'token {{secret.TOKEN}}', next: 'done' },
+      { id: 'done', type: 'end' },
+    ]);
     expect(problems(flow)).toEqual([['/blocks/0/text', 'invalid_template']]);
   });
 
   it('checks placeholders in every template: reprompts, set values, condition values', () => {
     const flow = flowOf([
-      { id: 'ask', type: 'wait', saveAs: 'a', next: 'count', expect: { type: 'number' }, invalid: { text: 'no {{a' }, noReply: { afterSeconds: 9, text: '{{b}' } },
+      {
+        id: 'ask',
+        type: 'wait',
+        saveAs: 'a',
+        next: 'count',
+        expect: { type: 'number' },
+        invalid: { text: 'no {{a' },
+        noReply: { afterSeconds: 9, text: '{{b}' },
+      },
       { id: 'count', type: 'set', assign: { c: 'x }}', d: { add: ['{{}}', 1] } }, next: 'check' },
       { id: 'check', type: 'condition', cases: [{ when: { var: 'a', op: 'eq', value: '{{a' }, next: 'done' }], else: 'done' },
       { id: 'done', type: 'end' },

@@ -103,7 +103,8 @@ function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: 
     if ((type === 'number' || type === 'integer') && seed() % 2 === 0) Object.assign(expect, { min: 1, max: 1 + (seed() % 10) });
     if (type === 'pattern') expect.pattern = pick(SAFE_PATTERNS, seed());
     options.expect = expect;
-    if (seed() % 2 === 0) options.invalid = { text: 'Try again, {{lastMessage}}?', maxTries: 1 + (seed() % 3), next: pick(targets, seed()) };
+    if (seed() % 2 === 0)
+      options.invalid = { text: 'Try again, {{lastMessage}}?', maxTries: 1 + (seed() % 3), next: pick(targets, seed()) };
   }
   if (flag(2)) {
     options.noReply = { afterSeconds: 1 + (seed() % 100), ...(seed() % 2 === 0 ? { text: 'Still there?' } : {}) };

@@ -48,7 +48,15 @@ export function pizzaFlow(overrides: { afterSeconds?: number } = {}): Flow {
         type: 'condition',
         cases: [
           { when: { var: 'qty', op: 'gte', value: 5 }, next: 'party' },
-          { when: { any: [{ var: 'size', op: 'eq', value: 's' }, { var: 'summary', op: 'matches', value: 'size l$' }] }, next: 'confirm' },
+          {
+            when: {
+              any: [
+                { var: 'size', op: 'eq', value: 's' },
+                { var: 'summary', op: 'matches', value: 'size l$' },
+              ],
+            },
+            next: 'confirm',
+          },
         ],
         else: 'handoff',
       },

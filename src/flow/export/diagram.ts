@@ -1,5 +1,5 @@
 import type { CompiledFlow } from '../compile';
-import type { Block, BlockType } from '../types';
+import type { Block } from '../types';
 import type { DiagramNode, FlowDiagram } from './diagram-format';
 import { diagramEdges, mermaidNodeId, toMermaid } from './mermaid';
 

@@ -29,6 +29,7 @@ function grouped(predicate: Predicate): string {
 
 /** Diagram text is one line, and `;` and `#` mean something to Mermaid: both become spaces. */
 function cut(label: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const chars = [...label.replace(/[\u0000-\u001f\u007f;#]/g, ' ')];
   return chars.length > MAX_LABEL ? `${chars.slice(0, MAX_LABEL - 1).join('')}…` : label;
 }

@@ -12,7 +12,11 @@ const ASKS_IF_SET = new Set(['isSet', 'isEmpty']);
  * the block graph: the meet is intersection). A block no path reaches has no entry. A wait block
  * assigns its `saveAs` on the edges an answer takes, not on a misfit or a silence.
  */
-function definitelySet(start: GraphNode, nodes: ReadonlyMap<string, GraphNode>, blockOf: (node: GraphNode) => Record<string, unknown>): Map<GraphNode, Set<string>> {
+function definitelySet(
+  start: GraphNode,
+  nodes: ReadonlyMap<string, GraphNode>,
+  blockOf: (node: GraphNode) => Record<string, unknown>,
+): Map<GraphNode, Set<string>> {
   const before = new Map<GraphNode, Set<string>>([[start, new Set()]]);
   const queue: GraphNode[] = [start];
   const queued = new Set<GraphNode>(queue);

@@ -15,7 +15,8 @@ function patternsOf(block: JsonRecord): Array<{ source: string; field: FieldPath
   }
   for (const { when, field } of conditionPredicates(block)) {
     walkPredicate(when, field, (comparison, at) => {
-      if (comparison.op === 'matches' && typeof comparison.value === 'string') out.push({ source: comparison.value, field: [...at, 'value'] });
+      if (comparison.op === 'matches' && typeof comparison.value === 'string')
+        out.push({ source: comparison.value, field: [...at, 'value'] });
     });
   }
   return out;

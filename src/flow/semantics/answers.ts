@@ -16,7 +16,9 @@ export function choiceValue(choice: Choice): string {
 export function matchChoice(choices: readonly Choice[], text: string): number {
   const folded = foldText(text);
   if (folded === '') return -1;
-  return choices.findIndex((choice) => foldText(choice.label) === folded || (choice.value !== undefined && foldText(choice.value) === folded));
+  return choices.findIndex(
+    (choice) => foldText(choice.label) === folded || (choice.value !== undefined && foldText(choice.value) === folded),
+  );
 }
 
 /**
