@@ -89,6 +89,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,
     corsOrigins: settings.corsOrigins,
+    ws: {
+      maxMessageChars: settings.limits.maxMessageChars,
+      maxPayloadBytes: settings.limits.wsMaxPayloadBytes,
+      messagesPerSecond: settings.limits.messagesPerSecond,
+      messageBurst: settings.limits.messageBurst,
+      heartbeatMs: settings.heartbeatMs,
+    },
   });
   const httpServer = rest.server as HttpServer;
   const { limits } = settings;
