@@ -16,7 +16,7 @@ export interface Exchange {
 }
 
 type Json = Record<string, unknown>;
-interface Operation {
+export interface Operation {
   operationId: string;
   responses: Record<string, Json>;
 }
@@ -54,6 +54,14 @@ export class OpenApiCheck {
       path,
       pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
     }));
+  }
+
+  /** The operation a request goes to, if the document lists it. */
+  operationFor(method: string, target: string): Operation | undefined {
+    const raw = target.split('?')[0] ?? '';
+    const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    const template = this.templates.find((t) => t.pattern.test(path));
+    return template ? this.doc.paths[template.path]?.[method.toLowerCase()] : undefined;
   }
 
   /** Every way the exchange breaks the description; empty when it is allowed. */

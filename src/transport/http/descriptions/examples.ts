@@ -14,4 +14,5 @@ export interface RecordedExamples {
   asyncapi: Record<string, Json[]>;
 }
 
-export const RECORDED_EXAMPLES: RecordedExamples = recorded;
+// Through unknown: the inferred type of the JSON (optional keys as `undefined`) is narrower than Json.
+export const RECORDED_EXAMPLES = recorded as unknown as RecordedExamples;

@@ -43,8 +43,40 @@ export function flowSchemaComponents(): Record<string, SchemaObject> {
   return components;
 }
 
+/**
+ * The draft-07 idiom for "the shape depends on `type`", `allOf: [{if: {properties: {type: {const: X}}},
+ * then: S}, ...]`, as the OpenAPI one, `oneOf` with a `discriminator`: the same flows are valid, and
+ * client generators and renderers understand it (openapi-typescript makes a union of the block types).
+ */
+function discriminated(schema: SchemaObject): SchemaObject | undefined {
+  const branches = Array.isArray(schema.allOf) ? schema.allOf : [];
+  const cases = branches.map((branch) => {
+    if (!isObject(branch) || !isObject(branch.if) || !isObject(branch.then) || typeof branch.then.$ref !== 'string') return undefined;
+    const properties = isObject(branch.if.properties) ? Object.entries(branch.if.properties) : [];
+    const [property, condition] = properties.length === 1 ? properties[0]! : [];
+    if (!property || !isObject(condition) || typeof condition.const !== 'string') return undefined;
+    return { property, value: condition.const, ref: branch.then.$ref };
+  });
+  if (cases.length === 0 || cases.some((c) => c === undefined)) return undefined;
+  const known = cases as Array<{ property: string; value: string; ref: string }>;
+  if (new Set(known.map((c) => c.property)).size !== 1) return undefined;
+  const { allOf: _allOf, properties: _properties, required: _required, type: _type, ...rest } = schema;
+  const converted = known.map((c) => ({ ...c, ref: (convert({ $ref: c.ref }) as { $ref: string }).$ref }));
+  return {
+    ...convert(rest),
+    oneOf: converted.map((c) => ({ $ref: c.ref })),
+    discriminator: { propertyName: known[0]!.property, mapping: Object.fromEntries(converted.map((c) => [c.value, c.ref])) },
+  };
+}
+
 function convert(schema: SchemaObject): SchemaObject {
+  const union = discriminated(schema);
+  if (union) return union;
   const out: SchemaObject = {};
+  // A free-form object (`meta`): `additionalProperties: true` is the default, said out loud for
+  // generators, which otherwise type it as an object that may hold nothing.
+  if (schema.type === 'object' && schema.properties === undefined && schema.additionalProperties === undefined)
+    out.additionalProperties = true;
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string' && value.startsWith('#/definitions/')) {
       out.$ref = `#/components/schemas/${componentName(value.slice('#/definitions/'.length))}`;
