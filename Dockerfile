@@ -11,6 +11,8 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
 COPY bin ./bin
+# The build also copies browser bundles (Redoc for /docs) from node_modules into public/vendor/.
+COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -29,6 +31,7 @@ COPY schemas ./schemas
 COPY flows ./flows
 # The web chat page (served at /, next to dist/ so that dist/transport/http finds ../../../public).
 COPY public ./public
+COPY --from=build /app/public/vendor ./public/vendor
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -34,6 +34,23 @@ const header = (headers: Exchange['headers'], name: string): string | undefined 
   return Array.isArray(value) ? value.join(', ') : value;
 };
 
+/**
+ * The path as the router sees it: dot segments resolved, percent-encoding decoded where it is valid,
+ * no trailing slash (the server ignores one), no query.
+ */
+function routedPath(target: string): string {
+  const segments = new URL(target.split('?')[0] ?? '/', 'http://host').pathname.split('/').map((segment) => {
+    try {
+      // Decoded one segment at a time: an encoded "/" stays inside its segment (a parameter's value).
+      return decodeURIComponent(segment).replaceAll('/', '%2F');
+    } catch {
+      return segment; // bad percent-encoding: answered with 400 invalid_url whatever the path
+    }
+  });
+  const path = segments.join('/');
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
 const isJsonMedia = (type: string): boolean => /^application\/(?:[\w.+-]+\+)?json$/.test(type);
 
 /**
@@ -58,16 +75,17 @@ export class OpenApiCheck {
 
   /** The operation a request goes to, if the document lists it. */
   operationFor(method: string, target: string): Operation | undefined {
-    const raw = target.split('?')[0] ?? '';
-    const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
-    const template = this.templates.find((t) => t.pattern.test(path));
-    return template ? this.doc.paths[template.path]?.[method.toLowerCase()] : undefined;
+    const template = this.templateFor(routedPath(target));
+    return template ? this.doc.paths[template]?.[method.toLowerCase()] : undefined;
+  }
+
+  private templateFor(path: string): string | undefined {
+    return this.templates.find((t) => t.pattern.test(path))?.path;
   }
 
   /** Every way the exchange breaks the description; empty when it is allowed. */
   problems(exchange: Exchange): string[] {
-    const raw = exchange.target.split('?')[0] ?? '';
-    const path = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+    const path = routedPath(exchange.target);
     const where = `${exchange.method} ${exchange.target} → ${exchange.status}`;
     const page = isWebPath(path) || isDocsPath(path);
     const problems = OpenApiCheck.securityHeaderProblems(exchange.headers, page).map((p) => `${where}: ${p}`);
@@ -75,9 +93,9 @@ export class OpenApiCheck {
     if (exchange.method === 'OPTIONS' && exchange.status === 204 && header(exchange.headers, 'access-control-allow-origin'))
       return problems;
     if (page) return problems;
-    const template = this.templates.find((t) => t.pattern.test(path));
+    const template = this.templateFor(path);
     const method = exchange.method === 'HEAD' ? 'get' : exchange.method.toLowerCase();
-    const operation = template ? this.doc.paths[template.path]?.[method] : undefined;
+    const operation = template ? this.doc.paths[template]?.[method] : undefined;
     const found = operation ? this.operationProblems(operation, exchange) : this.unlistedProblems(exchange, template !== undefined);
     return [...problems, ...found.map((p) => `${where}${operation ? ` (${operation.operationId})` : ''}: ${p}`)];
   }
