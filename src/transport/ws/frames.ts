@@ -1,7 +1,7 @@
 import { type AppError, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
 
-/** Frames the server sends (contract §4), one JSON object per WebSocket text frame. */
+/** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
   | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
   | { type: 'message'; text: string; blockId: string }
