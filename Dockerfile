@@ -12,11 +12,14 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
 COPY bin ./bin
+# The build also copies the browser bundles (Mermaid for the diagram, Redoc for /docs) from
+# node_modules into public/vendor/: the image ships those files, not the package trees.
 COPY scripts ./scripts
 COPY public ./public
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund \
- && test -s public/vendor/mermaid.min.js
+ && test -s public/vendor/mermaid.min.js \
+ && test -s public/vendor/redoc.standalone.js
 # A driver that did not compile (no prebuilt binary, a toolchain problem, install scripts not run)
 # stops the build here instead of the server at its first start.
 RUN node -e "try { require('better-sqlite3')(':memory:').close(); } catch (err) { console.error('better-sqlite3 did not build: ' + err.message); process.exit(1); }"

@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Long fault/crash tests and the browser test have their own scripts (test:long, test:e2e).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/long/', '<rootDir>/test/e2e/'],
+  // Fails a test whose HTTP answers or WebSocket frames the API descriptions do not allow.
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // Integration tests start real servers; keep CI predictable on 2 cores.
   maxWorkers: 2,

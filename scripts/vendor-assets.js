@@ -1,27 +1,34 @@
 #!/usr/bin/env node
-// Part of `npm run build`: copies Mermaid's browser bundle (and its licence) into public/vendor/, where
-// the server serves it as /vendor/mermaid.min.js. The web page is the only user of Mermaid, and only of
-// this one file, so mermaid stays a devDependency and its package tree (~150 MB) never reaches a
-// production install or the Docker image. public/vendor/ is not in git: it is rebuilt from the
-// installed package, so upgrading mermaid and rebuilding is all an upgrade takes.
+// Part of `npm run build`: copies the browser bundles the server serves from node_modules into
+// public/vendor/ (git-ignored): Mermaid for the flow diagram (/vendor/mermaid.min.js) and Redoc for the
+// API reference (/docs). The server needs those files, not the package trees (Mermaid's is ~150 MB),
+// so both packages are devDependencies and never reach a production install or the Docker image.
+// Upgrading a package and rebuilding is all an upgrade takes. Licences travel with the copies.
 'use strict';
 
 const { copyFileSync, mkdirSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 
-const target = join(__dirname, '..', 'public', 'vendor');
+const root = join(__dirname, '..');
+const out = join(root, 'public', 'vendor');
+const bundles = [
+  { from: 'mermaid/dist/mermaid.min.js', to: 'mermaid.min.js' },
+  { from: 'mermaid/LICENSE', to: 'mermaid.LICENSE.txt' },
+  { from: 'redoc/bundles/redoc.standalone.js', to: 'redoc.standalone.js' },
+  { from: 'redoc/bundles/redoc.standalone.js.LICENSE.txt', to: 'redoc.standalone.js.LICENSE.txt' },
+  { from: 'redoc/LICENSE', to: 'redoc.LICENSE' },
+];
 
-let bundle;
-try {
-  bundle = require.resolve('mermaid/dist/mermaid.min.js');
-} catch {
-  console.error('vendor-assets: the mermaid package is not installed (it is a devDependency): run npm install, then npm run build');
-  process.exit(1);
+mkdirSync(out, { recursive: true });
+for (const bundle of bundles) {
+  let source;
+  try {
+    source = require.resolve(bundle.from, { paths: [root] });
+  } catch {
+    const pkg = bundle.from.split('/')[0];
+    console.error(`vendor-assets: ${bundle.from} not found: the ${pkg} package is a devDependency; run npm install, then npm run build`);
+    process.exit(1);
+  }
+  copyFileSync(source, join(out, bundle.to));
 }
-
-mkdirSync(target, { recursive: true });
-copyFileSync(bundle, join(target, 'mermaid.min.js'));
-// MIT: the licence travels with the copy (the package root is two folders above dist/mermaid.min.js).
-copyFileSync(join(dirname(bundle), '..', 'LICENSE'), join(target, 'mermaid.LICENSE.txt'));
-const { version } = require('mermaid/package.json');
-console.log(`vendor-assets: public/vendor/mermaid.min.js from mermaid ${version}`);
+process.stdout.write(`vendor-assets: ${bundles.length} files into public/vendor/\n`);

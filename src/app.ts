@@ -87,6 +87,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxBodyBytes: settings.limits.maxBodyBytes,
     corsOrigins: settings.corsOrigins,
     page: { maxMessageChars: settings.limits.maxMessageChars, maxFrameBytes: settings.limits.wsMaxPayloadBytes },
+    ws: {
+      maxMessageChars: settings.limits.maxMessageChars,
+      maxPayloadBytes: settings.limits.wsMaxPayloadBytes,
+      messagesPerSecond: settings.limits.messagesPerSecond,
+      messageBurst: settings.limits.messageBurst,
+      heartbeatMs: settings.heartbeatMs,
+    },
   });
   const httpServer = rest.server as HttpServer;
   const { limits } = settings;

@@ -68,6 +68,11 @@ export const errors = {
     description: 'the request is not valid HTTP (e.g. a malformed header), answered before any route',
     message: () => 'the request is not valid HTTP',
   }),
+  headersTooLarge: define('headers_too_large', {
+    status: 431,
+    description: "the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route",
+    message: () => 'the request headers are too large',
+  }),
   invalidUrl: define('invalid_url', {
     status: 400,
     description: 'the URL has invalid percent-encoding',

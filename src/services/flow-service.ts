@@ -3,15 +3,18 @@ import { exportMachine, type ExportFormat, type Neighbourhood, toDiagram } from 
 import { type FlowLimits, prepareFlow } from '../flow';
 import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
-import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
+import type { FlowVersionRecord, FlowVersionSummary, Page } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
 import type { Clock } from './clock';
 import { type FlowMachine, FlowMachineCache } from './flow-machines';
+import { decodeVersionCursor, encodeVersionCursor, pageLimit } from './paging';
 
 export interface UploadResult {
   version: number;
   createdAt: string;
   warnings: FlowProblem[];
+  /** True when the upload was byte for byte the current version, which is answered instead of a new one. */
+  unchanged: boolean;
 }
 
 export interface StoredFlow {
@@ -37,13 +40,21 @@ export class FlowService {
     return { valid: true, warnings: prepared.warnings };
   }
 
-  /** Stores a valid flow as a new version that becomes current; `source` is kept byte for byte. */
+  /**
+   * Stores a valid flow as a new version that becomes current; `source` is kept byte for byte. The same
+   * bytes as the current version make no new version (a deploy script may upload on every run): the
+   * current one is answered, `unchanged`. It is still validated, as the limits may have changed since.
+   */
   async upload(input: unknown, source: string): Promise<UploadResult> {
     const prepared = this.prepare(input);
+    const current = await this.flows.current();
+    if (current?.source === source) {
+      return { version: current.version, createdAt: current.createdAt, warnings: prepared.warnings, unchanged: true };
+    }
     const record = await this.flows.create({ flow: prepared.flow, source, createdAt: this.clock.now().toISOString() });
     // Warm the cache: the compile work is already done, and the next conversation will need it.
     this.machines.get(record.version, record.flow, prepared.compiled);
-    return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings };
+    return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings, unchanged: false };
   }
 
   /** Stores the bundled default flow as version 1 when the database has no flow at all. */
@@ -52,8 +63,19 @@ export class FlowService {
     return (await this.upload(JSON.parse(source) as unknown, source)).version;
   }
 
-  list(): Promise<FlowVersionSummary[]> {
-    return this.flows.list();
+  /**
+   * A page of versions, newest first. The cursor is the last version of the previous page (versions
+   * are never deleted or renumbered, so pages neither skip nor repeat one when uploads arrive between
+   * requests); paged here over the repository's list, as a server keeps few versions.
+   */
+  async list(query: { limit?: number; cursor?: string } = {}): Promise<Page<FlowVersionSummary>> {
+    const limit = pageLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeVersionCursor(query.cursor);
+    const all = await this.flows.list();
+    const rest = after === undefined ? all : all.filter((summary) => summary.version < after);
+    const items = rest.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rest.length > limit && last ? encodeVersionCursor(last.version) : null };
   }
 
   /** `ref` is a version number or "current". */

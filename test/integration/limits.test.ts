@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { checkedFetch } from '../support/http-client';
+import { rawExchange } from '../support/raw-http';
 import WebSocket from 'ws';
 import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
@@ -72,7 +73,7 @@ describe('idle expiry', () => {
         // The second conversation started a little later, so a later sweep may expire it: poll.
         let record: { status: string; messages: unknown[] } = { status: '', messages: [] };
         for (let i = 0; i < 100; i++) {
-          record = (await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as typeof record;
+          record = (await (await checkedFetch(`${server.url}/api/conversations/${id}`)).json()) as typeof record;
           if (record.status !== 'active') break;
           await sleep(100);
         }
@@ -98,7 +99,7 @@ describe('flow limits and hostile input', () => {
   afterAll(() => server.close(true));
 
   const post = (path: string, body: string): Promise<Response> =>
-    fetch(server.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    checkedFetch(server.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
 
   it('rejects a flow with more blocks than MAX_FLOW_BLOCKS', async () => {
     const flow = defaultFlow();
@@ -115,7 +116,7 @@ describe('flow limits and hostile input', () => {
       env: { MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' },
     });
     try {
-      const res = await fetch(`${strict.url}/api/flows`, {
+      const res = await checkedFetch(`${strict.url}/api/flows`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(defaultFlow()),
@@ -154,36 +155,27 @@ describe('flow limits and hostile input', () => {
     const res = await post('/api/flows', huge);
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ errors: [{ path: '/blocks/2/maxNoMatch' }] });
-    const bad = await fetch(`${server.url}/api/flows/%E0%A4%A`);
+    const bad = await checkedFetch(`${server.url}/api/flows/%E0%A4%A`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'invalid_url' });
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await checkedFetch(`${server.url}/health`)).status).toBe(200);
   });
 
   it('answers a request that is not valid HTTP in the error shape', async () => {
-    const { port } = new URL(server.url);
-    const answer = await new Promise<string>((resolve, reject) => {
-      let data = '';
-      const socket = connect(Number(port), '127.0.0.1', () =>
-        socket.write('POST /api/flows HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'),
-      );
-      socket.on('data', (chunk) => (data += chunk.toString()));
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
+    const answer = await rawExchange(server.url, 'POST /api/flows HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', {
+      method: 'POST',
+      target: '/api/flows',
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
-      code: 'bad_request',
-      message: 'the request is not valid HTTP',
-    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toEqual({ code: 'bad_request', message: 'the request is not valid HTTP' });
   });
 
   it('sends CORS headers only to configured origins, and answers preflight', async () => {
-    const allowed = await fetch(`${server.url}/api/flows`, { headers: { Origin: 'https://editor.example' } });
+    const allowed = await checkedFetch(`${server.url}/api/flows`, { headers: { Origin: 'https://editor.example' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://editor.example');
-    const other = await fetch(`${server.url}/api/flows`, { headers: { Origin: 'https://evil.example' } });
+    const other = await checkedFetch(`${server.url}/api/flows`, { headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${server.url}/api/flows`, {
+    const preflight = await checkedFetch(`${server.url}/api/flows`, {
       method: 'OPTIONS',
       headers: {
         Origin: 'https://editor.example',
@@ -198,7 +190,7 @@ describe('flow limits and hostile input', () => {
   it('ignores __proto__ in a WebSocket frame and keeps chatting', async () => {
     const client = await ChatClient.connect(server.wsUrl);
     await client.until('waiting');
-    client.ws.send('{"type":"message","text":"weather","__proto__":{"polluted":true}}');
+    client.send('{"type":"message","text":"weather","__proto__":{"polluted":true}}');
     expect(await client.until('waiting')).toContainEqual(expect.objectContaining({ type: 'message', blockId: 'weather' }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await client.close();

@@ -1,3 +1,4 @@
+import { checkedFetch } from '../support/http-client';
 import pino from 'pino';
 import { loadSettings } from '../../src/config/settings';
 import { createIntentDetector } from '../../src/intent/create-detector';
@@ -43,7 +44,7 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
       temperature: 0,
       response_format: { type: 'json_schema', json_schema: { strict: true } },
     });
-    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
+    const history = (await (await checkedFetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
       steps: Array<Record<string, unknown>>;
     };
     expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({
@@ -71,7 +72,7 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
     ]);
     expect(Date.now() - started).toBeLessThan(1500 + 2000); // the deadline, plus a generous margin
     expect(client.ws.readyState).toBe(client.ws.OPEN);
-    const history = (await (await fetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
+    const history = (await (await checkedFetch(`${server.url}/api/conversations/${String(conversationId)}`)).json()) as {
       steps: Array<Record<string, unknown>>;
     };
     expect(history.steps.find((s) => s.event === 'intent.matched')).toMatchObject({
@@ -99,7 +100,7 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
   });
 
   it('reports the provider and the breaker on /health', async () => {
-    const health = (await (await fetch(`${server.url}/health`)).json()) as { intent: Record<string, unknown> };
+    const health = (await (await checkedFetch(`${server.url}/health`)).json()) as { intent: Record<string, unknown> };
     expect(health.intent).toMatchObject({
       provider: 'openai',
       model: 'stub-model',

@@ -1,3 +1,4 @@
+import { checkedFetch } from '../support/http-client';
 import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -27,7 +28,7 @@ describe('conversations REST API', () => {
     let pages = 0;
     do {
       const query: string = `?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await fetch(`${server.url}/api/conversations${query}`);
+      const res = await checkedFetch(`${server.url}/api/conversations${query}`);
       expect(res.status).toBe(200);
       const page = (await res.json()) as Page;
       seen.push(...page.items.map((c) => c.id));
@@ -40,11 +41,11 @@ describe('conversations REST API', () => {
 
   it('rejects a bad limit or cursor with 400', async () => {
     for (const query of ['?limit=0', '?limit=101', '?limit=ten']) {
-      const res = await fetch(`${server.url}/api/conversations${query}`);
+      const res = await checkedFetch(`${server.url}/api/conversations${query}`);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'invalid_parameter' });
     }
-    const res = await fetch(`${server.url}/api/conversations?cursor=garbage`);
+    const res = await checkedFetch(`${server.url}/api/conversations?cursor=garbage`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid_cursor' });
   });
@@ -55,7 +56,7 @@ describe('conversations REST API', () => {
     await client.until('waiting');
     await client.ask('travel');
     await client.close();
-    const res = await fetch(`${server.url}/api/conversations/${String(conversationId)}`);
+    const res = await checkedFetch(`${server.url}/api/conversations/${String(conversationId)}`);
     expect(await res.json()).toEqual({
       id: conversationId,
       flowVersion: 1,
@@ -85,9 +86,9 @@ describe('conversations REST API', () => {
         { from: 'travel', to: 'ask', event: 'next', at: expect.any(String) },
       ],
     });
-    const list = (await (await fetch(`${server.url}/api/conversations?limit=1`)).json()) as Page;
+    const list = (await (await checkedFetch(`${server.url}/api/conversations?limit=1`)).json()) as Page;
     expect(list.items[0]).toMatchObject({ id: conversationId, status: 'active', currentBlock: 'ask' });
-    const missing = await fetch(`${server.url}/api/conversations/nope`);
+    const missing = await checkedFetch(`${server.url}/api/conversations/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'not_found' });
   });

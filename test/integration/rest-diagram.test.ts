@@ -46,8 +46,8 @@ describe('diagram export over REST', () => {
     ['2/machine?format=diagram&around=w1&depth=0', 'depth must be a whole number from 1 to 10'],
     ['2/machine?format=diagram&around=w1&depth=11', 'depth must be a whole number from 1 to 10'],
     ['2/machine?format=diagram&around=w1&depth=2.5', 'depth must be a whole number from 1 to 10'],
-    ['2/machine?format=diagram&around=w1&around=w2', 'around must be one block id'],
-    ['2/machine?format=diagram&around=', 'around must be one block id'],
+    ['2/machine?format=diagram&around=w1&around=w2', 'query parameter "around" is given more than once'],
+    ['2/machine?format=diagram&around=', 'around must be text of 1 to 64 characters'],
     ['2/machine?format=diagram&depth=2', 'depth needs around'],
     ['2/machine?format=mermaid&around=w1', 'around and depth need format=diagram'],
   ])('%s: 400 invalid_parameter', async (path, message) => {

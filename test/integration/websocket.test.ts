@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { checkedFetch } from '../support/http-client';
 import WebSocket from 'ws';
 import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
@@ -8,7 +8,7 @@ import { defaultFlow } from '../support/flows';
 const json = { 'Content-Type': 'application/json' };
 
 async function upload(server: TestServer, flow: unknown): Promise<number> {
-  const res = await fetch(`${server.url}/api/flows`, { method: 'POST', headers: json, body: JSON.stringify(flow) });
+  const res = await checkedFetch(`${server.url}/api/flows`, { method: 'POST', headers: json, body: JSON.stringify(flow) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { version: number }).version;
 }
@@ -42,7 +42,7 @@ describe('WebSocket chat with the local classifier', () => {
     expect(await client.next('end')).toEqual({ type: 'end', blockId: 'goodbye' });
     expect((await client.closed).code).toBe(1000);
 
-    const res = await fetch(`${server.url}/api/conversations/${String(hello.conversationId)}`);
+    const res = await checkedFetch(`${server.url}/api/conversations/${String(hello.conversationId)}`);
     expect(res.status).toBe(200);
     const history = (await res.json()) as {
       status: string;
@@ -95,7 +95,7 @@ describe('WebSocket chat with the local classifier', () => {
     ]);
     expect(await after.ask('weather forecast please')).toEqual(['Version two weather: rain.']);
     // Rollback: new conversations use version 1 again.
-    expect((await fetch(`${server.url}/api/flows/1/activate`, { method: 'POST' })).status).toBe(200);
+    expect((await checkedFetch(`${server.url}/api/flows/1/activate`, { method: 'POST' })).status).toBe(200);
     const rolledBack = await ChatClient.connect(server.wsUrl);
     expect(await rolledBack.next('conversation')).toMatchObject({ flowVersion: 1 });
     await Promise.all([before.close(), after.close(), rolledBack.close()]);
@@ -114,10 +114,10 @@ describe('WebSocket chat with the local classifier', () => {
       JSON.stringify({ type: 'message', text: 'x'.repeat(2001) }),
     ];
     for (const data of bad) {
-      client.ws.send(data);
+      client.sendInvalid(data);
       expect(await client.next('error')).toMatchObject({ type: 'error', code: 'invalid_message', message: expect.any(String) });
     }
-    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    client.sendInvalid(Buffer.from([1, 2, 3]));
     expect(await client.next('error')).toMatchObject({ code: 'invalid_message' });
     expect(await client.ask('weather please')).toHaveLength(1);
     await client.close();
@@ -126,7 +126,7 @@ describe('WebSocket chat with the local classifier', () => {
   it('closes with 1009 on a frame over 64 KiB', async () => {
     const client = await ChatClient.connect(server.wsUrl);
     await client.until('waiting');
-    client.ws.send('x'.repeat(65 * 1024));
+    client.sendInvalid('x'.repeat(65 * 1024));
     expect((await client.closed).code).toBe(1009);
   });
 
@@ -214,7 +214,9 @@ describe('WebSocket chat with a slow detector', () => {
       expect(await resumed.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
       expect(await resumed.ask('weather')).toEqual(['It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
       await resumed.close();
-      const history = (await (await fetch(`${second.url}/api/conversations/${String(conversationId)}`)).json()) as { messages: unknown[] };
+      const history = (await (await checkedFetch(`${second.url}/api/conversations/${String(conversationId)}`)).json()) as {
+        messages: unknown[];
+      };
       expect(history.messages).toHaveLength(5);
     } finally {
       await second.close(true);
@@ -239,12 +241,7 @@ describe('plain HTTP upgrade edge cases', () => {
   it('answers a non-WebSocket request to /ws with an error, not a hang', async () => {
     const server = await startTestServer({ detector: new FakeDetector() });
     try {
-      const status = await new Promise<number>((resolve, reject) => {
-        request(`${server.url}/ws`, (res) => resolve(res.statusCode ?? 0))
-          .on('error', reject)
-          .end();
-      });
-      expect(status).toBe(404);
+      expect((await checkedFetch(`${server.url}/ws`)).status).toBe(404);
     } finally {
       await server.close(true);
     }

@@ -33,7 +33,11 @@ afterEach(async () => {
   await server.close(true);
 });
 
-async function upload(body = SOURCE): Promise<{ status: number; code?: string }> {
+let uploads = 0;
+/** A new version each time by default: the same bytes as the current one would need no write at all. */
+async function upload(
+  body = SOURCE.replace('"Travel assistant"', `"Travel assistant ${++uploads}"`),
+): Promise<{ status: number; code?: string }> {
   const res = await rawRequest(server.url, { method: 'POST', path: '/api/flows', headers: JSON_CT, body });
   return res.status >= 400 ? { status: res.status, code: parseErrorShape(res.text).code } : { status: res.status };
 }

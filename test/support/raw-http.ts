@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { checkExchange } from './descriptions';
 
 export interface RawResponse {
   status: number;
@@ -21,9 +23,16 @@ function hasTransferEncoding(headers: Record<string, string> | undefined): boole
 
 /**
  * One HTTP request with exactly the bytes and headers given (no JSON helpers, no normalisation), so
- * fuzz tests can send invalid UTF-8, wrong content types and odd paths. Rejects on timeout.
+ * fuzz tests can send invalid UTF-8, wrong content types and odd paths. Rejects on timeout. The
+ * answer is checked against the server's OpenAPI document, as checkedFetch does.
  */
-export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawResponse> {
+export async function rawRequest(baseUrl: string, req: RawRequest): Promise<RawResponse> {
+  const answer = await sendRaw(baseUrl, req);
+  await checkExchange(baseUrl, { method: req.method ?? 'GET', target: req.path, ...answer });
+  return answer;
+}
+
+function sendRaw(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   const url = new URL(baseUrl);
   const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
   const timeoutMs = req.timeoutMs ?? 10000;
@@ -57,6 +66,33 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
     });
     r.end(body);
   });
+}
+
+/**
+ * Writes `bytes` on a fresh TCP connection and reads the answer until the server closes: for requests
+ * Node's HTTP client will not send (a malformed header, headers over the limit). The answer is
+ * parsed and checked against the OpenAPI document like any other.
+ */
+export async function rawExchange(baseUrl: string, bytes: string, what: { method: string; target: string }): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  const data = await new Promise<string>((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    socket.setTimeout(10000, () => socket.destroy(new Error('no answer within 10 s')));
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('end', () => resolve(received));
+    socket.on('error', reject);
+  });
+  const split = data.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = data.slice(0, split).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const answer = { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine)?.[1] ?? 0), headers, text: data.slice(split + 4) };
+  await checkExchange(baseUrl, { ...what, ...answer });
+  return answer;
 }
 
 export interface ErrorShape {

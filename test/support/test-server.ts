@@ -10,6 +10,7 @@ import { LocalIntentClassifier } from '../../src/intent/local';
 import type { Clock } from '../../src/services/clock';
 import type { Storage } from '../../src/storage/repositories';
 import { openSqliteStorage } from '../../src/storage/sqlite';
+import { forgetDescriptions } from './descriptions';
 import { DEFAULT_FLOW_PATH } from './flows';
 
 let sharedLocal: LocalIntentClassifier | undefined;
@@ -64,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: `http://127.0.0.1:${address.port}`,
     wsUrl: `ws://127.0.0.1:${address.port}/ws`,
     close: async (removeDb = false) => {
+      forgetDescriptions(`http://127.0.0.1:${address.port}`);
       await app.close();
       await storage.close();
       if (removeDb && dir) rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,7 @@
 import WebSocket from 'ws';
+import type { AsyncApiCheck } from './asyncapi-check';
+import { asyncApiCheckFor } from './descriptions';
+import { recordViolation } from './description-violations';
 
 export type RecordedFrame = { type: string; [key: string]: unknown };
 
@@ -6,7 +9,9 @@ export type RecordedFrame = { type: string; [key: string]: unknown };
  * A low-level WebSocket client for fuzz and crash tests: sends any bytes as text or binary frames
  * (ws does not validate what it sends, so invalid UTF-8 can go out as a text frame), records every
  * frame received (and frames that are not JSON, which would be a server bug) and how the socket closed.
- * Unlike ChatClient it never throws from its listeners.
+ * Unlike ChatClient it never throws from its listeners. Frames received and close codes are checked
+ * against the server's AsyncAPI document (what it sends is deliberately anything at all): a frame the
+ * description does not allow also counts as garbage.
  */
 export class WsRecorder {
   readonly frames: RecordedFrame[] = [];
@@ -15,12 +20,23 @@ export class WsRecorder {
   close: { code: number; reason: string } | undefined;
   private readonly listeners = new Set<() => void>();
 
-  private constructor(readonly ws: WebSocket) {
+  private constructor(
+    readonly ws: WebSocket,
+    check: AsyncApiCheck,
+  ) {
     ws.on('message', (data: Buffer, isBinary) => {
       const text = data.toString();
       try {
         const value: unknown = JSON.parse(text);
-        if (isBinary || typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string')
+        const problems = check.serverFrameProblems(value);
+        problems.forEach(recordViolation);
+        if (
+          isBinary ||
+          typeof value !== 'object' ||
+          value === null ||
+          typeof (value as { type?: unknown }).type !== 'string' ||
+          problems.length
+        )
           this.garbage.push(text);
         else this.frames.push(value as RecordedFrame);
       } catch {
@@ -29,6 +45,7 @@ export class WsRecorder {
       this.changed();
     });
     ws.on('close', (code, reason) => {
+      check.closeProblems(code).forEach(recordViolation);
       this.close = { code, reason: reason.toString() };
       this.changed();
     });
@@ -36,10 +53,11 @@ export class WsRecorder {
     ws.on('error', () => undefined);
   }
 
-  static connect(url: string, timeoutMs = 5000): Promise<WsRecorder> {
+  static async connect(url: string, timeoutMs = 5000): Promise<WsRecorder> {
+    const check = await asyncApiCheckFor(url);
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
-      const recorder = new WsRecorder(ws);
+      const recorder = new WsRecorder(ws, check);
       ws.once('open', () => resolve(recorder));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);

@@ -5,11 +5,17 @@ import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
+import { SECURITY_HEADERS } from '../security-headers';
 import { createTokenCheck } from './auth';
-import { registerConversationRoutes } from './conversations-controller';
+import { conversationRoutes } from './conversations-controller';
+import { describeApi, type WebSocketLimits } from './descriptions';
+import { descriptionRoutes } from './descriptions-controller';
+import { DOCS_CSP, isDocsPath, registerDocsPage } from './docs-page';
 import { toErrorResponse } from './error-response';
-import { registerFlowRoutes } from './flows-controller';
-import { type HealthReport, registerHealthRoute } from './health-controller';
+import { flowRoutes } from './flows-controller';
+import { type HealthReport, healthRoute } from './health-controller';
+import { registerRoutes, restifyPath } from './routes/register-routes';
+import type { AnyRoute } from './routes/route';
 import { isWebPath, PAGE_CSP, type PageSettings, registerWebRoutes } from './web-controller';
 
 export interface RestServerDeps {
@@ -23,16 +29,9 @@ export interface RestServerDeps {
   corsOrigins: string[];
   /** The limits the web chat page needs (served as /assets/settings.json). */
   page: PageSettings;
+  /** The WebSocket's limits, for its description (/api/asyncapi.json). */
+  ws: WebSocketLimits;
 }
-
-/** Headers for every API answer: never a page to frame, sniff or cache. */
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Cache-Control': 'no-store',
-};
 
 /**
  * CORS, off unless origins are configured. Sets the headers for allowed origins and answers preflight
@@ -63,16 +62,45 @@ const PAGE_SECURITY_HEADERS: Record<string, string> = {
   ...SECURITY_HEADERS,
   'Content-Security-Policy': PAGE_CSP,
 };
+const DOCS_SECURITY_HEADERS: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Security-Policy': DOCS_CSP };
+
+function securityHeaders(path: string): Record<string, string> {
+  if (isWebPath(path)) return PAGE_SECURITY_HEADERS;
+  if (isDocsPath(path)) return DOCS_SECURITY_HEADERS;
+  return SECURITY_HEADERS;
+}
+
+const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
 
 /** Builds the Restify server with every REST route; it does not listen (see createApp / main). */
 export function createRestServer(deps: RestServerDeps): Server {
-  const server = restify.createServer({ name: 'flowbot', log: deps.logger as never, ignoreTrailingSlash: true });
+  // maxParamLength (find-my-way's, 100 by default): longer path parameters reach the route, whose
+  // schema answers 400 naming the parameter, instead of matching no route at all (404).
+  const options: restify.ServerOptions & { maxParamLength: number } = {
+    name: 'flowbot',
+    log: deps.logger as never,
+    ignoreTrailingSlash: true,
+    maxParamLength: 2048,
+  };
+  const server = restify.createServer(options);
   const checkToken = createTokenCheck(deps.apiToken);
+
+  const routes: AnyRoute[] = [];
+  const descriptions = describeApi({ routes: () => routes, maxBodyBytes: deps.maxBodyBytes, ws: deps.ws });
+  routes.push(
+    healthRoute(deps.health),
+    ...flowRoutes(deps.flows, deps.maxBodyBytes),
+    ...conversationRoutes(deps.history),
+    ...descriptionRoutes(descriptions),
+  );
+  // The /api routes that need no token (the API descriptions), by raw path and by restify route path.
+  const openApiPaths = new Set(routes.filter((r) => !r.secured && isApiPath(r.path)).map((r) => r.path));
+  const openRoutePaths = new Set([...openApiPaths].map(restifyPath));
 
   const cors = createCors(deps.corsOrigins);
   server.pre((req, res, next) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    for (const [name, value] of Object.entries(isWebPath(path) ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS)) res.header(name, value);
+    for (const [name, value] of Object.entries(securityHeaders(path))) res.header(name, value);
     if (cors(req, res)) {
       res.send(204);
       next(false);
@@ -80,7 +108,7 @@ export function createRestServer(deps: RestServerDeps): Server {
     }
     try {
       // Checked before routing too, so that without a token even unknown /api paths answer 401.
-      if (path === '/api' || path.startsWith('/api/')) checkToken(req);
+      if (isApiPath(path) && !openApiPaths.has(path)) checkToken(req);
       // The whole URL, query included: a malformed parameter is an error even where no route reads it.
       decodeURIComponent(req.url ?? '');
     } catch (err) {
@@ -94,28 +122,26 @@ export function createRestServer(deps: RestServerDeps): Server {
   server.use((req, _res, next) => {
     const route = String(req.getRoute()?.path ?? '');
     try {
-      if (route === '/api' || route.startsWith('/api/')) checkToken(req);
+      if (isApiPath(route) && !openRoutePaths.has(route)) checkToken(req);
     } catch (err) {
       next(err);
       return;
     }
     next();
   });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
 
-  registerHealthRoute(server, deps.health);
-  registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
-  registerConversationRoutes(server, deps.history);
+  registerRoutes(server, routes);
   registerWebRoutes(server, { settings: deps.page, logger: deps.logger });
+  registerDocsPage(server);
 
-  // Requests Node's HTTP parser rejects (e.g. `Content-Length: abc`) never reach restify; answer them
-  // in the same error shape instead of Node's bare 400.
+  // Requests Node's HTTP parser rejects (e.g. `Content-Length: abc`, headers over its 16 KiB) never
+  // reach restify; answer them in the same error shape and headers instead of Node's bare answer.
   server.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    endWithError(socket, errors.badRequest());
+    endWithError(socket, err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequest());
   });
 
   // One structured line per request (pino, as restify's own logger).

@@ -1,0 +1,111 @@
+import { type Static, type TString, Type } from '@sinclair/typebox';
+import { type ErrorDefinition, errors } from '../../../errors';
+import type { ServerFrame } from '../../ws/frames';
+
+/**
+ * JSON Schemas of the WebSocket frames, for the AsyncAPI document. The frame types themselves are in
+ * src/transport/ws/frames.ts; the type assertions at the end of this file fail the build when the two
+ * disagree (a frame type, a field or a field's type added on one side only), and every frame the
+ * integration tests send and receive is validated against the document built from these.
+ */
+
+/** Errors a server `error` frame can carry: the code is one of these. */
+export const WS_ERRORS: ReadonlyArray<ErrorDefinition<never[]>> = [
+  errors.invalidMessage,
+  errors.rateLimited,
+  errors.unknownConversation,
+  errors.conversationEnded,
+  errors.conversationExpired,
+  errors.replaced,
+  errors.noFlow,
+  errors.storageUnavailable,
+  errors.flowError,
+  errors.internalError,
+];
+
+const blockId = (description: string): TString => Type.String({ description });
+
+export const ConversationFrame = Type.Object(
+  {
+    type: Type.Literal('conversation'),
+    conversationId: Type.String({ description: 'pass it back as `?conversationId=` to resume after a dropped connection' }),
+    flowVersion: Type.Integer({ minimum: 1, description: 'the flow version this conversation runs on, for its whole life' }),
+    resumed: Type.Boolean({ description: 'true when an existing conversation was resumed; then the next frame is `waiting`' }),
+  },
+  { title: 'ConversationFrame', additionalProperties: false, description: 'The first frame of every connection.' },
+);
+
+export const BotMessageFrame = Type.Object(
+  {
+    type: Type.Literal('message'),
+    text: Type.String({ description: 'plain text, never HTML; `{{variables}}` already filled in' }),
+    blockId: blockId('the block that sent it'),
+  },
+  { title: 'BotMessageFrame', additionalProperties: false, description: 'A bot message.' },
+);
+
+export const WaitingFrame = Type.Object(
+  { type: Type.Literal('waiting'), blockId: blockId('the wait block') },
+  { title: 'WaitingFrame', additionalProperties: false, description: 'The bot now waits for the user.' },
+);
+
+export const EndFrame = Type.Object(
+  { type: Type.Literal('end'), blockId: blockId('the end block') },
+  { title: 'EndFrame', additionalProperties: false, description: 'The flow ended; the server then closes the connection with 1000.' },
+);
+
+export const ErrorFrame = Type.Object(
+  {
+    type: Type.Literal('error'),
+    code: Type.Union(
+      WS_ERRORS.map((definition) => Type.Literal(definition.code)),
+      { description: 'stable machine-readable code; see the close codes for those that end the connection' },
+    ),
+    message: Type.String({ description: 'what went wrong, for people' }),
+  },
+  { title: 'ErrorFrame', additionalProperties: false, description: 'Something went wrong; with some codes the server then closes.' },
+);
+
+export const SERVER_FRAMES = {
+  conversation: ConversationFrame,
+  botMessage: BotMessageFrame,
+  waiting: WaitingFrame,
+  end: EndFrame,
+  error: ErrorFrame,
+};
+
+/** The client's one frame; `maxChars` is the server's MAX_MESSAGE_CHARS. */
+export function userMessageFrame(maxChars: number) {
+  return Type.Object(
+    {
+      type: Type.Literal('message'),
+      text: Type.String({
+        minLength: 1,
+        maxLength: maxChars,
+        // The server trims the text first: a text of spaces only is empty.
+        pattern: '\\S',
+        description: `the user's message: 1 to ${maxChars} characters after trimming surrounding whitespace (MAX_MESSAGE_CHARS)`,
+      }),
+    },
+    {
+      title: 'UserMessageFrame',
+      additionalProperties: true,
+      description:
+        'A user message. Other properties are ignored. Any other frame (not JSON, not this shape, binary) is answered with an `error` frame `invalid_message` and the connection stays open.',
+    },
+  );
+}
+
+// ---- compile-time agreement with src/transport/ws/frames.ts ----
+
+type Documented = Static<typeof ConversationFrame | typeof BotMessageFrame | typeof WaitingFrame | typeof EndFrame | typeof ErrorFrame>;
+/** Each frame type with its field names. */
+type Shape<U> = U extends { type: infer T } ? [T, keyof U] : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Every documented frame is one the server's type allows... */
+const documentedFramesAreServerFrames: Documented extends ServerFrame ? true : false = true;
+/** ...and the server's frames have exactly the documented types and fields. */
+const serverFramesAreDocumented: Same<Shape<ServerFrame>, Shape<Documented>> = true;
+void documentedFramesAreServerFrames;
+void serverFramesAreDocumented;
