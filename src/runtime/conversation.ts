@@ -1,7 +1,8 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import { errors } from '../errors';
-import { WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
-import type { ConversationEvent, Turn, TurnOutcome } from './events';
+import { RESUME_EVENT, WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
+import { ActorClock } from './actor-clock';
+import type { ConversationEvent, Turn, TurnOutcome, WaitingChoice } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
 
 export interface ConversationOptions {
@@ -46,6 +47,15 @@ export class Conversation {
    * conversations. Restoring the actor costs ~30-45 µs when the next message comes.
    */
   private parked = false;
+  /**
+   * The clock of the actor's delayed transitions (a `noReply` block's silence). While one of its
+   * timers is pending the actor is not parked: XState keeps scheduled events only in a running actor.
+   */
+  private readonly clock = new ActorClock((fire) => this.onTimer(fire));
+  /** A silence that came due while a turn was being delivered; it runs after, unless the user wrote meanwhile. */
+  private dueTimer: (() => void) | undefined;
+  /** True while the running turn was started by a timer, not by a user message. */
+  private timerTurn = false;
 
   constructor(options: ConversationOptions) {
     this.machine = options.machine;
@@ -76,6 +86,13 @@ export class Conversation {
     return this.queue.length;
   }
 
+  /** The choices offered where the conversation waits; empty elsewhere. */
+  get choices(): WaitingChoice[] {
+    const snapshot = this.actor ? this.actor.getSnapshot() : undefined;
+    if (snapshot) return choicesOf(snapshot);
+    return this.parkedChoices;
+  }
+
   /** Runs the flow up to its first wait (or, for a restored conversation, announces where it waits). */
   start(): void {
     if (this.state !== 'new') return;
@@ -83,6 +100,10 @@ export class Conversation {
     if (!this.restored) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.now() });
     this.actor?.start();
     this.settle();
+    // A restored actor has lost the silence clock of the block it waits at (XState does not persist
+    // delayed events): a block with one enters itself again, which starts its clock again. Other
+    // states ignore the event.
+    if (this.restored) this.actor?.send({ type: RESUME_EVENT });
   }
 
   /** Accepts a user message; it is handled now if the flow waits, otherwise queued in order. */
@@ -97,13 +118,16 @@ export class Conversation {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     this.queue.length = 0;
+    this.dueTimer = undefined;
     this.actor?.stop();
     this.actor = undefined;
+    this.clock.clear();
   }
 
   private spawn(snapshot: unknown): Actor<AnyStateMachine> {
     const actor = createActor(this.machine, {
       systemId: CONVERSATION_SYSTEM_ID,
+      clock: this.clock,
       ...(snapshot !== undefined ? { snapshot: snapshot as never } : {}),
     });
     actor.on('*', (emitted) => this.record(emitted as FlowEmitted));
@@ -114,11 +138,15 @@ export class Conversation {
 
   private pump(): void {
     if (this.state !== 'waiting' || this.delivering) return;
+    const due = this.dueTimer;
+    this.dueTimer = undefined;
     const text = this.queue.shift();
     if (text === undefined) {
-      this.park();
+      if (due) this.runTimer(due);
+      else this.park();
       return;
     }
+    // A message that arrived before a due silence ran ends the silence: the timer is dropped.
     if (this.parked) {
       this.parked = false;
       this.actor = this.spawn(this.waitSnapshot);
@@ -129,12 +157,28 @@ export class Conversation {
     this.actor?.send({ type: USER_MESSAGE_EVENT, text });
   }
 
-  /** Releases the actor of a conversation that waits with nothing queued; pump() restores it. */
+  /** Releases the actor of a conversation that waits with nothing queued and no clock; pump() restores it. */
   private park(): void {
-    if (this.parked || !this.actor || this.waitSnapshot === undefined) return;
+    if (this.parked || !this.actor || this.waitSnapshot === undefined || this.clock.pending > 0) return;
+    this.parkedChoices = choicesOf(this.actor.getSnapshot());
     this.actor.stop();
     this.actor = undefined;
     this.parked = true;
+  }
+
+  private parkedChoices: WaitingChoice[] = [];
+
+  /** A timer of the actor is due: its delayed event runs as a turn of its own, once the flow is idle. */
+  private onTimer(fire: () => void): void {
+    if (this.state !== 'waiting' || this.parked || !this.actor) return;
+    if (this.delivering) this.dueTimer = fire;
+    else this.runTimer(fire);
+  }
+
+  private runTimer(fire: () => void): void {
+    this.state = 'busy';
+    this.timerTurn = true;
+    fire();
   }
 
   private push(event: ConversationEvent): void {
@@ -159,7 +203,16 @@ export class Conversation {
       this.push({ type: 'end', blockId: this.blockId ?? '', at: this.now() });
       this.deliver('ended', null);
     } else if (snapshot.status === 'active' && snapshot.hasTag(WAITING_TAG)) {
-      this.push({ type: 'waiting', blockId: this.blockId ?? '', at: this.now() });
+      if (this.timerTurn && this.buffer.length === 0) {
+        // The delayed event changed nothing (a silence past the last reprompt): no turn to report.
+        this.timerTurn = false;
+        this.state = 'waiting';
+        // Outside XState's update loop, as after a delivery: with no clock left, the actor may park.
+        void Promise.resolve().then(() => this.pump());
+        return;
+      }
+      const choices = choicesOf(snapshot);
+      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...(choices.length > 0 ? { choices } : {}), at: this.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
       this.waitSnapshot = this.actor.getPersistedSnapshot();
@@ -186,6 +239,7 @@ export class Conversation {
       resumed: this.restored && this.buffer.length === 1 && this.buffer[0]?.type === 'waiting',
     };
     this.buffer = [];
+    this.timerTurn = false;
     this.state = outcome === 'waiting' ? 'waiting' : outcome;
     this.delivering = true;
     let pending: void | Promise<void>;
@@ -202,4 +256,14 @@ export class Conversation {
         this.pump();
       });
   }
+}
+
+/** The choices of the wait state a snapshot is in, from the state's meta (see the compiler). */
+function choicesOf(snapshot: { getMeta?: () => Record<string, unknown> }): WaitingChoice[] {
+  const meta = typeof snapshot.getMeta === 'function' ? snapshot.getMeta() : {};
+  for (const entry of Object.values(meta)) {
+    const choices = (entry as { choices?: unknown } | undefined)?.choices;
+    if (Array.isArray(choices)) return choices as WaitingChoice[];
+  }
+  return [];
 }
