@@ -6,7 +6,7 @@ import type { Flow } from '../flow/types';
 import { errors } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
-import type { Clock } from './clock';
+import type { Clock } from '../util/clock';
 import { type FlowMachine, FlowMachineCache } from './flow-machines';
 
 export interface UploadResult {
