@@ -27,7 +27,7 @@ export interface ConversationOptions {
 }
 
 /** What the owner sees of the lifecycle. */
-export type ConversationStatus = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
+export type LifecycleStatus = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
 
 type FlowActor = Actor<AnyStateMachine>;
 
@@ -100,7 +100,7 @@ export class Conversation {
     return this.lifecycle.status === 'parked';
   }
 
-  get status(): ConversationStatus {
+  get status(): LifecycleStatus {
     const { status } = this.lifecycle;
     return status === 'delivering' || status === 'parked' ? 'waiting' : status;
   }

@@ -1,7 +1,7 @@
 import { type AppError, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
 import { removeControlCharacters } from '../../util/control-characters';
-import { countGraphemes } from '../../util/graphemes';
+import { exceedsGraphemes } from '../../util/graphemes';
 
 /** Frames the server sends (contract §4), one JSON object per WebSocket text frame. */
 export type ServerFrame =
@@ -58,6 +58,6 @@ export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): Cl
   if (typeof frame.text !== 'string') return bad('"text" must be a string');
   const text = userMessageText(frame.text);
   if (text.length === 0) return bad('"text" is empty');
-  if (countGraphemes(text, maxChars) > maxChars) return bad(`"text" is longer than ${maxChars} characters`);
+  if (exceedsGraphemes(text, maxChars)) return bad(`"text" is longer than ${maxChars} characters`);
   return { ok: true, text };
 }
