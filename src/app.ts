@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server as RestServer } from 'restify';
 import type { Logger } from 'pino';
+import { flowLimitsOf } from './config/limits';
 import type { Settings } from './config/settings';
 import { AppError, errors } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
@@ -52,11 +53,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.monotonic();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector, undefined, clock), clock, {
-    maxBlocks: settings.limits.maxFlowBlocks,
-    maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
-    maxTextChars: settings.limits.maxTextChars,
-  });
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector, undefined, clock), clock, flowLimitsOf(settings));
   if (deps.defaultFlowSource) {
     try {
       const seeded = await flows.ensureDefault(deps.defaultFlowSource);
@@ -109,6 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,
     corsOrigins: settings.corsOrigins,
+    page: { maxMessageChars: settings.limits.maxMessageChars, maxFrameBytes: settings.limits.wsMaxPayloadBytes },
   });
   const httpServer = rest.server as HttpServer;
   const { limits } = settings;

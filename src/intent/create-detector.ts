@@ -17,8 +17,8 @@ export interface ConfiguredDetector {
 }
 
 /**
- * Chooses the intent detection strategy from the settings: OpenAI, guarded by a deadline, a circuit
- * breaker and a cache, with the local classifier as its fallback; or the local classifier alone.
+ * Chooses the intent detection strategy from the settings (README, "Intent detection"): OpenAI, guarded by a deadline,
+ * a circuit breaker and a cache, with the local classifier as its fallback; or the local classifier alone.
  */
 export function createIntentDetector(settings: Settings, logger: Pick<Logger, 'warn' | 'error'>, clock?: Clock): ConfiguredDetector {
   const local = new LocalIntentClassifier();

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { exportMachine, type ExportFormat } from '../flow/export';
-import { prepareFlow } from '../flow';
-import { type FlowProblem, pointer } from '../flow/problems';
-import type { Flow } from '../flow/types';
+import { exportMachine, type ExportFormat, type Neighbourhood, toDiagram } from '../flow/export';
+import { type FlowLimits, prepareFlow } from '../flow';
+import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
@@ -22,22 +21,14 @@ export interface StoredFlow {
   etag: string;
 }
 
-/** Operator limits, at most the schema's own (MAX_FLOW_BLOCKS, MAX_INTENTS_PER_BLOCK, MAX_TEXT_CHARS). */
-export interface FlowLimits {
-  maxBlocks: number;
-  maxIntentsPerBlock: number;
-  maxTextChars: number;
-}
-
-const SCHEMA_LIMITS: FlowLimits = { maxBlocks: 5000, maxIntentsPerBlock: 50, maxTextChars: 4000 };
-
 /** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
 export class FlowService {
   constructor(
     private readonly flows: FlowRepository,
     private readonly machines: FlowMachineCache,
     private readonly clock: Clock,
-    private readonly limits: FlowLimits = SCHEMA_LIMITS,
+    /** The operator's limits (see flowLimitsOf in src/config/limits.ts), applied by validation itself. */
+    private readonly limits: FlowLimits,
   ) {}
 
   /** Checks a parsed flow without storing it. */
@@ -83,6 +74,14 @@ export class FlowService {
     return { version: machine.version, body: exportMachine(machine.compiled, format) };
   }
 
+  /** The diagram export of the blocks around one block (for flows too large to draw whole). */
+  async exportNeighbourhood(ref: string, around: Neighbourhood): Promise<{ version: number; body: string }> {
+    const machine = await this.machine(ref);
+    const diagram = toDiagram(machine.compiled, around);
+    if (!diagram) throw errors.invalidParameter(`around: flow version ${machine.version} has no block "${around.around}"`);
+    return { version: machine.version, body: JSON.stringify(diagram) };
+  }
+
   /**
    * The shared compiled machine of a version ("current" or a number). Versions are immutable, so a
    * cached machine is used without reading (and parsing) the stored flow again: this runs for every
@@ -99,46 +98,11 @@ export class FlowService {
     return this.flows.currentVersion();
   }
 
-  /** Checks the operator's limits first (cheap, and spares validating a huge flow), then the flow. */
+  /** Validation (limits included) and compilation, in the flow model; an invalid flow is a 422. */
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
-    const blocks = (input as { blocks?: unknown } | null)?.blocks;
-    if (Array.isArray(blocks) && blocks.length > this.limits.maxBlocks) {
-      throw errors.invalidFlow([
-        {
-          path: '/blocks',
-          code: 'too_many_blocks',
-          message: `a flow may have at most ${this.limits.maxBlocks} blocks (MAX_FLOW_BLOCKS); this one has ${blocks.length}`,
-        },
-      ]);
-    }
-    const prepared = prepareFlow(input);
+    const prepared = prepareFlow(input, this.limits);
     if (!prepared.ok) throw errors.invalidFlow(prepared.errors);
-    const overLimits = this.limitProblems(prepared.flow);
-    if (overLimits.length) throw errors.invalidFlow(overLimits);
     return prepared;
-  }
-
-  /** Limits below the schema's own, which only an operator sets; checked on a valid flow. */
-  private limitProblems(flow: Flow): FlowProblem[] {
-    const { maxIntentsPerBlock, maxTextChars } = this.limits;
-    const problems: FlowProblem[] = [];
-    flow.blocks.forEach((block, i) => {
-      if (block.type === 'intent' && block.intents.length > maxIntentsPerBlock) {
-        problems.push({
-          path: pointer('blocks', i, 'intents'),
-          code: 'too_many_intents',
-          message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)`,
-        });
-      }
-      if ((block.type === 'message' || block.type === 'end') && block.text !== undefined && block.text.length > maxTextChars) {
-        problems.push({
-          path: pointer('blocks', i, 'text'),
-          code: 'text_too_long',
-          message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)`,
-        });
-      }
-    });
-    return problems;
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {

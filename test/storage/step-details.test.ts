@@ -1,3 +1,5 @@
+import { flowLimitsOf } from '../../src/config/limits';
+import { loadSettings } from '../../src/config/settings';
 import type { Turn } from '../../src/runtime/events';
 import type { ChatListener } from '../../src/services/chat-service';
 import { ChatService } from '../../src/services/chat-service';
@@ -26,7 +28,7 @@ describe('step details in the history', () => {
 
   it('stores the confidence of a detection and the reason of an intent.error, and the history shows them', async () => {
     const detector = new FakeDetector();
-    const flows = new FlowService(storage.flows, new FlowMachineCache(detector), systemClock);
+    const flows = new FlowService(storage.flows, new FlowMachineCache(detector), systemClock, flowLimitsOf(loadSettings({})));
     const source = JSON.stringify(defaultFlow());
     await flows.upload(JSON.parse(source), source);
     const chat = new ChatService(flows, storage.conversations, systemClock, { error: () => undefined });

@@ -3,7 +3,7 @@ import type { Turn } from '../../runtime/events';
 import { removeControlCharacters } from '../../util/control-characters';
 import { exceedsGraphemes } from '../../util/graphemes';
 
-/** Frames the server sends (contract §4), one JSON object per WebSocket text frame. */
+/** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
   | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
   | { type: 'message'; text: string; blockId: string }
@@ -23,8 +23,6 @@ export function framesOfTurn(turn: Turn): ServerFrame[] {
   return frames;
 }
 
-export const MAX_MESSAGE_CHARS = 2000;
-
 export type ClientFrame = { ok: true; text: string } | { ok: false; error: AppError };
 
 function bad(message: string): ClientFrame {
@@ -42,10 +40,12 @@ export function userMessageText(raw: string): string {
 }
 
 /**
- * Checks a client text frame: `{"type":"message","text":"..."}`, text 1-2000 characters after
- * userMessageText, counted as a person counts them (grapheme clusters, see util/graphemes.ts).
+ * Checks a client text frame: `{"type":"message","text":"..."}`, text of 1 to `maxChars`
+ * (MAX_MESSAGE_CHARS) characters after userMessageText, counted as a person counts them (grapheme
+ * clusters, see util/graphemes.ts). No default here: the web page type-checks against this file,
+ * and the settings module it would pull in is Node's, not the browser's.
  */
-export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): ClientFrame {
+export function parseClientFrame(data: string, maxChars: number): ClientFrame {
   let value: unknown;
   try {
     value = JSON.parse(data);
