@@ -13,6 +13,8 @@
  * next piece starts where that cluster starts.
  */
 
+import { countCodePoints } from './code-points';
+
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /**
  * Code units segmented at a time. Each segment() call costs ~14 µs to set up and each step grows with
@@ -54,20 +56,6 @@ export function countGraphemes(text: string, stopAfter = Infinity): number {
   for (const _ of clusterStarts(text)) {
     count += 1;
     if (count > stopAfter) break;
-  }
-  return count;
-}
-
-/** Code points of `text`, counting at most up to `stopAfter` + 1: a lone surrogate counts as one. */
-function countCodePoints(text: string, stopAfter: number): number {
-  let count = 0;
-  for (let i = 0; i < text.length && count <= stopAfter; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
   }
   return count;
 }
