@@ -1,75 +1,108 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import { errors } from '../errors';
 import { WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
+import { type Clock, systemClock } from '../util/clock';
 import type { ConversationEvent, Turn, TurnOutcome } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
+
+/** Where a conversation begins. */
+export type ConversationOrigin =
+  /** At the flow's start block: the first turn runs the flow up to its first wait. */
+  | { kind: 'start' }
+  /** From a snapshot persisted at a waiting point: the first turn only announces where it waits. */
+  | { kind: 'restore'; snapshot: unknown };
 
 export interface ConversationOptions {
   /** The machine of the conversation's flow version (see createFlowMachine), shared across conversations. */
   machine: AnyStateMachine;
-  /** A persisted snapshot taken at a waiting point, to resume from. */
-  snapshot?: unknown;
+  /** Default: the flow's start. */
+  origin?: ConversationOrigin;
   /**
    * Receives each turn when the conversation reaches a stable point. The next queued user message is
    * handled only after the returned promise settles, so turns are stored in order, before they are shown.
    */
   onTurn: (turn: Turn) => void | Promise<void>;
-  /** Wall clock for event timestamps. */
-  now?: () => Date;
+  /** Its wall time stamps the events. Default: the system clock. */
+  clock?: Clock;
 }
 
-type State = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
+/** What the owner sees of the lifecycle. */
+export type LifecycleStatus = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
+
+type FlowActor = Actor<AnyStateMachine>;
+
+/**
+ * The lifecycle, as one value: each status carries exactly what it needs (an actor only while one
+ * runs), so no combination of flags can contradict another. Callbacks that arrive late (from an actor
+ * that was parked or stopped, or a delivery that finished after `stop()`) check that the lifecycle
+ * still holds what they belong to, as XState's own actors check their status, and do nothing otherwise.
+ */
+type Lifecycle =
+  /** Created; the actor has not run. User messages queue. */
+  | { status: 'new'; actor: FlowActor }
+  /**
+   * The flow runs towards its next stable point; user messages queue. `resumed`: the run only
+   * re-enters a restored snapshot, so the turn it ends is the announcement of a resumed conversation.
+   */
+  | { status: 'busy'; actor: FlowActor; resumed: boolean }
+  /** A turn that ends at a wait is with the owner (stored, then shown); user messages queue until it is done. */
+  | { status: 'delivering'; actor: FlowActor; snapshot: unknown }
+  /**
+   * Waits for the user with nothing queued, and holds no actor: only the persisted snapshot of the wait.
+   * A person takes seconds to minutes to answer; a snapshot is a few hundred bytes where a started actor
+   * is ~4 KiB, which is what lets one process hold many idle conversations. The next message restores
+   * an actor (~30-45 µs).
+   */
+  | { status: 'parked'; snapshot: unknown }
+  | { status: 'ended' | 'failed' | 'stopped'; blockId: string | null };
 
 /**
  * One conversation: one XState actor of the flow's machine, a queue of user messages and a buffer of
  * what happened since the last stable point. Knows nothing of sockets or databases.
  */
 export class Conversation {
-  /** The running actor; undefined while parked. */
-  private actor: Actor<AnyStateMachine> | undefined;
   private readonly machine: AnyStateMachine;
   private readonly onTurn: ConversationOptions['onTurn'];
-  private readonly now: () => Date;
+  private readonly clock: Clock;
+  private readonly origin: ConversationOrigin;
+  private readonly startBlock: string;
   private readonly queue: string[] = [];
   private buffer: ConversationEvent[] = [];
-  private state: State = 'new';
-  /** True while the owner handles a turn: user messages wait in the queue meanwhile. */
-  private delivering = false;
-  private readonly restored: boolean;
-  private readonly startBlock: string;
-  /** The persisted snapshot of the latest waiting point. */
-  private waitSnapshot: unknown;
-  /**
-   * True while the conversation waits with nothing to do and its actor is released. A waiting
-   * conversation waits for a person, seconds to minutes; keeping only its persisted snapshot (a few
-   * hundred bytes) instead of a started actor (~4 KiB) is what lets one process hold many idle
-   * conversations. Restoring the actor costs ~30-45 µs when the next message comes.
-   */
-  private parked = false;
+  private lifecycle: Lifecycle;
 
   constructor(options: ConversationOptions) {
     this.machine = options.machine;
     this.onTurn = options.onTurn;
-    this.now = options.now ?? (() => new Date());
-    this.restored = options.snapshot !== undefined && options.snapshot !== null;
+    this.clock = options.clock ?? systemClock;
+    this.origin = options.origin ?? { kind: 'start' };
     const initial = (options.machine.config as { initial?: unknown }).initial;
     this.startBlock = typeof initial === 'string' ? initial : '';
-    this.actor = this.spawn(this.restored ? options.snapshot : undefined);
+    this.lifecycle = { status: 'new', actor: this.spawn(this.origin.kind === 'restore' ? this.origin.snapshot : undefined) };
   }
 
   /** The block the conversation is at (waiting, ended, or in between). */
   get blockId(): string | null {
-    const value: unknown = this.actor ? this.actor.getSnapshot().value : (this.waitSnapshot as { value?: unknown } | undefined)?.value;
-    return typeof value === 'string' ? value : null;
+    const lifecycle = this.lifecycle;
+    switch (lifecycle.status) {
+      case 'new':
+      case 'busy':
+      case 'delivering':
+        return valueOf(lifecycle.actor.getSnapshot());
+      case 'parked':
+        return valueOf(lifecycle.snapshot);
+      default:
+        return lifecycle.blockId;
+    }
   }
 
-  /** True while the actor is released (see `parked`); for tests and monitoring. */
+  /** True while the conversation waits with its actor released; for tests and monitoring. */
   get isParked(): boolean {
-    return this.parked;
+    return this.lifecycle.status === 'parked';
   }
 
-  get status(): State {
-    return this.state;
+  get status(): LifecycleStatus {
+    const { status } = this.lifecycle;
+    return status === 'delivering' || status === 'parked' ? 'waiting' : status;
   }
 
   get pendingMessages(): number {
@@ -78,71 +111,82 @@ export class Conversation {
 
   /** Runs the flow up to its first wait (or, for a restored conversation, announces where it waits). */
   start(): void {
-    if (this.state !== 'new') return;
-    this.state = 'busy';
-    if (!this.restored) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.now() });
-    this.actor?.start();
-    this.settle();
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'new') return;
+    const resumed = this.origin.kind === 'restore';
+    if (!resumed) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.clock.now() });
+    this.lifecycle = { status: 'busy', actor: lifecycle.actor, resumed };
+    lifecycle.actor.start();
   }
 
   /** Accepts a user message; it is handled now if the flow waits, otherwise queued in order. */
   send(text: string): void {
-    if (this.state === 'ended' || this.state === 'failed' || this.state === 'stopped') return;
+    const { status } = this.lifecycle;
+    if (status === 'ended' || status === 'failed' || status === 'stopped') return;
     this.queue.push(text);
-    this.pump();
+    if (status === 'parked') this.next();
   }
 
   /** Stops the actor: an intent detection in flight is aborted (its AbortSignal fires). */
   stop(): void {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status === 'stopped') return;
+    const blockId = this.blockId;
+    this.lifecycle = { status: 'stopped', blockId };
     this.queue.length = 0;
-    this.actor?.stop();
-    this.actor = undefined;
+    this.buffer = [];
+    if ('actor' in lifecycle) lifecycle.actor.stop();
   }
 
-  private spawn(snapshot: unknown): Actor<AnyStateMachine> {
+  private spawn(snapshot: unknown): FlowActor {
     const actor = createActor(this.machine, {
       systemId: CONVERSATION_SYSTEM_ID,
       ...(snapshot !== undefined ? { snapshot: snapshot as never } : {}),
     });
-    actor.on('*', (emitted) => this.record(emitted as FlowEmitted));
+    actor.on('*', (emitted) => this.record(actor, emitted as FlowEmitted));
     // Observing errors is what keeps XState from rethrowing them as uncaught exceptions.
-    actor.subscribe({ next: () => this.settle(), error: (err) => this.fail(err) });
+    actor.subscribe({ next: () => this.settle(actor), error: (err) => this.fail(actor, err) });
     return actor;
   }
 
-  private pump(): void {
-    if (this.state !== 'waiting' || this.delivering) return;
-    const text = this.queue.shift();
-    if (text === undefined) {
-      this.park();
-      return;
-    }
-    if (this.parked) {
-      this.parked = false;
-      this.actor = this.spawn(this.waitSnapshot);
-      this.actor.start(); // silent: the state is 'waiting', so settle() ignores the restored snapshot
-    }
-    this.state = 'busy';
-    this.push({ type: 'user_message', text, blockId: this.blockId ?? '', at: this.now() });
-    this.actor?.send({ type: USER_MESSAGE_EVENT, text });
+  /** True when `actor` is the one that runs the flow right now: anything else is a late callback. */
+  private runs(actor: FlowActor): boolean {
+    return this.lifecycle.status === 'busy' && this.lifecycle.actor === actor;
   }
 
-  /** Releases the actor of a conversation that waits with nothing queued; pump() restores it. */
-  private park(): void {
-    if (this.parked || !this.actor || this.waitSnapshot === undefined) return;
-    this.actor.stop();
-    this.actor = undefined;
-    this.parked = true;
+  /** Handles the next queued message of a waiting conversation, or parks it when there is none. */
+  private next(): void {
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'parked' && lifecycle.status !== 'delivering') return;
+    const text = this.queue.shift();
+    if (text === undefined) {
+      if (lifecycle.status === 'delivering') {
+        lifecycle.actor.stop();
+        this.lifecycle = { status: 'parked', snapshot: lifecycle.snapshot };
+      }
+      return;
+    }
+    let actor: FlowActor;
+    if (lifecycle.status === 'parked') {
+      actor = this.spawn(lifecycle.snapshot);
+      // Silent: the lifecycle does not hold this actor yet, so settle() ignores the restored snapshot.
+      actor.start();
+    } else {
+      actor = lifecycle.actor;
+    }
+    const blockId = this.blockId ?? '';
+    this.lifecycle = { status: 'busy', actor, resumed: false };
+    this.push({ type: 'user_message', text, blockId, at: this.clock.now() });
+    actor.send({ type: USER_MESSAGE_EVENT, text });
   }
 
   private push(event: ConversationEvent): void {
     this.buffer.push(event);
   }
 
-  private record(emitted: FlowEmitted): void {
-    const at = this.now();
+  private record(actor: FlowActor, emitted: FlowEmitted): void {
+    if (!this.runs(actor)) return;
+    const at = this.clock.now();
     if (emitted.type === 'bot.message') {
       this.push({ type: 'bot_message', text: emitted.text, blockId: emitted.blockId, at });
     } else {
@@ -152,54 +196,63 @@ export class Conversation {
   }
 
   /** Called on every snapshot: closes the turn when the flow is stable (waiting or done). */
-  private settle(): void {
-    if (this.state !== 'busy' || !this.actor) return;
-    const snapshot = this.actor.getSnapshot();
+  private settle(actor: FlowActor): void {
+    if (!this.runs(actor)) return;
+    const snapshot = actor.getSnapshot();
     if (snapshot.status === 'done') {
-      this.push({ type: 'end', blockId: this.blockId ?? '', at: this.now() });
+      this.push({ type: 'end', blockId: this.blockId ?? '', at: this.clock.now() });
       this.deliver('ended', null);
     } else if (snapshot.status === 'active' && snapshot.hasTag(WAITING_TAG)) {
-      this.push({ type: 'waiting', blockId: this.blockId ?? '', at: this.now() });
+      this.push({ type: 'waiting', blockId: this.blockId ?? '', at: this.clock.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
-      this.waitSnapshot = this.actor.getPersistedSnapshot();
-      this.deliver('waiting', this.waitSnapshot);
+      this.deliver('waiting', actor.getPersistedSnapshot());
     }
   }
 
-  private fail(err: unknown): void {
-    if (this.state === 'stopped' || this.state === 'failed') return;
-    this.state = 'busy';
+  private fail(actor: FlowActor, err: unknown): void {
+    if (!this.runs(actor)) return;
     const message = err instanceof Error ? err.message : String(err);
-    this.push({ type: 'error', code: errors.flowError.code, message, at: this.now() });
+    this.push({ type: 'error', code: errors.flowError.code, message, at: this.clock.now() });
     this.deliver('failed', null);
   }
 
+  /** Hands the turn that ends here to the owner; only ever called while busy. */
   private deliver(outcome: TurnOutcome, snapshot: unknown): void {
-    const context = this.actor?.getSnapshot().context as FlowContext | undefined;
-    const turn: Turn = {
-      events: this.buffer,
-      outcome,
-      blockId: this.blockId,
-      variables: { ...(context?.variables ?? {}) },
-      snapshot,
-      resumed: this.restored && this.buffer.length === 1 && this.buffer[0]?.type === 'waiting',
-    };
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'busy') return;
+    const { actor, resumed } = lifecycle;
+    const blockId = this.blockId;
+    const context = actor.getSnapshot().context as FlowContext | undefined;
+    const turn: Turn = { events: this.buffer, outcome, blockId, variables: { ...(context?.variables ?? {}) }, snapshot, resumed };
     this.buffer = [];
-    this.state = outcome === 'waiting' ? 'waiting' : outcome;
-    this.delivering = true;
+    let delivering: Lifecycle | undefined;
+    if (outcome === 'waiting') {
+      delivering = { status: 'delivering', actor, snapshot };
+      this.lifecycle = delivering;
+    } else {
+      // The actor is done or has failed: nothing runs any more, and later messages are ignored.
+      this.lifecycle = { status: outcome, blockId };
+      this.queue.length = 0;
+    }
     let pending: void | Promise<void>;
     try {
       pending = this.onTurn(turn);
     } catch {
       pending = undefined; // the owner reports its own failures; the conversation goes on
     }
-    // The next message is taken in a later microtask, never inside XState's own update loop.
+    if (delivering === undefined) return;
+    // The next message is taken in a later microtask, never inside XState's own update loop; a
+    // conversation stopped meanwhile no longer holds this delivery and is left alone.
     void Promise.resolve(pending)
       .catch(() => undefined)
       .then(() => {
-        this.delivering = false;
-        this.pump();
+        if (this.lifecycle === delivering) this.next();
       });
   }
+}
+
+function valueOf(snapshot: unknown): string | null {
+  const value = (snapshot as { value?: unknown } | undefined)?.value;
+  return typeof value === 'string' ? value : null;
 }

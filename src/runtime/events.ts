@@ -1,23 +1,10 @@
 /** What a conversation reports, in order. Transports turn these into frames; storage into rows. */
-
-export interface StepInfo {
-  /** null for the first step into the start block. */
-  from: string | null;
-  to: string;
-  /** `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
-  event: string;
-  intent?: string;
-  provider?: string;
-  fallbackReason?: string;
-  latencyMs?: number;
-  /** Why detection failed, for `intent.error` steps. */
-  error?: string;
-}
+import type { Step } from '../flow/step';
 
 export type ConversationEvent =
   | { type: 'user_message'; text: string; blockId: string; at: Date }
   | { type: 'bot_message'; text: string; blockId: string; at: Date }
-  | { type: 'step'; step: StepInfo; at: Date }
+  | { type: 'step'; step: Step; at: Date }
   | { type: 'waiting'; blockId: string; at: Date }
   | { type: 'end'; blockId: string; at: Date }
   | { type: 'error'; code: string; message: string; at: Date };
@@ -36,6 +23,9 @@ export interface Turn {
   variables: Record<string, string>;
   /** Persisted actor snapshot to resume from; only at a waiting point, null otherwise. */
   snapshot: unknown;
-  /** True for the turn that announces a restored conversation (it holds only the `waiting` event). */
+  /**
+   * True for the turn that announces a conversation restored from a snapshot: it only says where the
+   * conversation waits (its one event is `waiting`), nothing new happened, and it is not stored again.
+   */
   resumed: boolean;
 }

@@ -3,8 +3,9 @@ import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { renderTemplate } from '../flow/template';
 import { NO_INTENT } from '../flow/types';
+import type { Step } from '../flow/step';
 import type { IntentDetector } from '../intent/detector';
-import type { StepInfo } from './events';
+import { type Clock, systemClock } from '../util/clock';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
 export const CONVERSATION_SYSTEM_ID = 'conversation';
@@ -18,7 +19,7 @@ export interface DetectionOutput {
   latencyMs: number;
 }
 
-export type FlowEmitted = { type: 'bot.message'; blockId: string; text: string } | ({ type: 'step' } & StepInfo);
+export type FlowEmitted = { type: 'bot.message'; blockId: string; text: string } | ({ type: 'step' } & Step);
 
 type UserMessage = { type: 'user.message'; text: string };
 
@@ -27,11 +28,14 @@ function detectionOf(event: unknown): DetectionOutput | undefined {
   return output && typeof output.intent === 'string' ? output : undefined;
 }
 
+/** A stored reason is for a person reading the history: the gist, not a whole nested error chain. */
+const MAX_ERROR_CHARS = 500;
+
 function errorOf(event: unknown): string | undefined {
   const error = (event as { error?: unknown }).error;
   if (error === undefined) return undefined;
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : 'detection failed';
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'detection failed';
+  return message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 1)}…` : message;
 }
 
 /**
@@ -44,8 +48,8 @@ function noMatchCount(context: FlowContext, blockId: string): number {
 
 export interface FlowMachineOptions {
   detector: IntentDetector;
-  /** Monotonic milliseconds, for detection latency. */
-  now?: () => number;
+  /** Its monotonic time measures detection latency. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -55,7 +59,7 @@ export interface FlowMachineOptions {
  */
 export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOptions): AnyStateMachine {
   const { detector } = options;
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? systemClock;
 
   const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
     const block = compiled.intentBlocks.get(input.blockId);
@@ -63,7 +67,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
     const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
     const text = context?.variables.lastMessage ?? '';
-    const started = now();
+    const started = clock.monotonic();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
     return {
       // The answer is checked here too: whatever a strategy returns, only the block's ids route.
@@ -71,7 +75,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
       provider: result.provider,
       ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
       ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
-      latencyMs: Math.round((now() - started) * 100) / 100,
+      latencyMs: Math.round((clock.monotonic() - started) * 100) / 100,
     };
   });
 
@@ -92,19 +96,18 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         return { variables };
       }),
       step: enqueueActions(({ context, event, enqueue }, params: { from: string; to: string; event: string }) => {
-        const info: StepInfo = { from: params.from, to: params.to, event: params.event };
+        const info: Step = { from: params.from, to: params.to, event: params.event };
         if (params.event.startsWith('intent.')) {
           const detection = detectionOf(event);
           const counts = { ...context.noMatchCounts };
           if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
           else if (params.event !== 'intent.error') delete counts[params.from];
           if (detection) {
-            Object.assign(info, {
-              intent: detection.intent,
-              provider: detection.provider,
-              latencyMs: detection.latencyMs,
-              ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
-            });
+            info.intent = detection.intent;
+            info.provider = detection.provider;
+            if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
+            if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
+            info.latencyMs = detection.latencyMs;
             enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
           } else {
             const error = errorOf(event);

@@ -1,0 +1,24 @@
+/**
+ * One move of a conversation through its flow: the runtime reports it, storage keeps it, the history
+ * API shows it. Defined here, in the flow model both depend on, because the compiled machine is what
+ * names the moves (its `step` actions carry `from`, `to` and `event`).
+ */
+export interface Step {
+  /** null for the first step into the start block. */
+  from: string | null;
+  to: string;
+  /** `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
+  event: string;
+  /** The intent detected (an id of the block, or `none`), for the `intent.*` steps that had an answer. */
+  intent?: string;
+  /** Which strategy answered (`local`, `openai`). */
+  provider?: string;
+  /** 0..1, when the strategy that answered has a notion of confidence (the local classifier). */
+  confidence?: number;
+  /** Why another provider answered (e.g. `timeout`), when one did. */
+  fallbackReason?: string;
+  /** How long detection took, in milliseconds. */
+  latencyMs?: number;
+  /** Why detection failed outright, for `intent.error` steps. */
+  error?: string;
+}
