@@ -4,17 +4,18 @@ import type { Server as RestServer } from 'restify';
 import type { Logger } from 'pino';
 import { flowLimitsOf } from './config/limits';
 import type { Settings } from './config/settings';
-import { AppError } from './errors';
+import { AppError, errors } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
 import { ChatService } from './services/chat-service';
-import { type Clock, systemClock } from './services/clock';
 import { FlowMachineCache } from './services/flow-machines';
 import { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
 import type { Storage } from './storage/repositories';
+import { watchConnectionDrops } from './transport/connection-drops';
 import type { HealthReport } from './transport/http/health-controller';
 import { createRestServer } from './transport/http/rest-server';
 import { attachGateway, type Gateway } from './transport/ws/gateway';
+import { type Clock, systemClock } from './util/clock';
 
 export interface AppDeps {
   settings: Settings;
@@ -24,6 +25,12 @@ export interface AppDeps {
   clock?: Clock;
   /** Stored as version 1 when the database has no flow yet. */
   defaultFlowSource?: string;
+  /**
+   * The most connections the process's file descriptors allow (see util/file-descriptors.ts), and the
+   * limit that budget came from: beyond it new connections are refused and logged instead of being
+   * dropped silently by libuv. Unset: no limit of our own (tests, platforms without /proc).
+   */
+  sockets?: { max: number; openFileLimit?: number };
 }
 
 export interface App {
@@ -45,8 +52,8 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const startedAt = clock.now().getTime();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, flowLimitsOf(settings));
+  const startedAt = clock.monotonic();
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector, undefined, clock), clock, flowLimitsOf(settings));
   if (deps.defaultFlowSource) {
     try {
       const seeded = await flows.ensureDefault(deps.defaultFlowSource);
@@ -63,18 +70,31 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const history = new HistoryService(storage.conversations);
   const chat = new ChatService(flows, storage.conversations, clock, logger);
 
+  // Ready means a new conversation can be served: the database takes writes and a flow is stored.
+  // Without a flow every /ws connection is closed with no_flow, so saying "ok" would be false.
   const health = async (): Promise<HealthReport> => {
-    const database = await storage.ping();
+    let database = await storage.ping();
     let flowVersion: number | null = null;
-    if (database) flowVersion = (await flows.currentVersion().catch(() => undefined)) ?? null;
+    if (database) {
+      try {
+        flowVersion = (await flows.currentVersion()) ?? null;
+      } catch {
+        database = false;
+      }
+    }
+    const problem = !database
+      ? { status: 'unavailable' as const, reason: errors.storageUnavailable.code, message: 'the database does not take writes right now' }
+      : flowVersion === null
+        ? { status: 'not_ready' as const, reason: errors.noFlow.code, message: errors.noFlow.description }
+        : undefined;
     return {
-      status: database ? 'ok' : 'unavailable',
+      ...(problem ?? { status: 'ok' as const }),
       database: database ? 'ok' : 'unavailable',
       flowVersion,
       intent: deps.intent.status(),
       connections: gateway.connections,
       liveConversations: chat.liveCount,
-      uptimeSeconds: Math.round((clock.now().getTime() - startedAt) / 1000),
+      uptimeSeconds: Math.round((clock.monotonic() - startedAt) / 1000),
     };
   };
 
@@ -103,6 +123,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxPayloadBytes: limits.wsMaxPayloadBytes,
     heartbeatMs: settings.heartbeatMs,
     maxConnections: limits.maxConnections,
+    clock,
     connection: {
       maxMessageChars: limits.maxMessageChars,
       messagesPerSecond: limits.messagesPerSecond,
@@ -110,6 +131,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
       maxBufferedBytes: limits.maxBufferedBytes,
     },
   });
+
+  const drops = watchConnectionDrops(httpServer, rest, {
+    logger,
+    clock,
+    ...(deps.sockets ? { maxSockets: deps.sockets.max, openFileLimit: deps.sockets.openFileLimit } : {}),
+  });
+  if (deps.sockets && deps.sockets.max < limits.maxConnections) {
+    logger.warn(
+      { maxConnections: limits.maxConnections, socketBudget: deps.sockets.max, openFileLimit: deps.sockets.openFileLimit ?? null },
+      `MAX_CONNECTIONS=${limits.maxConnections}, but the open-file limit leaves room for about ${deps.sockets.max} connections; ` +
+        'beyond that they are refused (and logged). Raise ulimit -n to allow more',
+    );
+  }
 
   // Idle expiry: checked a few times per timeout, at most once a minute.
   const sweepEvery = Math.min(60000, Math.max(250, Math.floor(settings.idleTimeoutMs / 4)));
@@ -150,6 +184,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       chat.close();
       httpServer.closeIdleConnections();
       await closed;
+      drops.close();
+      deps.intent.close?.();
     },
   };
 }

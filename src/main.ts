@@ -5,7 +5,9 @@ import { createApp } from './app';
 import type { AddressInfo } from 'node:net';
 import { loadSettings, SettingsError } from './config/settings';
 import { createIntentDetector } from './intent/create-detector';
-import { openSqliteStorage } from './storage/sqlite';
+import type { Storage } from './storage/repositories';
+import { explainOpenFailure, openSqliteStorage } from './storage/sqlite';
+import { connectionBudget, openFileCount, openFileLimit } from './util/file-descriptors';
 
 /** The bundled default flow: one level up from src/ and from dist/. */
 export const DEFAULT_FLOW_PATH = join(__dirname, '..', 'flows', 'travel-assistant.json');
@@ -19,9 +21,27 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settings = loadSettings(env);
   const logger = pino({ name: 'flowbot', level: settings.logLevel });
-  const storage = openSqliteStorage({ path: settings.databasePath, logger });
+  let storage: Storage;
+  try {
+    storage = openSqliteStorage({ path: settings.databasePath, logger });
+  } catch (err) {
+    // Reported like a bad setting: which variable, what is wrong with the path, no stack trace.
+    throw new SettingsError([
+      `DATABASE_PATH=${JSON.stringify(settings.databasePath)}: cannot open the database: ${explainOpenFailure(settings.databasePath, err)}`,
+    ]);
+  }
   const intent = createIntentDetector(settings, logger);
-  const app = await createApp({ settings, storage, intent, logger, defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8') });
+  // Measured once the database is open: its files count against the same limit.
+  const fileLimit = openFileLimit();
+  const maxSockets = connectionBudget(fileLimit, openFileCount());
+  const app = await createApp({
+    settings,
+    storage,
+    intent,
+    logger,
+    defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8'),
+    ...(maxSockets !== undefined ? { sockets: { max: maxSockets, openFileLimit: fileLimit ?? maxSockets } } : {}),
+  });
   let address: AddressInfo;
   try {
     address = await app.listen(settings.port, settings.host);

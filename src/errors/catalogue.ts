@@ -23,9 +23,9 @@ export const CLOSE_CODES = {
   unavailable: 4503,
 } as const;
 
-export interface ErrorDefinition<Args extends unknown[]> {
+export interface ErrorDefinition<Args extends unknown[], Code extends string = string> {
   (...args: Args): AppError;
-  readonly code: string;
+  readonly code: Code;
   readonly status: number;
   readonly closeCode: number | undefined;
   /** When a client meets this error, for the docs. */
@@ -45,7 +45,7 @@ interface Spec<Args extends unknown[]> {
   cause?: (...args: Args) => unknown;
 }
 
-function define<Args extends unknown[]>(code: string, spec: Spec<Args>): ErrorDefinition<Args> {
+function define<const Code extends string, Args extends unknown[]>(code: Code, spec: Spec<Args>): ErrorDefinition<Args, Code> {
   const create = (...args: Args): AppError => {
     const options: ConstructorParameters<typeof AppError>[4] = {};
     if (spec.problems) options.errors = spec.problems(...args);

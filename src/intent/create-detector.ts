@@ -1,9 +1,10 @@
 import { type Settings, selectedProvider } from '../config/settings';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/logger';
 import type { IntentDetector } from './detector';
 import { LocalIntentClassifier } from './local';
 import { OpenAiIntentDetector } from './openai';
 import { ResilientIntentDetector, type ResilientIntentStatus } from './resilience';
-import type { IntentLogger } from './resilience/logger';
 
 export type IntentStatus = { provider: 'local' } | ResilientIntentStatus;
 
@@ -11,13 +12,15 @@ export type IntentStatus = { provider: 'local' } | ResilientIntentStatus;
 export interface ConfiguredDetector {
   detector: IntentDetector;
   status(): IntentStatus;
+  /** Writes what is still buffered for the log (a summary of fallbacks); called on shutdown. */
+  close?(): void;
 }
 
 /**
  * Chooses the intent detection strategy from the settings (README, "Intent detection"): OpenAI, guarded by a deadline,
  * a circuit breaker and a cache, with the local classifier as its fallback; or the local classifier alone.
  */
-export function createIntentDetector(settings: Settings, logger: IntentLogger): ConfiguredDetector {
+export function createIntentDetector(settings: Settings, logger: Pick<Logger, 'warn' | 'error'>, clock?: Clock): ConfiguredDetector {
   const local = new LocalIntentClassifier();
   const apiKey = settings.openai.apiKey;
   if (selectedProvider(settings) === 'local' || !apiKey) {
@@ -29,7 +32,14 @@ export function createIntentDetector(settings: Settings, logger: IntentLogger): 
     model: settings.openai.model,
     timeoutMs: settings.intentTimeoutMs,
     logger,
+    ...(clock ? { clock } : {}),
   });
-  const resilient = new ResilientIntentDetector({ primary, fallback: local, timeoutMs: settings.intentTimeoutMs, logger });
-  return { detector: resilient, status: () => resilient.status() };
+  const resilient = new ResilientIntentDetector({
+    primary,
+    fallback: local,
+    timeoutMs: settings.intentTimeoutMs,
+    logger,
+    ...(clock ? { clock } : {}),
+  });
+  return { detector: resilient, status: () => resilient.status(), close: () => resilient.close() };
 }

@@ -1,57 +1,83 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import { errors } from '../errors';
 import { RESUME_EVENT, WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
+import { type Clock, systemClock } from '../util/clock';
 import { ActorClock } from './actor-clock';
 import type { ConversationEvent, Turn, TurnOutcome, WaitingChoice } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
 
+/** Where a conversation begins. */
+export type ConversationOrigin =
+  /** At the flow's start block: the first turn runs the flow up to its first wait. */
+  | { kind: 'start' }
+  /** From a snapshot persisted at a waiting point: the first turn only announces where it waits. */
+  | { kind: 'restore'; snapshot: unknown };
+
 export interface ConversationOptions {
   /** The machine of the conversation's flow version (see createFlowMachine), shared across conversations. */
   machine: AnyStateMachine;
-  /** A persisted snapshot taken at a waiting point, to resume from. */
-  snapshot?: unknown;
+  /** Default: the flow's start. */
+  origin?: ConversationOrigin;
   /**
    * Receives each turn when the conversation reaches a stable point. The next queued user message is
    * handled only after the returned promise settles, so turns are stored in order, before they are shown.
    */
   onTurn: (turn: Turn) => void | Promise<void>;
-  /** Wall clock for event timestamps. */
-  now?: () => Date;
+  /** Its wall time stamps the events. Default: the system clock. */
+  clock?: Clock;
 }
 
-type State = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
+/** What the owner sees of the lifecycle. */
+export type LifecycleStatus = 'new' | 'busy' | 'waiting' | 'ended' | 'failed' | 'stopped';
+
+type FlowActor = Actor<AnyStateMachine>;
+
+/**
+ * The lifecycle, as one value: each status carries exactly what it needs (an actor only while one
+ * runs), so no combination of flags can contradict another. Callbacks that arrive late (from an actor
+ * that was parked or stopped, or a delivery that finished after `stop()`) check that the lifecycle
+ * still holds what they belong to, as XState's own actors check their status, and do nothing otherwise.
+ */
+type Lifecycle =
+  /** Created; the actor has not run. User messages queue. */
+  | { status: 'new'; actor: FlowActor }
+  /**
+   * The flow runs towards its next stable point; user messages queue. `resumed`: the run only
+   * re-enters a restored snapshot, so the turn it ends is the announcement of a resumed conversation.
+   */
+  | { status: 'busy'; actor: FlowActor; resumed: boolean }
+  /** A turn that ends at a wait is with the owner (stored, then shown); user messages queue until it is done. */
+  | { status: 'delivering'; actor: FlowActor; snapshot: unknown }
+  /**
+   * Waits for the user with nothing queued, and holds no actor: only the persisted snapshot of the wait.
+   * A person takes seconds to minutes to answer; a snapshot is a few hundred bytes where a started actor
+   * is ~4 KiB, which is what lets one process hold many idle conversations. The next message restores
+   * an actor (~30-45 µs).
+   */
+  | { status: 'parked'; snapshot: unknown }
+  /**
+   * Waits for the user with nothing queued but keeps its actor: the block's silence clock runs (a
+   * `noReply` block), and XState keeps scheduled events only in a running actor: it neither persists
+   * them in `getPersistedSnapshot()` nor schedules them again on a restore (statelyai/xstate#5331).
+   */
+  | { status: 'listening'; actor: FlowActor; snapshot: unknown }
+  | { status: 'ended' | 'failed' | 'stopped'; blockId: string | null };
 
 /**
  * One conversation: one XState actor of the flow's machine, a queue of user messages and a buffer of
  * what happened since the last stable point. Knows nothing of sockets or databases.
  */
 export class Conversation {
-  /** The running actor; undefined while parked. */
-  private actor: Actor<AnyStateMachine> | undefined;
   private readonly machine: AnyStateMachine;
   private readonly onTurn: ConversationOptions['onTurn'];
-  private readonly now: () => Date;
+  private readonly clock: Clock;
+  private readonly origin: ConversationOrigin;
+  private readonly startBlock: string;
   private readonly queue: string[] = [];
   private buffer: ConversationEvent[] = [];
-  private state: State = 'new';
-  /** True while the owner handles a turn: user messages wait in the queue meanwhile. */
-  private delivering = false;
-  private readonly restored: boolean;
-  private readonly startBlock: string;
-  /** The persisted snapshot of the latest waiting point. */
-  private waitSnapshot: unknown;
-  /**
-   * True while the conversation waits with nothing to do and its actor is released. A waiting
-   * conversation waits for a person, seconds to minutes; keeping only its persisted snapshot (a few
-   * hundred bytes) instead of a started actor (~4 KiB) is what lets one process hold many idle
-   * conversations. Restoring the actor costs ~30-45 µs when the next message comes.
-   */
-  private parked = false;
-  /**
-   * The clock of the actor's delayed transitions (a `noReply` block's silence). While one of its
-   * timers is pending the actor is not parked: XState keeps scheduled events only in a running actor.
-   */
-  private readonly clock = new ActorClock((fire) => this.onTimer(fire));
+  private lifecycle: Lifecycle;
+  /** The clock of the actor's delayed transitions (a `noReply` block's silence); see ActorClock. */
+  private readonly timers = new ActorClock((fire) => this.onTimer(fire));
   /** A silence that came due while a turn was being delivered; it runs after, unless the user wrote meanwhile. */
   private dueTimer: (() => void) | undefined;
   /** True while the running turn was started by a timer, not by a user message. */
@@ -60,123 +86,148 @@ export class Conversation {
   constructor(options: ConversationOptions) {
     this.machine = options.machine;
     this.onTurn = options.onTurn;
-    this.now = options.now ?? (() => new Date());
-    this.restored = options.snapshot !== undefined && options.snapshot !== null;
+    this.clock = options.clock ?? systemClock;
+    this.origin = options.origin ?? { kind: 'start' };
     const initial = (options.machine.config as { initial?: unknown }).initial;
     this.startBlock = typeof initial === 'string' ? initial : '';
-    this.actor = this.spawn(this.restored ? options.snapshot : undefined);
+    this.lifecycle = { status: 'new', actor: this.spawn(this.origin.kind === 'restore' ? this.origin.snapshot : undefined) };
   }
 
   /** The block the conversation is at (waiting, ended, or in between). */
   get blockId(): string | null {
-    const value: unknown = this.actor ? this.actor.getSnapshot().value : (this.waitSnapshot as { value?: unknown } | undefined)?.value;
-    return typeof value === 'string' ? value : null;
+    const lifecycle = this.lifecycle;
+    switch (lifecycle.status) {
+      case 'new':
+      case 'busy':
+      case 'delivering':
+      case 'listening':
+        return valueOf(lifecycle.actor.getSnapshot());
+      case 'parked':
+        return valueOf(lifecycle.snapshot);
+      default:
+        return lifecycle.blockId;
+    }
   }
 
-  /** True while the actor is released (see `parked`); for tests and monitoring. */
+  /** True while the conversation waits with its actor released; for tests and monitoring. */
   get isParked(): boolean {
-    return this.parked;
+    return this.lifecycle.status === 'parked';
   }
 
-  get status(): State {
-    return this.state;
+  get status(): LifecycleStatus {
+    const { status } = this.lifecycle;
+    return status === 'delivering' || status === 'parked' || status === 'listening' ? 'waiting' : status;
+  }
+
+  /** The choices (buttons) offered where the conversation waits; none elsewhere. */
+  get choices(): WaitingChoice[] {
+    const blockId = this.blockId;
+    if (blockId === null || !Object.hasOwn(this.machine.states, blockId)) return [];
+    // The compiler puts a wait block's choices in its state's meta.
+    const choices = (this.machine.states[blockId]?.meta as { choices?: unknown } | undefined)?.choices;
+    return Array.isArray(choices) ? (choices as WaitingChoice[]) : [];
   }
 
   get pendingMessages(): number {
     return this.queue.length;
   }
 
-  /** The choices offered where the conversation waits; empty elsewhere. */
-  get choices(): WaitingChoice[] {
-    const snapshot = this.actor ? this.actor.getSnapshot() : undefined;
-    if (snapshot) return choicesOf(snapshot);
-    return this.parkedChoices;
-  }
-
   /** Runs the flow up to its first wait (or, for a restored conversation, announces where it waits). */
   start(): void {
-    if (this.state !== 'new') return;
-    this.state = 'busy';
-    if (!this.restored) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.now() });
-    this.actor?.start();
-    this.settle();
-    // A restored actor has lost the silence clock of the block it waits at (XState does not persist
-    // delayed events): a block with one enters itself again, which starts its clock again. Other
-    // states ignore the event.
-    if (this.restored) this.actor?.send({ type: RESUME_EVENT });
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'new') return;
+    const resumed = this.origin.kind === 'restore';
+    if (!resumed) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.clock.now() });
+    this.lifecycle = { status: 'busy', actor: lifecycle.actor, resumed };
+    lifecycle.actor.start();
+    // A restored actor has lost the silence clock of the block it waits at: a block with one enters
+    // itself again, which starts its clock again; other states ignore the event.
+    if (resumed) lifecycle.actor.send({ type: RESUME_EVENT });
   }
 
   /** Accepts a user message; it is handled now if the flow waits, otherwise queued in order. */
   send(text: string): void {
-    if (this.state === 'ended' || this.state === 'failed' || this.state === 'stopped') return;
+    const { status } = this.lifecycle;
+    if (status === 'ended' || status === 'failed' || status === 'stopped') return;
     this.queue.push(text);
-    this.pump();
+    if (status === 'parked' || status === 'listening') this.next();
   }
 
   /** Stops the actor: an intent detection in flight is aborted (its AbortSignal fires). */
   stop(): void {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status === 'stopped') return;
+    const blockId = this.blockId;
+    this.lifecycle = { status: 'stopped', blockId };
     this.queue.length = 0;
+    this.buffer = [];
     this.dueTimer = undefined;
-    this.actor?.stop();
-    this.actor = undefined;
-    this.clock.clear();
+    this.timers.clear();
+    if ('actor' in lifecycle) lifecycle.actor.stop();
   }
 
-  private spawn(snapshot: unknown): Actor<AnyStateMachine> {
+  private spawn(snapshot: unknown): FlowActor {
     const actor = createActor(this.machine, {
       systemId: CONVERSATION_SYSTEM_ID,
-      clock: this.clock,
+      clock: this.timers,
       ...(snapshot !== undefined ? { snapshot: snapshot as never } : {}),
     });
-    actor.on('*', (emitted) => this.record(emitted as FlowEmitted));
+    actor.on('*', (emitted) => this.record(actor, emitted as FlowEmitted));
     // Observing errors is what keeps XState from rethrowing them as uncaught exceptions.
-    actor.subscribe({ next: () => this.settle(), error: (err) => this.fail(err) });
+    actor.subscribe({ next: () => this.settle(actor), error: (err) => this.fail(actor, err) });
     return actor;
   }
 
-  private pump(): void {
-    if (this.state !== 'waiting' || this.delivering) return;
+  /** True when `actor` is the one that runs the flow right now: anything else is a late callback. */
+  private runs(actor: FlowActor): boolean {
+    return this.lifecycle.status === 'busy' && this.lifecycle.actor === actor;
+  }
+
+  /**
+   * Handles the next queued message of a waiting conversation; with none, runs a silence that came
+   * due meanwhile, or keeps listening while a silence clock runs, or parks.
+   */
+  private next(): void {
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'parked' && lifecycle.status !== 'delivering' && lifecycle.status !== 'listening') return;
     const due = this.dueTimer;
     this.dueTimer = undefined;
     const text = this.queue.shift();
     if (text === undefined) {
-      if (due) this.runTimer(due);
-      else this.park();
+      if (lifecycle.status === 'parked') return;
+      if (due) this.runTimer(lifecycle.actor, due);
+      else if (this.timers.pending > 0) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
+      else {
+        lifecycle.actor.stop();
+        this.lifecycle = { status: 'parked', snapshot: lifecycle.snapshot };
+      }
       return;
     }
-    // A message that arrived before a due silence ran ends the silence: the timer is dropped.
-    if (this.parked) {
-      this.parked = false;
-      this.actor = this.spawn(this.waitSnapshot);
-      this.actor.start(); // silent: the state is 'waiting', so settle() ignores the restored snapshot
+    // A message that came before a due silence ran ends the silence: that timer is dropped.
+    let actor: FlowActor;
+    if (lifecycle.status === 'parked') {
+      actor = this.spawn(lifecycle.snapshot);
+      // Silent: the lifecycle does not hold this actor yet, so settle() ignores the restored snapshot.
+      actor.start();
+    } else {
+      actor = lifecycle.actor;
     }
-    this.state = 'busy';
-    this.push({ type: 'user_message', text, blockId: this.blockId ?? '', at: this.now() });
-    this.actor?.send({ type: USER_MESSAGE_EVENT, text });
+    const blockId = this.blockId ?? '';
+    this.lifecycle = { status: 'busy', actor, resumed: false };
+    this.push({ type: 'user_message', text, blockId, at: this.clock.now() });
+    actor.send({ type: USER_MESSAGE_EVENT, text });
   }
 
-  /** Releases the actor of a conversation that waits with nothing queued and no clock; pump() restores it. */
-  private park(): void {
-    if (this.parked || !this.actor || this.waitSnapshot === undefined || this.clock.pending > 0) return;
-    this.parkedChoices = choicesOf(this.actor.getSnapshot());
-    this.actor.stop();
-    this.actor = undefined;
-    this.parked = true;
-  }
-
-  private parkedChoices: WaitingChoice[] = [];
-
-  /** A timer of the actor is due: its delayed event runs as a turn of its own, once the flow is idle. */
+  /** A timer of the actor is due: its delayed event runs as a turn of its own, once no turn is being delivered. */
   private onTimer(fire: () => void): void {
-    if (this.state !== 'waiting' || this.parked || !this.actor) return;
-    if (this.delivering) this.dueTimer = fire;
-    else this.runTimer(fire);
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status === 'listening') this.runTimer(lifecycle.actor, fire);
+    else if (lifecycle.status === 'delivering') this.dueTimer = fire;
+    // Otherwise the timer is stale: the flow left the block (busy), or the actor is gone.
   }
 
-  private runTimer(fire: () => void): void {
-    this.state = 'busy';
+  private runTimer(actor: FlowActor, fire: () => void): void {
+    this.lifecycle = { status: 'busy', actor, resumed: false };
     this.timerTurn = true;
     fire();
   }
@@ -185,8 +236,9 @@ export class Conversation {
     this.buffer.push(event);
   }
 
-  private record(emitted: FlowEmitted): void {
-    const at = this.now();
+  private record(actor: FlowActor, emitted: FlowEmitted): void {
+    if (!this.runs(actor)) return;
+    const at = this.clock.now();
     if (emitted.type === 'bot.message') {
       this.push({ type: 'bot_message', text: emitted.text, blockId: emitted.blockId, at });
     } else {
@@ -196,74 +248,76 @@ export class Conversation {
   }
 
   /** Called on every snapshot: closes the turn when the flow is stable (waiting or done). */
-  private settle(): void {
-    if (this.state !== 'busy' || !this.actor) return;
-    const snapshot = this.actor.getSnapshot();
+  private settle(actor: FlowActor): void {
+    if (!this.runs(actor)) return;
+    const snapshot = actor.getSnapshot();
     if (snapshot.status === 'done') {
-      this.push({ type: 'end', blockId: this.blockId ?? '', at: this.now() });
+      this.push({ type: 'end', blockId: this.blockId ?? '', at: this.clock.now() });
       this.deliver('ended', null);
     } else if (snapshot.status === 'active' && snapshot.hasTag(WAITING_TAG)) {
       if (this.timerTurn && this.buffer.length === 0) {
-        // The delayed event changed nothing (a silence past the last reprompt): no turn to report.
+        // The delayed event changed nothing (a silence after the last reprompt): there is no turn to
+        // report. Outside XState's update loop, as after a delivery, the actor may then park.
         this.timerTurn = false;
-        this.state = 'waiting';
-        // Outside XState's update loop, as after a delivery: with no clock left, the actor may park.
-        void Promise.resolve().then(() => this.pump());
+        const listening: Lifecycle = { status: 'listening', actor, snapshot: actor.getPersistedSnapshot() };
+        this.lifecycle = listening;
+        void Promise.resolve().then(() => {
+          if (this.lifecycle === listening) this.next();
+        });
         return;
       }
-      const choices = choicesOf(snapshot);
-      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...(choices.length > 0 ? { choices } : {}), at: this.now() });
+      const choices = this.choices;
+      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...(choices.length > 0 ? { choices } : {}), at: this.clock.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
-      this.waitSnapshot = this.actor.getPersistedSnapshot();
-      this.deliver('waiting', this.waitSnapshot);
+      this.deliver('waiting', actor.getPersistedSnapshot());
     }
   }
 
-  private fail(err: unknown): void {
-    if (this.state === 'stopped' || this.state === 'failed') return;
-    this.state = 'busy';
+  private fail(actor: FlowActor, err: unknown): void {
+    if (!this.runs(actor)) return;
     const message = err instanceof Error ? err.message : String(err);
-    this.push({ type: 'error', code: errors.flowError.code, message, at: this.now() });
+    this.push({ type: 'error', code: errors.flowError.code, message, at: this.clock.now() });
     this.deliver('failed', null);
   }
 
+  /** Hands the turn that ends here to the owner; only ever called while busy. */
   private deliver(outcome: TurnOutcome, snapshot: unknown): void {
-    const context = this.actor?.getSnapshot().context as FlowContext | undefined;
-    const turn: Turn = {
-      events: this.buffer,
-      outcome,
-      blockId: this.blockId,
-      variables: { ...(context?.variables ?? {}) },
-      snapshot,
-      resumed: this.restored && this.buffer.length === 1 && this.buffer[0]?.type === 'waiting',
-    };
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status !== 'busy') return;
+    const { actor, resumed } = lifecycle;
+    const blockId = this.blockId;
+    const context = actor.getSnapshot().context as FlowContext | undefined;
+    const turn: Turn = { events: this.buffer, outcome, blockId, variables: { ...(context?.variables ?? {}) }, snapshot, resumed };
     this.buffer = [];
     this.timerTurn = false;
-    this.state = outcome === 'waiting' ? 'waiting' : outcome;
-    this.delivering = true;
+    let delivering: Lifecycle | undefined;
+    if (outcome === 'waiting') {
+      delivering = { status: 'delivering', actor, snapshot };
+      this.lifecycle = delivering;
+    } else {
+      // The actor is done or has failed: nothing runs any more, and later messages are ignored.
+      this.lifecycle = { status: outcome, blockId };
+      this.queue.length = 0;
+    }
     let pending: void | Promise<void>;
     try {
       pending = this.onTurn(turn);
     } catch {
       pending = undefined; // the owner reports its own failures; the conversation goes on
     }
-    // The next message is taken in a later microtask, never inside XState's own update loop.
+    if (delivering === undefined) return;
+    // The next message is taken in a later microtask, never inside XState's own update loop; a
+    // conversation stopped meanwhile no longer holds this delivery and is left alone.
     void Promise.resolve(pending)
       .catch(() => undefined)
       .then(() => {
-        this.delivering = false;
-        this.pump();
+        if (this.lifecycle === delivering) this.next();
       });
   }
 }
 
-/** The choices of the wait state a snapshot is in, from the state's meta (see the compiler). */
-function choicesOf(snapshot: { getMeta?: () => Record<string, unknown> }): WaitingChoice[] {
-  const meta = typeof snapshot.getMeta === 'function' ? snapshot.getMeta() : {};
-  for (const entry of Object.values(meta)) {
-    const choices = (entry as { choices?: unknown } | undefined)?.choices;
-    if (Array.isArray(choices)) return choices as WaitingChoice[];
-  }
-  return [];
+function valueOf(snapshot: unknown): string | null {
+  const value = (snapshot as { value?: unknown } | undefined)?.value;
+  return typeof value === 'string' ? value : null;
 }

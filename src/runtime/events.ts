@@ -1,32 +1,11 @@
 /** What a conversation reports, in order. Transports turn these into frames; storage into rows. */
+import type { Step } from '../flow/step';
 import type { Scalar } from '../flow/types';
-
-export interface StepInfo {
-  /** null for the first step into the start block. */
-  from: string | null;
-  to: string;
-  /**
-   * `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`,
-   * `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`,
-   * `intent.maxNoMatch`, `intent.error`.
-   */
-  event: string;
-  /** Which case of a condition block held (0-based), for `condition.case` steps. */
-  case?: number;
-  /** The value of the choice the user picked, for `choice` steps. */
-  choice?: string;
-  intent?: string;
-  provider?: string;
-  fallbackReason?: string;
-  latencyMs?: number;
-  /** Why detection failed, for `intent.error` steps. */
-  error?: string;
-}
 
 export type ConversationEvent =
   | { type: 'user_message'; text: string; blockId: string; at: Date }
   | { type: 'bot_message'; text: string; blockId: string; at: Date }
-  | { type: 'step'; step: StepInfo; at: Date }
+  | { type: 'step'; step: Step; at: Date }
   /** `choices`: the buttons of the wait block, when it has some. */
   | { type: 'waiting'; blockId: string; choices?: WaitingChoice[]; at: Date }
   | { type: 'end'; blockId: string; at: Date }
@@ -52,6 +31,9 @@ export interface Turn {
   variables: Record<string, Scalar>;
   /** Persisted actor snapshot to resume from; only at a waiting point, null otherwise. */
   snapshot: unknown;
-  /** True for the turn that announces a restored conversation (it holds only the `waiting` event). */
+  /**
+   * True for the turn that announces a conversation restored from a snapshot: it only says where the
+   * conversation waits (its one event is `waiting`), nothing new happened, and it is not stored again.
+   */
   resumed: boolean;
 }

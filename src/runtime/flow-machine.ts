@@ -3,9 +3,10 @@ import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '../flow/semantics';
 import { renderTemplate, scalarText } from '../flow/template';
+import type { Step } from '../flow/step';
 import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
-import type { StepInfo } from './events';
+import { type Clock, systemClock } from '../util/clock';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
 export const CONVERSATION_SYSTEM_ID = 'conversation';
@@ -19,7 +20,7 @@ export interface DetectionOutput {
   latencyMs: number;
 }
 
-export type FlowEmitted = { type: 'bot.message'; blockId: string; text: string } | ({ type: 'step' } & StepInfo);
+export type FlowEmitted = { type: 'bot.message'; blockId: string; text: string } | ({ type: 'step' } & Step);
 
 type UserMessage = { type: 'user.message'; text: string };
 
@@ -28,11 +29,14 @@ function detectionOf(event: unknown): DetectionOutput | undefined {
   return output && typeof output.intent === 'string' ? output : undefined;
 }
 
+/** A stored reason is for a person reading the history: the gist, not a whole nested error chain. */
+const MAX_ERROR_CHARS = 500;
+
 function errorOf(event: unknown): string | undefined {
   const error = (event as { error?: unknown }).error;
   if (error === undefined) return undefined;
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : 'detection failed';
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'detection failed';
+  return message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 1)}…` : message;
 }
 
 /**
@@ -77,8 +81,8 @@ function answered(context: FlowContext, blockId: string | null, saveAs: string |
 
 export interface FlowMachineOptions {
   detector: IntentDetector;
-  /** Monotonic milliseconds, for detection latency. */
-  now?: () => number;
+  /** Its monotonic time measures detection latency. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -88,7 +92,7 @@ export interface FlowMachineOptions {
  */
 export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOptions): AnyStateMachine {
   const { detector } = options;
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? systemClock;
   // The flow's regular expressions, compiled once for every conversation on this version.
   const patterns = new PatternCache();
 
@@ -99,7 +103,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
     const last = context?.variables.lastMessage;
     const text = last === undefined ? '' : scalarText(last);
-    const started = now();
+    const started = clock.monotonic();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
     return {
       // The answer is checked here too: whatever a strategy returns, only the block's ids route.
@@ -107,7 +111,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
       provider: result.provider,
       ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
       ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
-      latencyMs: Math.round((now() - started) * 100) / 100,
+      latencyMs: Math.round((clock.monotonic() - started) * 100) / 100,
     };
   });
 
@@ -150,7 +154,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
       })),
       step: enqueueActions(
         ({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
-          const info: StepInfo = { from: params.from, to: params.to, event: params.event };
+          const info: Step = { from: params.from, to: params.to, event: params.event };
           if (params.case !== undefined) info.case = params.case;
           if (params.choice !== undefined) info.choice = params.choice;
           if (params.event.startsWith('intent.')) {
@@ -159,12 +163,11 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
             if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
             else if (params.event !== 'intent.error') delete counts[params.from];
             if (detection) {
-              Object.assign(info, {
-                intent: detection.intent,
-                provider: detection.provider,
-                latencyMs: detection.latencyMs,
-                ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
-              });
+              info.intent = detection.intent;
+              info.provider = detection.provider;
+              if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
+              if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
+              info.latencyMs = detection.latencyMs;
               enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
             } else {
               const error = errorOf(event);

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type AppError, errors } from '../errors';
-import type { StepInfo, Turn } from '../runtime/events';
+import type { Step } from '../flow/step';
+import type { Turn, WaitingChoice } from '../runtime/events';
 import { Conversation } from '../runtime/conversation';
 import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
-import type { Clock } from './clock';
+import type { Clock } from '../util/clock';
+import { cutGraphemes } from '../util/graphemes';
+import { removeControlCharacters } from '../util/control-characters';
+import type { Logger } from '../util/logger';
 import type { FlowService } from './flow-service';
 
 /** Where a live conversation's output goes: one client connection at a time. */
@@ -39,12 +43,18 @@ interface Live {
   lastActivity: number;
 }
 
-export interface ChatLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+const CONVERSATION_ID_MAX = 64;
+const CONVERSATION_ID = new RegExp(`^[A-Za-z0-9_-]{1,${CONVERSATION_ID_MAX}}$`);
 
-const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * A conversation id as it may be quoted back to the client: anything came in through the URL, so
+ * controls are removed and a long one is cut (and says so) instead of being echoed whole.
+ */
+export function quotedConversationId(id: string): string {
+  const clean = removeControlCharacters(id);
+  if (clean.length <= CONVERSATION_ID_MAX) return clean;
+  return `${cutGraphemes(clean, CONVERSATION_ID_MAX)}… (cut: ${clean.length} characters; ids have at most ${CONVERSATION_ID_MAX})`;
+}
 
 /**
  * Runs live conversations for connected clients: starts one on the current flow version (pinned for its
@@ -58,7 +68,7 @@ export class ChatService {
     private readonly flows: FlowService,
     private readonly conversations: ConversationRepository,
     private readonly clock: Clock,
-    private readonly logger: ChatLogger,
+    private readonly logger: Pick<Logger, 'error'>,
   ) {}
 
   get liveCount(): number {
@@ -97,7 +107,8 @@ export class ChatService {
     const { machine } = await this.flows.machine(version);
     const id = randomUUID();
     await this.conversations.create({ id, flowVersion: version, createdAt: this.clock.now().toISOString() });
-    return this.session(id, version, listener, new Conversation({ machine, onTurn: (turn) => this.onTurn(id, turn) }), false);
+    const conversation = new Conversation({ machine, clock: this.clock, onTurn: (turn) => this.onTurn(id, turn) });
+    return this.session(id, version, listener, conversation, false);
   }
 
   private async resume(listener: ChatListener, id: string): Promise<ChatSession> {
@@ -109,14 +120,19 @@ export class ChatService {
       return this.takeOver(attached);
     }
     const record = CONVERSATION_ID.test(id) ? await this.conversations.get(id) : undefined;
-    if (!record) throw errors.unknownConversation(id);
+    if (!record) throw errors.unknownConversation(quotedConversationId(id));
     if (record.status !== 'active') throw errors.conversationEnded(id, record.status === 'completed' ? 'ended' : 'expired');
     // Another connection may have resumed it while we were reading.
     if (this.live.has(id)) return this.resume(listener, id);
     const { machine } = await this.flows.machine(record.flowVersion);
     const snapshot = await this.conversations.snapshot(id);
     // No snapshot: the first turn was never stored (e.g. storage failed); start the flow again.
-    const conversation = new Conversation({ machine, ...(snapshot ? { snapshot } : {}), onTurn: (turn) => this.onTurn(id, turn) });
+    const conversation = new Conversation({
+      machine,
+      origin: snapshot ? { kind: 'restore', snapshot } : { kind: 'start' },
+      clock: this.clock,
+      onTurn: (turn) => this.onTurn(id, turn),
+    });
     return this.session(id, record.flowVersion, listener, conversation, true);
   }
 
@@ -133,7 +149,7 @@ export class ChatService {
       if (conversation.status === 'waiting' && conversation.blockId) {
         const at = this.clock.now();
         live.listener.onTurn({
-          events: [{ type: 'waiting', blockId: conversation.blockId, at }],
+          events: [{ type: 'waiting', blockId: conversation.blockId, ...choicesOf(conversation), at }],
           outcome: 'waiting',
           blockId: conversation.blockId,
           variables: {},
@@ -214,11 +230,21 @@ export function toTurnWrite(conversationId: string, turn: Turn, now: Date): Turn
 }
 
 /** An explicit copy (not a rest spread, which V8 runs as a slow generic copy on this hot path). */
-function toStepRecord(step: StepInfo, at: string): StepRecord {
+function toStepRecord(step: Step, at: string): StepRecord {
   const record: StepRecord = { from: step.from, to: step.to, event: step.event, at };
   if (step.intent !== undefined) record.intent = step.intent;
   if (step.provider !== undefined) record.provider = step.provider;
+  if (step.confidence !== undefined) record.confidence = step.confidence;
   if (step.fallbackReason !== undefined) record.fallbackReason = step.fallbackReason;
   if (step.latencyMs !== undefined) record.latencyMs = step.latencyMs;
+  if (step.error !== undefined) record.error = step.error;
+  if (step.case !== undefined) record.case = step.case;
+  if (step.choice !== undefined) record.choice = step.choice;
   return record;
+}
+
+/** The `choices` of a waiting event: present only where the conversation offers some. */
+function choicesOf(conversation: Conversation): { choices?: WaitingChoice[] } {
+  const choices = conversation.choices;
+  return choices.length > 0 ? { choices } : {};
 }

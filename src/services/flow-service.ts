@@ -5,7 +5,7 @@ import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary, Page } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
-import type { Clock } from './clock';
+import type { Clock } from '../util/clock';
 import { type FlowMachine, FlowMachineCache } from './flow-machines';
 import { decodeVersionCursor, encodeVersionCursor, pageLimit } from './paging';
 

@@ -1,3 +1,4 @@
+import type { Step } from '../flow/step';
 import type { Flow } from '../flow/types';
 
 /** Storage records: plain data, no behaviour. Timestamps are ISO-8601 strings in UTC. */
@@ -37,17 +38,8 @@ export interface MessageRecord {
   at: string;
 }
 
-export interface StepRecord {
-  /** null for the very first step into the start block. */
-  from: string | null;
-  to: string;
-  /** What moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
-  event: string;
-  intent?: string;
-  provider?: string;
-  /** Why another provider answered (e.g. `timeout`), when one did. */
-  fallbackReason?: string;
-  latencyMs?: number;
+/** A step as stored: the runtime's Step and when it happened. */
+export interface StepRecord extends Step {
   at: string;
 }
 

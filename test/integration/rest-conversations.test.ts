@@ -80,6 +80,7 @@ describe('conversations REST API', () => {
           event: 'intent.matched',
           intent: 'travel',
           provider: 'local',
+          confidence: expect.any(Number),
           latencyMs: expect.any(Number),
           at: expect.any(String),
         },

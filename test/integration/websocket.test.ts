@@ -74,6 +74,7 @@ describe('WebSocket chat with the local classifier', () => {
         event: 'intent.matched',
         intent: 'weather',
         provider: 'local',
+        confidence: expect.any(Number),
         latencyMs: expect.any(Number),
         at: expect.any(String),
       },

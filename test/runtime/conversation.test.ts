@@ -8,6 +8,7 @@ import type { Turn } from '../../src/runtime/events';
 import { FakeDetector } from '../support/fake-detector';
 import { botTexts, Harness, steps } from '../support/conversation-harness';
 import { defaultFlow } from '../support/flows';
+import { ManualClock } from '../support/manual-clock';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -179,6 +180,96 @@ describe('Conversation', () => {
     actor.subscribe({ error: (err) => errors.push(err) });
     actor.start();
     expect(String(errors[0])).toContain('Infinite loop detected');
+  });
+});
+
+describe('Conversation lifecycle', () => {
+  const machineOf = (detector = new FakeDetector()) => createFlowMachine(compileFlow(defaultFlow()), { detector });
+
+  it('marks only the announcement of a restored conversation as resumed, because it was told so', async () => {
+    const first = new Harness(defaultFlow(), new FakeDetector());
+    first.conversation.start();
+    await first.untilTurns(1);
+    expect(first.turns[0]?.resumed).toBe(false);
+    await first.say('hmm');
+    const saved = JSON.parse(JSON.stringify(first.last.snapshot)) as unknown;
+
+    const turns: Turn[] = [];
+    const restored = new Conversation({
+      machine: machineOf(),
+      origin: { kind: 'restore', snapshot: saved },
+      onTurn: (t) => void turns.push(t),
+    });
+    restored.start();
+    for (let i = 0; i < 5; i++) await tick();
+    expect(turns.map((t) => t.resumed)).toEqual([true]);
+    restored.send('weather');
+    for (let i = 0; i < 10; i++) await tick();
+    expect(turns.map((t) => t.resumed)).toEqual([true, false]);
+    expect(turns[1]?.events.map((e) => e.type)).toContain('user_message');
+  });
+
+  it('ignores a delivery that finishes after stop(): no message is taken, no actor restored', async () => {
+    let finish: () => void = () => undefined;
+    const detector = new FakeDetector();
+    const conversation = new Conversation({
+      machine: machineOf(detector),
+      onTurn: () => new Promise<void>((resolve) => (finish = resolve)),
+    });
+    conversation.start();
+    conversation.send('weather');
+    conversation.stop();
+    finish();
+    for (let i = 0; i < 10; i++) await tick();
+    expect(conversation.status).toBe('stopped');
+    expect(conversation.isParked).toBe(false);
+    expect(detector.calls).toHaveLength(0);
+    conversation.send('travel');
+    expect(conversation.pendingMessages).toBe(0);
+  });
+
+  it('stamps events with the injected clock', async () => {
+    const clock = new ManualClock('2030-05-06T07:08:09.000Z');
+    const turns: Turn[] = [];
+    const conversation = new Conversation({ machine: machineOf(), clock, onTurn: (t) => void turns.push(t) });
+    conversation.start();
+    await tick();
+    expect(turns[0]?.events.every((e) => e.at.toISOString() === '2030-05-06T07:08:09.000Z')).toBe(true);
+  });
+
+  it('reports the status the owner relies on at each point of a turn', async () => {
+    const detector = new FakeDetector();
+    const h = new Harness(defaultFlow(), detector);
+    expect(h.conversation.status).toBe('new');
+    h.conversation.start();
+    await h.untilTurns(1);
+    expect(h.conversation.status).toBe('waiting');
+    await tick();
+    expect([h.conversation.status, h.conversation.isParked, h.conversation.blockId]).toEqual(['waiting', true, 'ask']);
+    detector.hold();
+    h.conversation.send('weather');
+    expect([h.conversation.status, h.conversation.isParked]).toEqual(['busy', false]);
+    detector.release();
+    await h.untilTurns(2);
+    expect(h.conversation.status).toBe('waiting');
+    await h.say('bye');
+    expect([h.conversation.status, h.conversation.blockId]).toEqual(['ended', 'goodbye']);
+    h.conversation.stop();
+    expect([h.conversation.status, h.conversation.blockId]).toEqual(['stopped', 'goodbye']);
+  });
+});
+
+describe('steps', () => {
+  it('carry the confidence of the answer and the reason detection failed', async () => {
+    const detector = new FakeDetector();
+    const h = new Harness(defaultFlow(), detector);
+    h.conversation.start();
+    await h.untilTurns(1);
+    const matched = (await h.say('weather')).events.find((e) => e.type === 'step' && e.step.event === 'intent.matched');
+    expect(matched).toMatchObject({ step: { intent: 'weather', provider: 'local', confidence: 1 } });
+    detector.failWith = new Error('the classifier is broken');
+    const failed = (await h.say('anything')).events.find((e) => e.type === 'step' && e.step.event === 'intent.error');
+    expect(failed).toMatchObject({ step: { from: 'route', error: 'the classifier is broken' } });
   });
 });
 

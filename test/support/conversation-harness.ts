@@ -15,7 +15,7 @@ export class Harness {
     const machine = createFlowMachine(compileFlow(flow), { detector });
     this.conversation = new Conversation({
       machine,
-      ...(snapshot !== undefined ? { snapshot } : {}),
+      origin: snapshot !== undefined ? { kind: 'restore', snapshot } : { kind: 'start' },
       onTurn: (turn) => {
         this.turns.push(turn);
         this.waiters = this.waiters.filter((w) => (this.turns.length >= w.count ? (w.resolve(), false) : true));

@@ -7,7 +7,7 @@ import { loadSettings } from '../../src/config/settings';
 import type { ConfiguredDetector } from '../../src/intent/create-detector';
 import type { IntentDetector } from '../../src/intent/detector';
 import { LocalIntentClassifier } from '../../src/intent/local';
-import type { Clock } from '../../src/services/clock';
+import type { Clock } from '../../src/util/clock';
 import type { Storage } from '../../src/storage/repositories';
 import { openSqliteStorage } from '../../src/storage/sqlite';
 import { forgetDescriptions } from './descriptions';

@@ -75,16 +75,39 @@ describe('ChatConnection back-pressure', () => {
   });
 });
 
+/** The default of MAX_MESSAGE_CHARS. */
+const MAX_CHARS = 2000;
+
 describe('parseClientFrame', () => {
   it('makes text with lone surrogates well formed, so that what is stored is what the flow used', () => {
-    expect(parseClientFrame(JSON.stringify({ type: 'message', text: 'a\ud800b' }))).toEqual({ ok: true, text: 'a\ufffdb' });
+    expect(parseClientFrame(JSON.stringify({ type: 'message', text: 'a\ud800b' }), MAX_CHARS)).toEqual({ ok: true, text: 'a\ufffdb' });
+  });
+});
+
+describe('parseClientFrame: what a person typed', () => {
+  const frame = (text: string) => JSON.stringify({ type: 'message', text });
+
+  it('counts characters as a person does: 2000 emoji fit, 2001 do not', () => {
+    expect(parseClientFrame(frame('👍'.repeat(2000)), MAX_CHARS)).toEqual({ ok: true, text: '👍'.repeat(2000) });
+    expect(parseClientFrame(frame('👍🏽'.repeat(2000)), MAX_CHARS)).toMatchObject({ ok: true });
+    expect(parseClientFrame(frame('👍'.repeat(2001)), MAX_CHARS)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_message', message: '"text" is longer than 2000 characters' },
+    });
+    expect(parseClientFrame(frame('x'.repeat(2001)), MAX_CHARS)).toMatchObject({ ok: false });
+  });
+
+  it('neutralises NUL, escape sequences, other controls and bidi overrides before the flow sees the text', () => {
+    expect(parseClientFrame(frame('a\u0000b\u001b[31mc\u202ed\u2066e\u0085f'), MAX_CHARS)).toEqual({ ok: true, text: 'ab[31mcdef' });
+    expect(parseClientFrame(frame('line one\r\nline\ttwo'), MAX_CHARS)).toEqual({ ok: true, text: 'line one\nline\ttwo' });
+    expect(parseClientFrame(frame('\u0000\u202e \u0007'), MAX_CHARS)).toMatchObject({ ok: false, error: { message: '"text" is empty' } });
   });
 });
 
 describe('TokenBucket', () => {
   it('allows a burst, then the sustained rate', () => {
     let now = 0;
-    const bucket = new TokenBucket(2, 3, () => now);
+    const bucket = new TokenBucket(2, 3, { now: () => new Date(now), monotonic: () => now });
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
     now = 499;
     expect(bucket.take()).toBe(false);

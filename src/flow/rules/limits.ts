@@ -2,23 +2,9 @@ import { isRecord } from '../document';
 import type { FlowLimits } from '../limits';
 import { type FlowProblem, pointer } from '../problems';
 import { FLOW_SCHEMA_CAPS } from '../schema-caps';
+import { countCodePoints } from '../../util/code-points';
 import { templatesOf } from '../variables';
 import type { Rule } from './context';
-
-/** Characters as the schema counts them (Unicode code points), without building an array. */
-function codePoints(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    // A high surrogate followed by a low one is one character.
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    count++;
-  }
-  return count;
-}
 
 /**
  * `too_many_blocks` (MAX_FLOW_BLOCKS), checked before anything else: cheap, and it spares validating a
@@ -51,7 +37,7 @@ export const operatorLimits: Rule = ({ blocks, limits, errors }) => {
     }
     for (const { text, field, said } of templatesOf(block)) {
       if (!said || text.length <= maxTextChars) continue;
-      const chars = codePoints(text);
+      const chars = countCodePoints(text);
       if (chars > maxTextChars && chars <= FLOW_SCHEMA_CAPS.textChars) {
         errors.push({
           path: pointer('blocks', index, ...field),

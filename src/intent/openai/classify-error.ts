@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { type Clock, systemClock } from '../../util/clock';
 import type { FailureReason } from '../resilience/intent-failure';
 
 /**
@@ -27,7 +28,7 @@ export interface ClassifiedError {
 
 const CONFIG_STATUSES = new Set([400, 401, 403, 404, 422]);
 
-export function classifyOpenAiError(error: unknown, now: () => number = Date.now): ClassifiedError {
+export function classifyOpenAiError(error: unknown, clock: Clock = systemClock): ClassifiedError {
   const message = error instanceof Error ? error.message : String(error);
   // Order matters: the timeout and abort errors are subclasses of APIConnectionError / APIError.
   if (error instanceof APIConnectionTimeoutError) return { reason: 'timeout', retryable: false, message };
@@ -41,7 +42,7 @@ export function classifyOpenAiError(error: unknown, now: () => number = Date.now
   const headers: Headers | undefined = error.headers instanceof Headers ? error.headers : undefined;
   const { reason, retryable } = reasonForStatus(status);
   const shouldRetry = headers?.get('x-should-retry');
-  const retryAfterMs = parseRetryAfterMs(headers, now);
+  const retryAfterMs = parseRetryAfterMs(headers, clock);
   return {
     reason,
     retryable: shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : retryable,
@@ -60,7 +61,7 @@ function reasonForStatus(status: number): { reason: FailureReason; retryable: bo
 }
 
 /** `retry-after-ms` (a non-standard header OpenAI sends) wins over `retry-after` (seconds or an HTTP date). */
-export function parseRetryAfterMs(headers: Headers | undefined, now: () => number = Date.now): number | undefined {
+export function parseRetryAfterMs(headers: Headers | undefined, clock: Clock = systemClock): number | undefined {
   const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers?.get('retry-after');
@@ -68,5 +69,5 @@ export function parseRetryAfterMs(headers: Headers | undefined, now: () => numbe
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - clock.now().getTime());
 }

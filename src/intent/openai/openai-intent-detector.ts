@@ -3,10 +3,10 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { IntentDetector, IntentRequest, IntentResult } from '../detector';
 import { NO_INTENT } from '../../flow/types';
-import { abortError } from '../resilience/abort';
+import { type Clock, systemClock } from '../../util/clock';
+import { silentLogger, type Logger } from '../../util/logger';
 import { startDeadline, type Deadline } from '../resilience/deadline';
 import { IntentFailure } from '../resilience/intent-failure';
-import { silentLogger, type IntentLogger } from '../resilience/logger';
 import { classifyOpenAiError, type ClassifiedError } from './classify-error';
 import { parseIntentAnswer } from './parse-answer';
 import { answerEnum, buildChatRequest, userText, type TokenLimitParam } from './prompt';
@@ -36,7 +36,9 @@ interface CommonOptions {
   /** First backoff wait when the server sets no retry-after; doubles per retry. Default 500 ms. */
   retryBaseDelayMs?: number;
   tokenLimitParam?: TokenLimitParam;
-  logger?: IntentLogger;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** Its wall time reads a `retry-after` given as an HTTP date. Default: the system clock. */
+  clock?: Clock;
 }
 
 export type OpenAiIntentDetectorOptions = CommonOptions &
@@ -55,7 +57,8 @@ export class OpenAiIntentDetector implements IntentDetector {
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly tokenLimitParam: TokenLimitParam;
-  private readonly logger: IntentLogger;
+  private readonly logger: Pick<Logger, 'warn' | 'error'>;
+  private readonly clock: Clock;
   private configErrorLogged = false;
   private outsideOptionsLogged = false;
 
@@ -66,6 +69,7 @@ export class OpenAiIntentDetector implements IntentDetector {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
     this.tokenLimitParam = options.tokenLimitParam ?? 'max_tokens';
     this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
     if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.timeoutMs}`);
     if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
       throw new RangeError(`maxRetries must be an integer >= 0, got ${this.maxRetries}`);
@@ -83,7 +87,7 @@ export class OpenAiIntentDetector implements IntentDetector {
 
   async detect(request: IntentRequest): Promise<IntentResult> {
     const callerSignal = request.signal;
-    if (callerSignal?.aborted) throw abortError(callerSignal);
+    callerSignal?.throwIfAborted();
     // Nothing to classify: do not pay for a call whose answer is known.
     if (userText(request.text) === '') return { intent: NO_INTENT, provider: 'openai' };
 
@@ -113,16 +117,16 @@ export class OpenAiIntentDetector implements IntentDetector {
           maxRetries: 0,
         });
       } catch (error) {
-        if (callerSignal?.aborted) throw abortError(callerSignal);
+        callerSignal?.throwIfAborted();
         if (deadline.expired) throw new IntentFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: error });
-        failure = classifyOpenAiError(error);
+        failure = classifyOpenAiError(error, this.clock);
         if (failure.reason === 'config_error') this.reportConfigError(failure);
         const wait = this.retryWait(failure, attempt, deadline);
         if (wait === undefined) throw new IntentFailure(failure.reason, failure.message, { cause: error });
         try {
           await sleep(wait, undefined, { signal: deadline.signal });
         } catch {
-          if (callerSignal?.aborted) throw abortError(callerSignal);
+          callerSignal?.throwIfAborted();
           throw new IntentFailure('timeout', `no answer within ${this.timeoutMs} ms`, { cause: error });
         }
       }

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../../util/clock';
+
 /**
  * A small circuit breaker. While the provider keeps failing, asking it again only adds its deadline
  * to every user's wait; after `failureThreshold` consecutive failures the breaker opens and callers
@@ -12,8 +14,8 @@ export interface CircuitBreakerOptions {
   failureThreshold?: number;
   /** How long the breaker stays open before a trial call. Default 30 000 ms. */
   cooldownMs?: number;
-  /** Clock in ms; injectable so tests need not wait for the cool-down. Default Date.now. */
-  now?: () => number;
+  /** Its monotonic time measures the cool-down; injectable so tests need not wait. Default: the system clock. */
+  clock?: Clock;
   /** Told about every state change (for logs). */
   onStateChange?: (state: BreakerState, consecutiveFailures: number) => void;
 }
@@ -32,7 +34,7 @@ export const DEFAULT_COOLDOWN_MS = 30_000;
 export class CircuitBreaker {
   private readonly failureThreshold: number;
   private readonly cooldownMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly onStateChange: ((state: BreakerState, failures: number) => void) | undefined;
 
   private current: BreakerState = 'closed';
@@ -43,7 +45,7 @@ export class CircuitBreaker {
   constructor(options: CircuitBreakerOptions = {}) {
     this.failureThreshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
     this.cooldownMs = options.cooldownMs ?? DEFAULT_COOLDOWN_MS;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.onStateChange = options.onStateChange;
     if (!Number.isInteger(this.failureThreshold) || this.failureThreshold < 1) {
       throw new RangeError(`failureThreshold must be a positive integer, got ${this.failureThreshold}`);
@@ -55,7 +57,7 @@ export class CircuitBreaker {
 
   /** The state as of now: an open breaker whose cool-down has passed reports half-open. */
   get state(): BreakerState {
-    if (this.current === 'open' && this.now() - this.openedAt >= this.cooldownMs) {
+    if (this.current === 'open' && this.clock.monotonic() - this.openedAt >= this.cooldownMs) {
       this.transition('half-open');
     }
     return this.current;
@@ -105,7 +107,7 @@ export class CircuitBreaker {
     // A failed trial re-opens at once; so does reaching the threshold while closed. A call that was
     // admitted while closed but fails after the breaker opened only adds to the count.
     if (isTrial || (this.current === 'closed' && this.failures >= this.failureThreshold)) {
-      this.openedAt = this.now();
+      this.openedAt = this.clock.monotonic();
       this.transition('open');
     }
   }

@@ -1,3 +1,4 @@
+import { systemClock } from '../../util/clock';
 import { abortError } from './abort';
 
 /**
@@ -25,9 +26,10 @@ export class DeadlineExceededError extends Error {
   }
 }
 
+/** On the system clock, not an injected one: the deadline is a real timer, and what is left must agree with it. */
 export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
-  const endsAt = Date.now() + ms;
+  const endsAt = systemClock.monotonic() + ms;
   let expired = false;
 
   const onParentAbort = (): void => {
@@ -48,7 +50,7 @@ export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
     get expired() {
       return expired;
     },
-    remainingMs: () => Math.max(0, endsAt - Date.now()),
+    remainingMs: () => Math.max(0, endsAt - systemClock.monotonic()),
     dispose: () => {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParentAbort);

@@ -1,4 +1,9 @@
-export { ResilientIntentDetector, FallbackFailedError, DEFAULT_INTENT_TIMEOUT_MS } from './resilient-intent-detector';
+export {
+  ResilientIntentDetector,
+  FallbackFailedError,
+  DEFAULT_INTENT_TIMEOUT_MS,
+  DEFAULT_FAILURE_LOG_WINDOW_MS,
+} from './resilient-intent-detector';
 export type { ResilientIntentDetectorOptions, ResilientIntentStatus } from './resilient-intent-detector';
 export { CircuitBreaker, DEFAULT_COOLDOWN_MS, DEFAULT_FAILURE_THRESHOLD } from './circuit-breaker';
 export type { BreakerState, BreakerTicket, CircuitBreakerOptions } from './circuit-breaker';
@@ -7,5 +12,3 @@ export type { AnswerCacheOptions } from './answer-cache';
 export { IntentFailure, isIntentFailure } from './intent-failure';
 export type { FailureReason, FallbackReason } from './intent-failure';
 export { isAbortError } from './abort';
-export { silentLogger } from './logger';
-export type { IntentLogger } from './logger';

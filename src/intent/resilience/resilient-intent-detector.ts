@@ -1,10 +1,12 @@
+import { BurstLog } from '../../util/burst-log';
+import { type Clock, systemClock } from '../../util/clock';
+import { silentLogger, type Logger } from '../../util/logger';
 import type { IntentDetector, IntentRequest, IntentResult } from '../detector';
-import { abortError, raceAbort } from './abort';
+import { raceAbort } from './abort';
 import { AnswerCache, type AnswerCacheOptions } from './answer-cache';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker';
 import { startDeadline } from './deadline';
 import { isIntentFailure, type FailureReason, type FallbackReason } from './intent-failure';
-import { silentLogger, type IntentLogger } from './logger';
 
 /**
  * Puts a remote primary detector (OpenAI) in front of the local classifier so that a user always
@@ -19,6 +21,8 @@ import { silentLogger, type IntentLogger } from './logger';
  */
 
 export const DEFAULT_INTENT_TIMEOUT_MS = 8000;
+/** Fallbacks after the first one are summarised in one log line per window. */
+export const DEFAULT_FAILURE_LOG_WINDOW_MS = 60_000;
 
 export interface ResilientIntentDetectorOptions {
   /** The remote detector; its `model` is reported by status(). */
@@ -30,9 +34,11 @@ export interface ResilientIntentDetectorOptions {
   breaker?: Pick<CircuitBreakerOptions, 'failureThreshold' | 'cooldownMs'>;
   /** Cache settings, or false to disable caching. */
   cache?: Pick<AnswerCacheOptions, 'maxEntries' | 'ttlMs'> | false;
-  /** Clock for the breaker and the cache (not for the deadline, which uses real timers). */
-  now?: () => number;
-  logger?: IntentLogger;
+  /** Clock for the breaker, the cache and the failure log (not for the deadline, which uses real timers). */
+  clock?: Clock;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  /** How often, at most, fallbacks are summarised in the log. Default 60 s. */
+  failureLogWindowMs?: number;
 }
 
 export interface ResilientIntentStatus {
@@ -55,7 +61,7 @@ export class FallbackFailedError extends Error {
   }
 }
 
-type PrimaryOutcome = { ok: true; result: IntentResult } | { ok: false; reason: FailureReason };
+type PrimaryOutcome = { ok: true; result: IntentResult } | { ok: false; reason: FailureReason; message: string };
 
 export class ResilientIntentDetector implements IntentDetector {
   readonly name = 'openai';
@@ -65,7 +71,12 @@ export class ResilientIntentDetector implements IntentDetector {
   private readonly timeoutMs: number;
   private readonly breaker: CircuitBreaker;
   private readonly cache: AnswerCache<IntentResult> | undefined;
-  private readonly logger: IntentLogger;
+  private readonly logger: Pick<Logger, 'warn' | 'error'>;
+  /**
+   * Every fallback, rate-limited: a broken address or key would otherwise be silent until the breaker
+   * opens (5 turns of retries), and once it is open every turn would add a line.
+   */
+  private readonly fallbacks: BurstLog;
 
   constructor(options: ResilientIntentDetectorOptions) {
     this.primary = options.primary;
@@ -73,24 +84,40 @@ export class ResilientIntentDetector implements IntentDetector {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_INTENT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.timeoutMs}`);
     this.logger = options.logger ?? silentLogger;
-    const now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
     this.breaker = new CircuitBreaker({
       ...options.breaker,
-      now,
+      clock,
       onStateChange: (state, failures) => this.logBreaker(state, failures),
     });
-    this.cache = options.cache === false ? undefined : new AnswerCache<IntentResult>({ ...options.cache, now });
+    this.cache = options.cache === false ? undefined : new AnswerCache<IntentResult>({ ...options.cache, clock });
+    const windowMs = options.failureLogWindowMs ?? DEFAULT_FAILURE_LOG_WINDOW_MS;
+    this.fallbacks = new BurstLog({
+      logger: this.logger,
+      windowMs,
+      clock,
+      summary: ({ count, byKind, sinceMs }) => ({
+        fields: { ...this.context(), fallbacks: count, reasons: byKind, sinceSeconds: Math.round(sinceMs / 1000) },
+        message:
+          `OpenAI intent detection: ${count} more time(s) the local classifier answered instead in the last ` +
+          `${Math.round(sinceMs / 1000)} s (${Object.entries(byKind)
+            .map(([reason, n]) => `${reason} ${n}`)
+            .join(', ')}); summarised at most every ${Math.round(windowMs / 1000)} s`,
+      }),
+    });
   }
 
   async detect(request: IntentRequest): Promise<IntentResult> {
-    const callerSignal = request.signal;
-    if (callerSignal?.aborted) throw abortError(callerSignal);
+    request.signal?.throwIfAborted();
 
     const cached = this.cache?.get(request.cacheKey, request.text);
     if (cached !== undefined) return { ...cached };
 
     const ticket = this.breaker.tryAcquire();
-    if (ticket === undefined) return this.askFallback(request, 'circuit_open');
+    if (ticket === undefined) {
+      this.reportFallback('circuit_open', 'the circuit breaker is open');
+      return this.askFallback(request, 'circuit_open');
+    }
 
     let outcome: PrimaryOutcome;
     try {
@@ -102,11 +129,17 @@ export class ResilientIntentDetector implements IntentDetector {
     }
     if (!outcome.ok) {
       ticket.failure();
+      this.reportFallback(outcome.reason, outcome.message);
       return this.askFallback(request, outcome.reason);
     }
     ticket.success();
     this.cache?.set(request.cacheKey, request.text, outcome.result);
     return outcome.result;
+  }
+
+  /** Writes the summary of fallbacks not yet logged (shutdown). */
+  close(): void {
+    this.fallbacks.close();
   }
 
   status(): ResilientIntentStatus {
@@ -129,11 +162,11 @@ export class ResilientIntentDetector implements IntentDetector {
       const result = await raceAbort(this.primary.detect({ ...request, signal: deadline.signal }), deadline.signal);
       return { ok: true, result };
     } catch (error) {
-      if (callerSignal?.aborted) throw abortError(callerSignal);
-      if (deadline.expired) return { ok: false, reason: 'timeout' };
-      if (isIntentFailure(error)) return { ok: false, reason: error.reason };
+      callerSignal?.throwIfAborted();
+      if (deadline.expired) return { ok: false, reason: 'timeout', message: `no answer within ${this.timeoutMs} ms` };
+      if (isIntentFailure(error)) return { ok: false, reason: error.reason, message: error.message };
       this.logger.error({ err: error }, 'Intent detection: the primary detector threw an unexpected error');
-      return { ok: false, reason: 'unexpected_error' };
+      return { ok: false, reason: 'unexpected_error', message: error instanceof Error ? error.message : String(error) };
     } finally {
       deadline.dispose();
     }
@@ -144,16 +177,41 @@ export class ResilientIntentDetector implements IntentDetector {
       const result = await this.fallback.detect(request);
       return { ...result, fallbackReason: reason };
     } catch (error) {
-      if (request.signal?.aborted) throw abortError(request.signal);
+      request.signal?.throwIfAborted();
       throw new FallbackFailedError(reason, error);
     }
   }
 
+  private context(): Record<string, unknown> {
+    return {
+      provider: 'openai',
+      model: this.primary.model,
+      breaker: this.breaker.state,
+      consecutiveFailures: this.breaker.consecutiveFailures,
+    };
+  }
+
+  private reportFallback(reason: FallbackReason, message: string): void {
+    this.fallbacks.report(
+      reason,
+      { ...this.context(), reason, error: message },
+      reason === 'circuit_open'
+        ? 'OpenAI intent detection skipped: the circuit breaker is open, the local classifier answered instead'
+        : `OpenAI intent detection failed (${reason}: ${message}); the local classifier answered instead`,
+    );
+  }
+
+  /** Every change of the breaker, each one line: at most two per cool-down, so no rate limit is needed. */
   private logBreaker(state: BreakerState, consecutiveFailures: number): void {
     const context = { provider: 'openai', model: this.primary.model, breaker: state, consecutiveFailures };
     if (state === 'open') {
-      this.logger.warn(context, 'OpenAI intent detection keeps failing: circuit open, the local classifier answers');
-    } else if (state === 'closed') {
+      this.logger.warn(
+        context,
+        'OpenAI intent detection keeps failing: circuit open, the local classifier answers until a trial request succeeds',
+      );
+    } else if (state === 'half-open') {
+      this.logger.warn(context, 'OpenAI intent detection: circuit half-open, the next detection tries OpenAI again');
+    } else {
       this.logger.warn(context, 'OpenAI intent detection recovered: circuit closed');
     }
   }

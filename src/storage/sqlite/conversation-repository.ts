@@ -3,7 +3,7 @@ import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepR
 import { errors } from '../../errors';
 import type { ConversationRepository } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
-import { ConversationNotFoundError, guard, guardWrite, toStorageError, type FaultLogger } from './errors';
+import { ConversationNotFoundError, type SqliteGuard } from './errors';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -31,8 +31,12 @@ interface StepRow {
   event: string;
   intent: string | null;
   provider: string | null;
+  confidence: number | null;
   fallback_reason: string | null;
   latency_ms: number | null;
+  error: string | null;
+  case_index: number | null;
+  choice: string | null;
   at: string;
 }
 
@@ -45,8 +49,12 @@ type StepInsert = [
   event: string,
   intent: string | null,
   provider: string | null,
+  confidence: number | null,
   fallbackReason: string | null,
   latencyMs: number | null,
+  error: string | null,
+  caseIndex: number | null,
+  choice: string | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -82,8 +90,12 @@ function toStep(row: StepRow): StepRecord {
   const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
   if (row.intent !== null) step.intent = row.intent;
   if (row.provider !== null) step.provider = row.provider;
+  if (row.confidence !== null) step.confidence = row.confidence;
   if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
   if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
+  if (row.error !== null) step.error = row.error;
+  if (row.case_index !== null) step.case = row.case_index;
+  if (row.choice !== null) step.choice = row.choice;
   return step;
 }
 
@@ -126,10 +138,11 @@ export class SqliteConversationRepository implements ConversationRepository {
   private pending: PendingTurn[] = [];
   private flushScheduled = false;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly logger?: FaultLogger,
-  ) {
+  private readonly db: Database.Database;
+
+  constructor(private readonly guard: SqliteGuard) {
+    const db = guard.db;
+    this.db = db;
     this.insertStmt = db.prepare('INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
     this.firstPageStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations ORDER BY created_at DESC, id DESC LIMIT ?`);
@@ -140,7 +153,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, fallback_reason, latency_ms, at
+      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error, case_index, choice, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -157,8 +170,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          fallback_reason, latency_ms, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          confidence, fallback_reason, latency_ms, error, case_index, choice, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -190,7 +203,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     if (batch.length === 1) {
       const only = batch[0] as PendingTurn;
       try {
-        guardWrite(this.db, 'conversations.appendTurn', () => this.appendTx.immediate(only.turn), this.logger);
+        this.guard.write('conversations.appendTurn', () => this.appendTx.immediate(only.turn));
         only.resolve();
       } catch (error) {
         only.reject(error);
@@ -199,13 +212,13 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
     const failures = new Map<PendingTurn, unknown>();
     try {
-      guardWrite(this.db, 'conversations.appendTurn', () => this.batchTx.immediate(batch, failures), this.logger);
+      this.guard.write('conversations.appendTurn', () => this.batchTx.immediate(batch, failures));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
     }
     for (const item of batch) {
-      if (failures.has(item)) item.reject(toStorageError(failures.get(item), 'conversations.appendTurn', this.logger));
+      if (failures.has(item)) item.reject(this.guard.toStorageError(failures.get(item), 'conversations.appendTurn'));
       else item.resolve();
     }
   }
@@ -237,78 +250,62 @@ export class SqliteConversationRepository implements ConversationRepository {
         step.event,
         step.intent ?? null,
         step.provider ?? null,
+        step.confidence ?? null,
         step.fallbackReason ?? null,
         // Latencies are measured with fractional timers; whole milliseconds are plenty.
         step.latencyMs === undefined ? null : Math.round(step.latencyMs),
+        step.error ?? null,
+        step.case ?? null,
+        step.choice ?? null,
         step.at,
       );
     }
   }
 
   async create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void> {
-    guardWrite(
-      this.db,
-      'conversations.create',
-      () => {
-        this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
-      },
-      this.logger,
-    );
+    this.guard.write('conversations.create', () => {
+      this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
+    });
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
     this.flush();
-    return guard(
-      this.db,
-      'conversations.get',
-      () => {
-        const row = this.getStmt.get(id);
-        return row && toConversation(row);
-      },
-      this.logger,
-    );
+    return this.guard.read('conversations.get', () => {
+      const row = this.getStmt.get(id);
+      return row && toConversation(row);
+    });
   }
 
   async list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>> {
     checkLimit(query.limit);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     this.flush();
-    return guard(
-      this.db,
-      'conversations.list',
-      () => {
-        // One extra row tells whether another page exists without a COUNT query.
-        const rows = after ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1) : this.firstPageStmt.all(query.limit + 1);
-        const items = rows.slice(0, query.limit).map(toConversation);
-        const last = items[items.length - 1];
-        const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
-        return { items, nextCursor };
-      },
-      this.logger,
-    );
+    return this.guard.read('conversations.list', () => {
+      // One extra row tells whether another page exists without a COUNT query.
+      const rows = after ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1) : this.firstPageStmt.all(query.limit + 1);
+      const items = rows.slice(0, query.limit).map(toConversation);
+      const last = items[items.length - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+      return { items, nextCursor };
+    });
   }
 
   async messages(id: string): Promise<MessageRecord[]> {
     this.flush();
-    return guard(this.db, 'conversations.messages', () => this.messagesStmt.all(id).map(toMessage), this.logger);
+    return this.guard.read('conversations.messages', () => this.messagesStmt.all(id).map(toMessage));
   }
 
   async steps(id: string): Promise<StepRecord[]> {
     this.flush();
-    return guard(this.db, 'conversations.steps', () => this.stepsStmt.all(id).map(toStep), this.logger);
+    return this.guard.read('conversations.steps', () => this.stepsStmt.all(id).map(toStep));
   }
 
   async snapshot(id: string): Promise<unknown> {
     this.flush();
-    return guard(
-      this.db,
-      'conversations.snapshot',
-      () => {
-        const text = this.snapshotStmt.get(id)?.snapshot;
-        return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
-      },
-      this.logger,
-    );
+    return this.guard.read('conversations.snapshot', () => {
+      const text = this.snapshotStmt.get(id)?.snapshot;
+      return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
+    });
   }
 
   /**
@@ -333,6 +330,6 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   async abandonIdle(before: string): Promise<number> {
     this.flush();
-    return guardWrite(this.db, 'conversations.abandonIdle', () => this.abandonStmt.run(before).changes, this.logger);
+    return this.guard.write('conversations.abandonIdle', () => this.abandonStmt.run(before).changes);
   }
 }

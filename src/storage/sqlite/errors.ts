@@ -1,5 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { errors } from '../../errors';
+import { type Clock, systemClock } from '../../util/clock';
+import type { Logger } from '../../util/logger';
 
 /** `appendTurn` for a conversation id that does not exist. A caller bug, not a storage fault. */
 export class ConversationNotFoundError extends Error {
@@ -39,7 +41,7 @@ type SqliteError = InstanceType<typeof Database.SqliteError>;
  * its own registry (and its own `Error` realm), so errors from the addon can fail both
  * `instanceof SqliteError` and `instanceof Error` in later files. The shape is the stable API.
  */
-function isSqliteError(error: unknown): error is SqliteError {
+export function isSqliteError(error: unknown): error is SqliteError {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code } = error as { name?: unknown; code?: unknown };
   return name === 'SqliteError' && typeof code === 'string';
@@ -49,51 +51,59 @@ export function isOperationalFault(error: unknown): error is SqliteError {
   return isSqliteError(error) && OPERATIONAL_CODES.has(primaryCode(error.code));
 }
 
-export interface FaultLogger {
-  warn(obj: object, msg?: string): void;
-}
-
 /** Maps an operational SQLite fault to storage_unavailable; returns anything else unchanged. */
-export function toStorageError(error: unknown, operation: string, logger?: FaultLogger): unknown {
+export function toStorageError(error: unknown, operation: string, logger?: Pick<Logger, 'warn'>): unknown {
   if (!isOperationalFault(error)) return error;
   logger?.warn({ err: error, code: error.code, operation }, 'sqlite storage fault');
   return errors.storageUnavailable(`storage unavailable during ${operation}: ${error.code}: ${error.message}`, error);
 }
 
 /**
- * Runs one synchronous storage operation, turning operational SQLite faults into
- * storage_unavailable. Nothing is remembered between calls: a fault that has cleared
- * (file writable again, lock released) simply stops happening on the next call.
+ * Runs the synchronous operations on one connection, turning operational SQLite faults into
+ * storage_unavailable, and remembers the last fault for readiness. Nothing else is remembered between
+ * calls: a fault that has cleared (file writable again, lock released) simply stops happening.
  */
-export function guard<T>(db: Database.Database, operation: string, fn: () => T, logger?: FaultLogger): T {
-  // better-sqlite3 throws a bare TypeError on a closed handle; during shutdown in-flight requests
-  // should see "unavailable" (503), not an internal error.
-  if (!db.open) throw errors.storageUnavailable(`storage is closed (${operation})`);
-  try {
-    return fn();
-  } catch (error) {
-    if (isOperationalFault(error)) lastFaultAt.set(db, Date.now());
-    throw toStorageError(error, operation, logger);
+export class SqliteGuard {
+  /** Monotonic ms of the last operational fault that no write has succeeded since. */
+  private lastFaultAt: number | undefined;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly logger?: Pick<Logger, 'warn'>,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Runs a read (or a write whose success proves nothing, such as a probe). */
+  read<T>(operation: string, fn: () => T): T {
+    // better-sqlite3 throws a bare TypeError on a closed handle; during shutdown in-flight requests
+    // should see "unavailable" (503), not an internal error.
+    if (!this.db.open) throw errors.storageUnavailable(`storage is closed (${operation})`);
+    try {
+      return fn();
+    } catch (error) {
+      if (isOperationalFault(error)) this.lastFaultAt = this.clock.monotonic();
+      throw this.toStorageError(error, operation);
+    }
   }
-}
 
-/** Like guard, for operations that write: a success shows the storage takes writes again. */
-export function guardWrite<T>(db: Database.Database, operation: string, fn: () => T, logger?: FaultLogger): T {
-  const result = guard(db, operation, fn, logger);
-  lastFaultAt.delete(db);
-  return result;
-}
+  /** Like read, for operations that write: a success shows the storage takes writes again. */
+  write<T>(operation: string, fn: () => T): T {
+    const result = this.read(operation, fn);
+    this.lastFaultAt = undefined;
+    return result;
+  }
 
-/** When each database last had an operational fault that no write has succeeded since. */
-const lastFaultAt = new WeakMap<Database.Database, number>();
+  toStorageError(error: unknown, operation: string): unknown {
+    return toStorageError(error, operation, this.logger);
+  }
 
-/**
- * True when an operation on `db` hit an operational fault in the last `windowMs` and no real write
- * has succeeded since. A probe write can succeed while real writes fail (a full disk still rewrites a
- * page in place), so readiness also looks at what real operations just saw; the window lets it
- * recover on its own when no traffic comes to prove the fault gone.
- */
-export function hadRecentFault(db: Database.Database, windowMs: number): boolean {
-  const at = lastFaultAt.get(db);
-  return at !== undefined && Date.now() - at < windowMs;
+  /**
+   * True when an operation hit an operational fault in the last `windowMs` and no real write has
+   * succeeded since. A probe write can succeed while real writes fail (a full disk still rewrites a
+   * page in place), so readiness also looks at what real operations just saw; the window lets it
+   * recover on its own when no traffic comes to prove the fault gone.
+   */
+  hadRecentFault(windowMs: number): boolean {
+    return this.lastFaultAt !== undefined && this.clock.monotonic() - this.lastFaultAt < windowMs;
+  }
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
 import type { FlowVersionRecord, FlowVersionSummary } from '../records';
 import type { FlowRepository } from '../repositories';
-import { guard, guardWrite, type FaultLogger } from './errors';
+import type { SqliteGuard } from './errors';
 
 interface FlowVersionRow {
   version: number;
@@ -39,10 +39,8 @@ export class SqliteFlowRepository implements FlowRepository {
   private readonly listStmt: Database.Statement<[], SummaryRow>;
   private readonly createTx: Database.Transaction<(name: string, source: string, createdAt: string) => number>;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly logger?: FaultLogger,
-  ) {
+  constructor(private readonly guard: SqliteGuard) {
+    const { db } = guard;
     // max + 1 computed inside the INSERT and the transaction, so concurrent writers cannot collide.
     this.insertStmt = db.prepare(`
       INSERT INTO flow_versions (version, name, source, created_at)
@@ -70,54 +68,39 @@ export class SqliteFlowRepository implements FlowRepository {
   async create(input: { flow: Flow; source: string; createdAt: string }): Promise<FlowVersionRecord> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
-    return guardWrite(
-      this.db,
-      'flows.create',
-      () => {
-        // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction can
-        // fail with SQLITE_BUSY_SNAPSHOT against another process instead of waiting.
-        const version = this.createTx.immediate(input.flow.name, input.source, input.createdAt);
-        const row = this.getStmt.get(version);
-        if (!row) throw new Error(`flow version ${version} vanished after insert`);
-        return toRecord(row);
-      },
-      this.logger,
-    );
+    return this.guard.write('flows.create', () => {
+      // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction can
+      // fail with SQLITE_BUSY_SNAPSHOT against another process instead of waiting.
+      const version = this.createTx.immediate(input.flow.name, input.source, input.createdAt);
+      const row = this.getStmt.get(version);
+      if (!row) throw new Error(`flow version ${version} vanished after insert`);
+      return toRecord(row);
+    });
   }
 
   async current(): Promise<FlowVersionRecord | undefined> {
-    return guard(
-      this.db,
-      'flows.current',
-      () => {
-        const row = this.currentStmt.get();
-        return row && toRecord(row);
-      },
-      this.logger,
-    );
+    return this.guard.read('flows.current', () => {
+      const row = this.currentStmt.get();
+      return row && toRecord(row);
+    });
   }
 
   async currentVersion(): Promise<number | undefined> {
-    return guard(this.db, 'flows.currentVersion', () => this.currentVersionStmt.get()?.version, this.logger);
+    return this.guard.read('flows.currentVersion', () => this.currentVersionStmt.get()?.version);
   }
 
   async get(version: number): Promise<FlowVersionRecord | undefined> {
-    return guard(
-      this.db,
-      'flows.get',
-      () => {
-        const row = this.getStmt.get(version);
-        return row && toRecord(row);
-      },
-      this.logger,
-    );
+    return this.guard.read('flows.get', () => {
+      const row = this.getStmt.get(version);
+      return row && toRecord(row);
+    });
   }
 
   async list(): Promise<FlowVersionSummary[]> {
-    return guard(this.db, 'flows.list', () => this.listStmt.all().map(toSummary), this.logger);
+    return this.guard.read('flows.list', () => this.listStmt.all().map(toSummary));
   }
 
   async activate(version: number): Promise<boolean> {
-    return guardWrite(this.db, 'flows.activate', () => this.setCurrentStmt.run(version).changes > 0, this.logger);
+    return this.guard.write('flows.activate', () => this.setCurrentStmt.run(version).changes > 0);
   }
 }

@@ -91,6 +91,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'step confidence and error',
+    up: `
+      -- What detection produced and was not kept: how sure the answering strategy was (0..1), and
+      -- why an intent.error step failed. NULL for steps written before, and where there is none.
+      -- No CHECK on the range: a strategy's odd score must never make a whole turn unstorable.
+      ALTER TABLE steps ADD COLUMN confidence REAL;
+      ALTER TABLE steps ADD COLUMN error TEXT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'step case and choice',
+    up: `
+      -- Which case of a condition block held (0-based), and the value of the choice a user picked:
+      -- what moved the flow at condition.case and choice steps. NULL for every other step.
+      ALTER TABLE steps ADD COLUMN case_index INTEGER;
+      ALTER TABLE steps ADD COLUMN choice TEXT;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type Clock, systemClock } from '../../util/clock';
+import type { Logger } from '../../util/logger';
 import type { ConversationRepository, FlowRepository, Storage } from '../repositories';
-import { guard, hadRecentFault, toStorageError, type FaultLogger } from './errors';
+import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteFlowRepository } from './flow-repository';
@@ -10,7 +12,9 @@ import { SqliteFlowRepository } from './flow-repository';
 export interface SqliteStorageOptions {
   /** File path, or `:memory:` for a private in-memory database (tests). */
   path: string;
-  logger?: FaultLogger;
+  logger?: Pick<Logger, 'warn'>;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -28,13 +32,17 @@ class SqliteStorage implements Storage {
   readonly conversations: ConversationRepository;
   private readonly conversationRepository: SqliteConversationRepository;
   private readonly probeStmt: Database.Statement<[string]>;
+  private readonly guard: SqliteGuard;
 
   constructor(
     private readonly db: Database.Database,
-    logger?: FaultLogger,
+    logger: Pick<Logger, 'warn'> | undefined,
+    private readonly clock: Clock,
   ) {
-    this.flows = new SqliteFlowRepository(db, logger);
-    this.conversationRepository = new SqliteConversationRepository(db, logger);
+    // One guard for both repositories: a fault seen by either one counts for readiness.
+    this.guard = new SqliteGuard(db, logger, clock);
+    this.flows = new SqliteFlowRepository(this.guard);
+    this.conversationRepository = new SqliteConversationRepository(this.guard);
     this.conversations = this.conversationRepository;
     this.probeStmt = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
   }
@@ -45,8 +53,8 @@ class SqliteStorage implements Storage {
    */
   async ping(): Promise<boolean> {
     try {
-      const probed = guard(this.db, 'ping', () => this.probeStmt.run(new Date().toISOString()).changes === 1);
-      return probed && !hadRecentFault(this.db, FAULT_WINDOW_MS);
+      const probed = this.guard.read('ping', () => this.probeStmt.run(this.clock.now().toISOString()).changes === 1);
+      return probed && !this.guard.hadRecentFault(FAULT_WINDOW_MS);
     } catch {
       return false;
     }
@@ -62,7 +70,7 @@ class SqliteStorage implements Storage {
   }
 }
 
-function configure(db: Database.Database, file: string, logger?: FaultLogger): void {
+function configure(db: Database.Database, file: string, logger?: Pick<Logger, 'warn'>): void {
   if (!isMemory(file)) {
     // WAL: readers do not block the writer and a commit is one append to the log.
     const mode = db.pragma('journal_mode = WAL', { simple: true });
@@ -84,8 +92,10 @@ function configure(db: Database.Database, file: string, logger?: FaultLogger): v
 
 /**
  * Opens (creating if needed) the SQLite database, applies pending migrations and returns the
- * Storage. Throws SchemaTooNewError for a database written by a newer flowbot, and
- * storage_unavailable when the file cannot be opened or written.
+ * Storage. Throws SchemaTooNewError for a database written by a newer flowbot, storage_unavailable
+ * when the file cannot be opened or written, and the file system's error when its folder cannot be
+ * created; `explainOpenFailure` turns any of them into a sentence for the operator. Nothing is
+ * logged here: the caller reports the failure once, in its own words.
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const file = options.path;
@@ -95,11 +105,11 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     configure(db, file, options.logger);
     applyMigrations(db);
-    return new SqliteStorage(db, options.logger);
+    return new SqliteStorage(db, options.logger, options.clock ?? systemClock);
   } catch (error) {
     // Do not leak the handle (and its file lock) when startup fails.
     if (db?.open) db.close();
     // Covers the constructor too (SQLITE_CANTOPEN), not just configuration and migrations.
-    throw toStorageError(error, `open ${file}`, options.logger);
+    throw toStorageError(error, `open ${file}`);
   }
 }

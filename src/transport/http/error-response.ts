@@ -1,8 +1,7 @@
 import { AppError, type ErrorBody, type ErrorDefinition, errors } from '../../errors';
+import type { Logger } from '../../util/logger';
 
-export interface ErrorLogger {
-  error(obj: object, msg?: string): void;
-}
+export type ErrorLogger = Pick<Logger, 'error'>;
 
 /** Restify's own errors (no route, wrong method...) carry a status and a name like "ResourceNotFoundError". */
 interface RestifyHttpError {

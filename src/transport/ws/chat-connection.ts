@@ -2,13 +2,12 @@ import type { RawData, WebSocket } from 'ws';
 import { AppError, CLOSE_CODES, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
 import type { ChatListener, ChatService, ChatSession } from '../../services/chat-service';
+import type { Clock } from '../../util/clock';
+import type { Logger } from '../../util/logger';
 import { framesOfTurn, parseClientFrame, type ServerFrame } from './frames';
 import { TokenBucket } from './token-bucket';
 
-export interface ConnectionLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+export type ConnectionLogger = Pick<Logger, 'debug' | 'warn'>;
 
 export interface ConnectionLimits {
   maxMessageChars: number;
@@ -30,8 +29,9 @@ export class ChatConnection implements ChatListener {
     private readonly chat: ChatService,
     private readonly logger: ConnectionLogger,
     private readonly limits: ConnectionLimits,
+    clock?: Clock,
   ) {
-    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, clock);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('close', (code) => {
       this.logger.debug({ conversationId: this.session?.conversationId, code }, 'connection closed');

@@ -1,5 +1,7 @@
 import { type AppError, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
+import { removeControlCharacters } from '../../util/control-characters';
+import { exceedsGraphemes } from '../../util/graphemes';
 
 /** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
@@ -21,16 +23,29 @@ export function framesOfTurn(turn: Turn): ServerFrame[] {
   return frames;
 }
 
-export const MAX_MESSAGE_CHARS = 2000;
-
 export type ClientFrame = { ok: true; text: string } | { ok: false; error: AppError };
 
 function bad(message: string): ClientFrame {
   return { ok: false, error: errors.invalidMessage(message) };
 }
 
-/** Checks a client text frame: `{"type":"message","text":"..."}`, text 1-2000 characters after trimming. */
-export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): ClientFrame {
+/**
+ * The text of a user message as the flow sees it: made well formed (a lone UTF-16 surrogate survives
+ * JSON but not UTF-8 storage: U+FFFD instead), neutralised (controls other than tab and newline and
+ * the bidi embedding, override and isolate controls removed: see util/control-characters.ts), then
+ * trimmed. What is stored, echoed and shown is this text, never the raw one.
+ */
+export function userMessageText(raw: string): string {
+  return removeControlCharacters(raw.toWellFormed()).trim();
+}
+
+/**
+ * Checks a client text frame: `{"type":"message","text":"..."}`, text of 1 to `maxChars`
+ * (MAX_MESSAGE_CHARS) characters after userMessageText, counted as a person counts them (grapheme
+ * clusters, see util/graphemes.ts). No default here: the web page type-checks against this file,
+ * and the settings module it would pull in is Node's, not the browser's.
+ */
+export function parseClientFrame(data: string, maxChars: number): ClientFrame {
   let value: unknown;
   try {
     value = JSON.parse(data);
@@ -41,10 +56,8 @@ export function parseClientFrame(data: string, maxChars = MAX_MESSAGE_CHARS): Cl
   const frame = value as Record<string, unknown>;
   if (frame.type !== 'message') return bad('unknown frame type; the only one is "message"');
   if (typeof frame.text !== 'string') return bad('"text" must be a string');
-  // Lone UTF-16 surrogates survive JSON but not UTF-8 storage: make the text well-formed (U+FFFD)
-  // before the flow sees it, so that what is stored is what the conversation used.
-  const text = frame.text.toWellFormed().trim();
+  const text = userMessageText(frame.text);
   if (text.length === 0) return bad('"text" is empty');
-  if (text.length > maxChars) return bad(`"text" is longer than ${maxChars} characters`);
+  if (exceedsGraphemes(text, maxChars)) return bad(`"text" is longer than ${maxChars} characters`);
   return { ok: true, text };
 }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatService } from '../../services/chat-service';
 import { CLOSE_CODES, errors } from '../../errors';
+import type { Clock } from '../../util/clock';
 import { endWithError } from '../raw-error-response';
 import { ChatConnection, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
 
@@ -16,6 +17,7 @@ export interface GatewayOptions {
   /** Open connections in total; beyond it the upgrade is refused with 503. */
   maxConnections: number;
   connection: ConnectionLimits;
+  clock?: Clock;
 }
 
 export interface Gateway {
@@ -54,7 +56,7 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      void new ChatConnection(ws, options.chat, options.logger, options.connection).open(conversationId);
+      void new ChatConnection(ws, options.chat, options.logger, options.connection, options.clock).open(conversationId);
     });
   };
   httpServer.on('upgrade', onUpgrade);

@@ -29,7 +29,7 @@ describe('AnswerCache', () => {
 
   it('expires entries after the TTL', () => {
     const clock = new FakeClock();
-    const cache = new AnswerCache<number>({ ttlMs: 1000, now: clock.now });
+    const cache = new AnswerCache<number>({ ttlMs: 1000, clock });
     cache.set('k', 'a', 1);
     clock.advance(999);
     expect(cache.get('k', 'a')).toBe(1);

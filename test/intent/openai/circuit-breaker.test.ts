@@ -16,7 +16,7 @@ describe('CircuitBreaker', () => {
     breaker = new CircuitBreaker({
       failureThreshold: 3,
       cooldownMs: 30_000,
-      now: clock.now,
+      clock,
       onStateChange: (state) => changes.push(state),
     });
   });

@@ -1,5 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { classifyOpenAiError, parseRetryAfterMs } from '../../../src/intent/openai/classify-error';
+import { ManualClock } from '../../support/manual-clock';
 
 const statusError = (status: number, headers: Record<string, string> = {}): APIError =>
   APIError.generate(status, { error: { message: 'x' } }, undefined, new Headers(headers));
@@ -39,11 +40,11 @@ describe('classifyOpenAiError', () => {
 });
 
 describe('parseRetryAfterMs', () => {
-  const now = () => Date.parse('2025-01-01T00:00:00Z');
+  const clock = new ManualClock('2025-01-01T00:00:00Z');
   it('prefers retry-after-ms, then seconds, then an HTTP date', () => {
     expect(parseRetryAfterMs(new Headers({ 'retry-after-ms': '150', 'retry-after': '9' }))).toBe(150);
     expect(parseRetryAfterMs(new Headers({ 'retry-after': '1.5' }))).toBe(1500);
-    expect(parseRetryAfterMs(new Headers({ 'retry-after': 'Wed, 01 Jan 2025 00:00:03 GMT' }), now)).toBe(3000);
+    expect(parseRetryAfterMs(new Headers({ 'retry-after': 'Wed, 01 Jan 2025 00:00:03 GMT' }), clock)).toBe(3000);
   });
   it('ignores missing or nonsense values', () => {
     expect(parseRetryAfterMs(undefined)).toBeUndefined();

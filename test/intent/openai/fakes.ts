@@ -1,5 +1,6 @@
 import type { IntentCandidate, IntentDetector, IntentRequest, IntentResult } from '../../../src/intent/detector';
-import type { IntentLogger } from '../../../src/intent/resilience/logger';
+import type { Logger } from '../../../src/util/logger';
+import { ManualClock } from '../../support/manual-clock';
 
 /** The options of the bundled travel-assistant flow's intent block. */
 export const TRAVEL_INTENTS: readonly IntentCandidate[] = [
@@ -27,7 +28,7 @@ export class FakeFallback implements IntentDetector {
   }
 }
 
-export interface RecordingLogger extends IntentLogger {
+export interface RecordingLogger extends Pick<Logger, 'warn' | 'error'> {
   warn: jest.Mock<void, [Record<string, unknown>, string]>;
   error: jest.Mock<void, [Record<string, unknown>, string]>;
 }
@@ -37,13 +38,7 @@ export function recordingLogger(): RecordingLogger {
 }
 
 /** A clock the test moves by hand. */
-export class FakeClock {
-  constructor(private time = 1_000_000) {}
-  readonly now = (): number => this.time;
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+export { ManualClock as FakeClock };
 
 /** Rejects when `promise` has not settled after `ms`: proves a deadline holds without timing it tightly. */
 export function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { IntentDetector, IntentRequest, IntentResult } from '../../../src/intent/detector';
 import { OpenAiIntentDetector } from '../../../src/intent/openai/openai-intent-detector';
-import type { IntentLogger } from '../../../src/intent/resilience/logger';
+import type { Logger } from '../../../src/util/logger';
 import {
   FallbackFailedError,
   ResilientIntentDetector,
@@ -43,7 +43,7 @@ describe('ResilientIntentDetector (real SDK, stub server)', () => {
       primary,
       fallback,
       timeoutMs,
-      now: clock.now,
+      clock,
       logger,
       ...options,
     });
@@ -285,7 +285,7 @@ describe('ResilientIntentDetector (real SDK, stub server)', () => {
 
   it('accepts a pino logger', () => {
     // Compile-time check that the logger interface is pino-compatible.
-    const logger: IntentLogger = pino({ enabled: false });
+    const logger: Pick<Logger, 'warn' | 'error'> = pino({ enabled: false });
     const request: IntentRequest = intentRequest('x');
     expect(logger).toBeDefined();
     expect(request.text).toBe('x');

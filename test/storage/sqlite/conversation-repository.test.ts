@@ -91,6 +91,23 @@ describe('SqliteConversationRepository: records', () => {
     expect(Object.keys((await storage.conversations.steps('c1'))[0] ?? {})).toEqual(['from', 'to', 'event', 'at']);
   });
 
+  it('keeps the confidence of a detection and the reason of an intent.error', async () => {
+    await storage.conversations.create({ id: 'c1', flowVersion, createdAt: at(1) });
+    const matched: StepRecord = {
+      from: 'route',
+      to: 'weather',
+      event: 'intent.matched',
+      intent: 'weather',
+      provider: 'local',
+      confidence: 0.8125,
+      latencyMs: 2,
+      at: at(2),
+    };
+    const failed: StepRecord = { from: 'route', to: 'clarify', event: 'intent.error', error: 'both providers failed', at: at(3) };
+    await storage.conversations.appendTurn(turn('c1', { steps: [matched, failed], at: at(3) }));
+    await expect(storage.conversations.steps('c1')).resolves.toEqual([matched, failed]);
+  });
+
   it('numbers messages and steps 1..n per conversation, continuing across a restart', async () => {
     // A file database, reopened between turns: seq must come from the stored max, not a counter.
     const file = path.join(makeTempDir(), 'seq.sqlite');

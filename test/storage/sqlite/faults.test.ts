@@ -1,7 +1,13 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { TurnWrite } from '../../../src/storage/records';
-import { SqliteConversationRepository, SqliteFlowRepository, applyMigrations, openSqliteStorage } from '../../../src/storage/sqlite';
+import {
+  SqliteConversationRepository,
+  SqliteFlowRepository,
+  SqliteGuard,
+  applyMigrations,
+  openSqliteStorage,
+} from '../../../src/storage/sqlite';
 import { at, cleanupTempDirs, makeTempDir, sampleFlow, seedFlow } from './helpers';
 
 /** What every operational storage fault surfaces as (the catalogue's storage_unavailable). */
@@ -47,8 +53,8 @@ describe('operational faults', () => {
     const { file } = await preparedFile();
     const db = connect(file, { readonly: true });
     const warn = jest.fn();
-    const flows = new SqliteFlowRepository(db, { warn });
-    const conversations = new SqliteConversationRepository(db, { warn });
+    const flows = new SqliteFlowRepository(new SqliteGuard(db, { warn }));
+    const conversations = new SqliteConversationRepository(new SqliteGuard(db, { warn }));
 
     const flow = sampleFlow('new');
     const error: unknown = await flows.create({ flow, source: JSON.stringify(flow), createdAt: at(2) }).catch((e) => e);
@@ -67,7 +73,7 @@ describe('operational faults', () => {
   it('works again once a read-only condition clears (no cached broken state)', async () => {
     const { file } = await preparedFile();
     const db = connect(file);
-    const conversations = new SqliteConversationRepository(db);
+    const conversations = new SqliteConversationRepository(new SqliteGuard(db));
 
     db.pragma('query_only = ON');
     await expect(conversations.appendTurn(turn)).rejects.toMatchObject(STORAGE_UNAVAILABLE);
@@ -81,7 +87,7 @@ describe('operational faults', () => {
   it('maps a full disk to storage_unavailable and recovers when space returns', async () => {
     const { file } = await preparedFile();
     const db = connect(file);
-    const conversations = new SqliteConversationRepository(db);
+    const conversations = new SqliteConversationRepository(new SqliteGuard(db));
     const pages = db.pragma('page_count', { simple: true });
     db.pragma(`max_page_count = ${Number(pages)}`);
 
@@ -102,7 +108,7 @@ describe('operational faults', () => {
     const { file } = await preparedFile();
     const db = connect(file);
     db.pragma('busy_timeout = 50'); // the storage uses 5000; keep the test fast
-    const conversations = new SqliteConversationRepository(db);
+    const conversations = new SqliteConversationRepository(new SqliteGuard(db));
     const other = connect(file);
     other.prepare('BEGIN IMMEDIATE').run();
 
@@ -129,7 +135,7 @@ describe('operational faults', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     applyMigrations(db);
-    const conversations = new SqliteConversationRepository(db);
+    const conversations = new SqliteConversationRepository(new SqliteGuard(db));
     const error: unknown = await conversations.create({ id: 'x', flowVersion: 99, createdAt: at(0) }).catch((e) => e);
     expect(error).not.toMatchObject(STORAGE_UNAVAILABLE);
     // By name: under jest the addon's error class can come from another test file's module registry.

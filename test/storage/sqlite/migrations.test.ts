@@ -78,6 +78,33 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('adds confidence and error to the steps of a version 2 database, keeping the steps it has', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, MIGRATIONS.slice(0, 2));
+    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
+    expect(applyMigrations(db, MIGRATIONS.slice(0, 3))).toEqual([3]);
+    const columns = db
+      .prepare<[], { name: string; type: string }>("SELECT name, type FROM pragma_table_info('steps')")
+      .all()
+      .map((c) => `${c.name} ${c.type}`);
+    expect(columns).toEqual(expect.arrayContaining(['confidence REAL', 'error TEXT']));
+    expect(db.prepare('SELECT to_block, confidence, error FROM steps').all()).toEqual([{ to_block: 'a', confidence: null, error: null }]);
+    db.close();
+  });
+
+  it('adds case and choice to the steps of a version 3 database, keeping the steps it has', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, MIGRATIONS.slice(0, 3));
+    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
+    expect(applyMigrations(db)).toEqual([4]);
+    expect(db.prepare('SELECT to_block, case_index, choice FROM steps').all()).toEqual([{ to_block: 'a', case_index: null, choice: null }]);
+    db.close();
+  });
+
   it('rejects a migration list with gaps or wrong order', () => {
     const db = new Database(':memory:');
     const gap: Migration = { version: MIGRATIONS.length + 2, name: 'gap', up: 'SELECT 1' };

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Liveness and readiness
-         * @description Answers 200 when the database takes writes (a probe row is rewritten on each call, and recent write faults count), 503 otherwise. Never behind API_TOKEN.
+         * @description Answers 200 when the server can serve conversations: the database takes writes (a probe row is rewritten on each call, and recent write faults count) and a flow is stored. Otherwise 503 with `status` `unavailable` (database) or `not_ready` (no flow yet, `reason: "no_flow"`). Never behind API_TOKEN.
          */
         get: operations["getHealth"];
         put?: never;
@@ -228,8 +228,12 @@ export interface components {
     schemas: {
         /** HealthReport */
         HealthReport: {
-            /** @description `ok` (200) or `unavailable` (503) */
-            status: "ok" | "unavailable";
+            /** @description `ok` (200); `not_ready` (503: no flow is stored, so no conversation can start); `unavailable` (503: the database does not take writes) */
+            status: "ok" | "not_ready" | "unavailable";
+            /** @description why the server is not ready: an error code */
+            reason?: "no_flow" | "storage_unavailable";
+            /** @description what to do about it, in words */
+            message?: string;
             /** @description whether the database takes writes */
             database: "ok" | "unavailable";
             /** @description the current flow version; null when no flow is stored */
@@ -402,10 +406,14 @@ export interface components {
             intent?: string;
             /** @description who detected it: `local` or `openai` */
             provider?: string;
+            /** @description how sure the provider was, when it has a notion of confidence (the local classifier) */
+            confidence?: number;
             /** @description why another provider answered (e.g. `timeout`), when one did */
             fallbackReason?: string;
             /** @description how long the detection took */
             latencyMs?: number;
+            /** @description why detection failed outright (`intent.error` steps) */
+            error?: string;
             /**
              * Format: date-time
              * @description when it happened
@@ -678,7 +686,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description the database cannot be written right now */
+            /** @description the database cannot be written right now, or no flow is stored yet */
             503: {
                 headers: {
                     [name: string]: unknown;

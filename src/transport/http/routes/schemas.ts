@@ -1,4 +1,5 @@
-import { type TSchema, type TString, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, type TString, Type } from '@sinclair/typebox';
+import type { Step as FlowStep } from '../../../flow/step';
 
 /**
  * JSON Schemas of what the REST API answers, shared by the route definitions. A schema with a `title`
@@ -130,16 +131,33 @@ export const Step = Type.Object(
     to: Type.String({ description: 'the block entered' }),
     event: Type.String({
       description:
-        'what moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error`',
+        'what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error`',
     }),
+    case: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'which case of the condition block held, from 0 (`condition.case` steps)' }),
+    ),
+    choice: Type.Optional(Type.String({ description: 'the value of the choice the user picked (`choice` steps)' })),
     intent: Type.Optional(Type.String({ description: 'the intent detected (`none` for no match)' })),
     provider: Type.Optional(Type.String({ description: 'who detected it: `local` or `openai`' })),
+    confidence: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: 'how sure the provider was, when it has a notion of confidence (the local classifier)',
+      }),
+    ),
     fallbackReason: Type.Optional(Type.String({ description: 'why another provider answered (e.g. `timeout`), when one did' })),
     latencyMs: Type.Optional(Type.Integer({ minimum: 0, description: 'how long the detection took' })),
+    error: Type.Optional(Type.String({ description: 'why detection failed outright (`intent.error` steps)' })),
     at: dateTime('when it happened'),
   },
   { title: 'Step', additionalProperties: false },
 );
+// The history answer shows every field of the one step type (src/flow/step.ts): a field added there
+// and not here (or the reverse) fails the type check.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never;
+const stepSchemaCoversStepType: SameKeys<Static<typeof Step>, FlowStep & { at: string }> = true;
+void stepSchemaCoversStepType;
 
 export const ConversationDetail = Type.Object(
   {
@@ -152,7 +170,16 @@ export const ConversationDetail = Type.Object(
 
 export const HealthReport = Type.Object(
   {
-    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')], { description: '`ok` (200) or `unavailable` (503)' }),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('not_ready'), Type.Literal('unavailable')], {
+      description:
+        '`ok` (200); `not_ready` (503: no flow is stored, so no conversation can start); `unavailable` (503: the database does not take writes)',
+    }),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('no_flow'), Type.Literal('storage_unavailable')], {
+        description: 'why the server is not ready: an error code',
+      }),
+    ),
+    message: Type.Optional(Type.String({ description: 'what to do about it, in words' })),
     database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')], { description: 'whether the database takes writes' }),
     flowVersion: nullable(Type.Integer({ minimum: 1 }), 'the current flow version; null when no flow is stored'),
     intent: Type.Object(
