@@ -98,7 +98,10 @@ const conversationFields = {
   }),
   variables: Type.Object(
     {},
-    { additionalProperties: Type.String(), description: 'the `saveAs` variables and the builtins `lastMessage` and `intent`' },
+    {
+      additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+      description: 'JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent`',
+    },
   ),
   currentBlock: nullable(Type.String(), 'the block it waits or ended at; null before the first turn is stored'),
   createdAt: dateTime('when the conversation started'),
