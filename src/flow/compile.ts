@@ -223,7 +223,11 @@ function compileWait(block: WaitBlock, edges: BlockEdge[]): StateJson {
     (silent ? onSilence : onMessage).push(take(block, edge));
   }
   const state: StateJson = { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: onMessage } };
-  if (block.choices) state.meta = { choices: block.choices.map((c) => ({ label: c.label, value: c.value ?? c.label })) };
+  if (block.choices) {
+    const choices = block.choices.map((c) => ({ label: c.label, value: c.value ?? c.label }));
+    // `choicesOnly`: free text is not an answer here (a client may hide its text box).
+    state.meta = block.expect?.type === 'choice' ? { choices, choicesOnly: true } : { choices };
+  }
   const noReply = block.noReply;
   if (noReply) {
     if (noReply.next === undefined) {

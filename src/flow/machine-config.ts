@@ -38,7 +38,7 @@ export interface StateJson {
   tags?: string[];
   description?: string;
   /** What a wait state offers its client (its choices). */
-  meta?: { choices?: Array<{ label: string; value: string }> };
+  meta?: { choices?: Array<{ label: string; value: string }>; choicesOnly?: true };
   entry?: ActionRef[];
   always?: TransitionJson | TransitionJson[];
   on?: Record<string, TransitionJson | TransitionJson[]>;

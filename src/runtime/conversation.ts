@@ -121,11 +121,20 @@ export class Conversation {
 
   /** The choices (buttons) offered where the conversation waits; none elsewhere. */
   get choices(): WaitingChoice[] {
-    const blockId = this.blockId;
-    if (blockId === null || !Object.hasOwn(this.machine.states, blockId)) return [];
-    // The compiler puts a wait block's choices in its state's meta.
-    const choices = (this.machine.states[blockId]?.meta as { choices?: unknown } | undefined)?.choices;
+    const choices = this.waitMeta?.choices;
     return Array.isArray(choices) ? (choices as WaitingChoice[]) : [];
+  }
+
+  /** True where the block takes nothing but one of its choices. */
+  get choicesOnly(): boolean {
+    return this.waitMeta?.choicesOnly === true;
+  }
+
+  /** The compiler puts a wait block's choices in its state's meta. */
+  private get waitMeta(): { choices?: unknown; choicesOnly?: unknown } | undefined {
+    const blockId = this.blockId;
+    if (blockId === null || !Object.hasOwn(this.machine.states, blockId)) return undefined;
+    return this.machine.states[blockId]?.meta as { choices?: unknown; choicesOnly?: unknown } | undefined;
   }
 
   get pendingMessages(): number {
@@ -267,7 +276,7 @@ export class Conversation {
         return;
       }
       const choices = this.choices;
-      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...(choices.length > 0 ? { choices } : {}), at: this.clock.now() });
+      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...offered(choices, this.choicesOnly), at: this.clock.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
       this.deliver('waiting', actor.getPersistedSnapshot());
@@ -320,4 +329,10 @@ export class Conversation {
 function valueOf(snapshot: unknown): string | null {
   const value = (snapshot as { value?: unknown } | undefined)?.value;
   return typeof value === 'string' ? value : null;
+}
+
+/** The `choices` (and `choicesOnly`) of a waiting event: present only where the block has choices. */
+export function offered(choices: WaitingChoice[], choicesOnly: boolean): { choices?: WaitingChoice[]; choicesOnly?: true } {
+  if (choices.length === 0) return {};
+  return choicesOnly ? { choices, choicesOnly: true } : { choices };
 }

@@ -7,7 +7,8 @@ export type ConversationEvent =
   | { type: 'bot_message'; text: string; blockId: string; at: Date }
   | { type: 'step'; step: Step; at: Date }
   /** `choices`: the buttons of the wait block, when it has some. */
-  | { type: 'waiting'; blockId: string; choices?: WaitingChoice[]; at: Date }
+  /** `choicesOnly`: the block takes nothing but one of its choices (`expect: {type: "choice"}`). */
+  | { type: 'waiting'; blockId: string; choices?: WaitingChoice[]; choicesOnly?: true; at: Date }
   | { type: 'end'; blockId: string; at: Date }
   | { type: 'error'; code: string; message: string; at: Date };
 

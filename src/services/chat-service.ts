@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type AppError, errors } from '../errors';
 import type { Step } from '../flow/step';
-import type { Turn, WaitingChoice } from '../runtime/events';
-import { Conversation } from '../runtime/conversation';
+import type { Turn } from '../runtime/events';
+import { Conversation, offered } from '../runtime/conversation';
 import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
 import type { Clock } from '../util/clock';
@@ -149,7 +149,7 @@ export class ChatService {
       if (conversation.status === 'waiting' && conversation.blockId) {
         const at = this.clock.now();
         live.listener.onTurn({
-          events: [{ type: 'waiting', blockId: conversation.blockId, ...choicesOf(conversation), at }],
+          events: [{ type: 'waiting', blockId: conversation.blockId, ...offered(conversation.choices, conversation.choicesOnly), at }],
           outcome: 'waiting',
           blockId: conversation.blockId,
           variables: {},
@@ -241,10 +241,4 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.case !== undefined) record.case = step.case;
   if (step.choice !== undefined) record.choice = step.choice;
   return record;
-}
-
-/** The `choices` of a waiting event: present only where the conversation offers some. */
-function choicesOf(conversation: Conversation): { choices?: WaitingChoice[] } {
-  const choices = conversation.choices;
-  return choices.length > 0 ? { choices } : {};
 }

@@ -150,6 +150,7 @@ describe('GET /api/asyncapi.json', () => {
     expect(asyncapi.operations.receiveUserMessages.action).toBe('receive');
     expect(Object.keys(asyncapi.components.messages).sort()).toEqual([
       'botMessage',
+      'choiceMessage',
       'conversation',
       'end',
       'error',

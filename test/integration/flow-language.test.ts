@@ -61,6 +61,7 @@ describe('flow language, second edition, over a real WebSocket', () => {
         { label: 'Small', value: 'S' },
         { label: 'Large', value: 'L' },
       ],
+      choicesOnly: true,
     });
     expect(await byLabel.client.ask('large')).toEqual(['Large, good choice.']);
     await byLabel.client.close();

@@ -8,7 +8,7 @@ export type ServerFrame =
   | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
   | { type: 'message'; text: string; blockId: string }
   /** `choices`: the buttons to show, when the wait block has some (absent otherwise). */
-  | { type: 'waiting'; blockId: string; choices?: Array<{ label: string; value: string }> }
+  | { type: 'waiting'; blockId: string; choices?: Array<{ label: string; value: string }>; choicesOnly?: true }
   | { type: 'end'; blockId: string }
   | { type: 'error'; code: string; message: string };
 
@@ -18,7 +18,8 @@ export function framesOfTurn(turn: Turn): ServerFrame[] {
   for (const event of turn.events) {
     if (event.type === 'bot_message') frames.push({ type: 'message', text: event.text, blockId: event.blockId });
     else if (event.type === 'waiting') {
-      frames.push({ type: 'waiting', blockId: event.blockId, ...(event.choices?.length ? { choices: event.choices } : {}) });
+      const choices = event.choices?.length ? { choices: event.choices, ...(event.choicesOnly ? { choicesOnly: true as const } : {}) } : {};
+      frames.push({ type: 'waiting', blockId: event.blockId, ...choices });
     } else if (event.type === 'end') frames.push({ type: 'end', blockId: event.blockId });
     else if (event.type === 'error') frames.push({ type: 'error', code: event.code, message: errors.flowError().message });
   }

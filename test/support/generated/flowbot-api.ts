@@ -358,9 +358,9 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description the `saveAs` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
             variables: {
-                [key: string]: string;
+                [key: string]: string | number | boolean;
             };
             /** @description the block it waits or ended at; null before the first turn is stored */
             currentBlock: string | null;
@@ -400,8 +400,12 @@ export interface components {
             from: string | null;
             /** @description the block entered */
             to: string;
-            /** @description what moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
+            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
             event: string;
+            /** @description which case of the condition block held, from 0 (`condition.case` steps) */
+            case?: number;
+            /** @description the value of the choice the user picked (`choice` steps) */
+            choice?: string;
             /** @description the intent detected (`none` for no match) */
             intent?: string;
             /** @description who detected it: `local` or `openai` */
@@ -428,9 +432,9 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description the `saveAs` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
             variables: {
-                [key: string]: string;
+                [key: string]: string | number | boolean;
             };
             /** @description the block it waits or ended at; null before the first turn is stored */
             currentBlock: string | null;

@@ -63,6 +63,9 @@ export const WaitingFrame = Type.Object(
           'buttons to offer, in order, when the wait block has some. Typing a label or a value (whole text, any case) picks it too; free text still goes on unless the block takes only choices',
       }),
     ),
+    choicesOnly: Type.Optional(
+      Type.Literal(true, { description: 'present when the block takes nothing but one of its choices: other text is answered as invalid' }),
+    ),
   },
   { title: 'WaitingFrame', additionalProperties: false, description: 'The bot now waits for the user.' },
 );
