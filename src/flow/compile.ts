@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type BlockEdge, checksAnswers, DEFAULT_MAX_SILENCES as DEFAULT_SILENCES, outgoingEdges } from './edges';
+import { type BlockEdge, DEFAULT_MAX_SILENCES, outgoingEdges } from './edges';
 import type { Block, ConditionBlock, Flow, IntentBlock, WaitBlock } from './types';
 import {
   type ActionRef,
@@ -182,7 +182,7 @@ function compileBlock(block: Block): StateJson {
 
 /** The answer to a wait block: free text is saved as it is; a typed answer only when it fits, normalised. */
 function answer(block: WaitBlock, to: string): TransitionJson {
-  if (!block.expect || !checksAnswers(block as unknown as Record<string, unknown>)) {
+  if (!block.expect || block.expect.type === 'text') {
     // A plain wait block compiles as it always has (its actions carry no block id).
     const params: Record<string, JsonValue> =
       block.choices || block.noReply ? { saveAs: block.saveAs ?? null, blockId: block.id } : { saveAs: block.saveAs ?? null };
@@ -234,7 +234,7 @@ function compileWait(block: WaitBlock, edges: BlockEdge[]): StateJson {
       // No way out: after `maxTimes` reprompts the next silence is taken by this guard and does nothing,
       // which stops the clock until the user writes again.
       onSilence.unshift({
-        guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: (noReply.maxTimes ?? DEFAULT_SILENCES) + 1 } },
+        guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: (noReply.maxTimes ?? DEFAULT_MAX_SILENCES) + 1 } },
         actions: [],
       });
     }
