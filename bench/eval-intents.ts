@@ -63,7 +63,9 @@ function main(): void {
     );
   }
 
-  console.log(`CLINC150 dev domains, ${split === 'val' ? 'validation utterances + 200 out-of-scope' : 'training utterances 31-60 + 100 out-of-scope (tuning data)'}; blocks of 8 and 7 intents\n`);
+  console.log(
+    `CLINC150 dev domains, ${split === 'val' ? 'validation utterances + 200 out-of-scope' : 'training utterances 31-60 + 100 out-of-scope (tuning data)'}; blocks of 8 and 7 intents\n`,
+  );
   console.log(row(['examples per intent', 'overall', 'in-scope', 'out-of-scope recall', 'same-domain "none"', ...domains]));
   console.log(row(['---', '---', '---', '---', '---', ...domains.map(() => '---')]));
   for (const [k, s] of scores) {
@@ -118,7 +120,9 @@ function main(): void {
       times.push(performance.now() - s);
     }
     const p95 = [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.95)] ?? 0;
-    console.log(`  detection, 8 intents, K=${k}: median ${(median(times) * 1000).toFixed(0)} µs, p95 ${(p95 * 1000).toFixed(0)} µs (${times.length} calls)`);
+    console.log(
+      `  detection, 8 intents, K=${k}: median ${(median(times) * 1000).toFixed(0)} µs, p95 ${(p95 * 1000).toFixed(0)} µs (${times.length} calls)`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { SettingsError } from '../config/settings';
 import { chatCommand } from './commands/chat';
+import { classifyCommand } from './commands/classify';
 import { exportCommand } from './commands/export';
 import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
@@ -10,12 +11,14 @@ const USAGE = `usage: flowbot <command>
   validate FILE [--json]                   check a flow; exit 0 valid, 1 invalid, 2 unreadable
   export FILE [--format json|js|mermaid]   print the compiled XState machine
   chat FILE                                talk to a flow in the terminal (stdin may be a pipe)
+  classify FILE --block ID "text"...       what intent detection answers for each text (JSON lines)
   serve                                    run the server (as npm start)`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,
   export: exportCommand,
   chat: chatCommand,
+  classify: classifyCommand,
   serve: serveCommand,
 };
 

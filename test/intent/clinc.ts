@@ -160,7 +160,14 @@ const add = (t: Tally, ok: boolean): void => {
 export type ClincClassify = (text: string, intents: readonly IntentCandidate[], cacheKey: string) => string;
 
 export function scoreBlocks(blocks: readonly ClincBlock[], classify: ClincClassify, keyPrefix: string): ClincScore {
-  const score: ClincScore = { overall: tally(), inScope: tally(), oos: tally(), sibling: tally(), perDomain: new Map(), confusions: new Map() };
+  const score: ClincScore = {
+    overall: tally(),
+    inScope: tally(),
+    oos: tally(),
+    sibling: tally(),
+    perDomain: new Map(),
+    confusions: new Map(),
+  };
   for (const block of blocks) {
     const domain = score.perDomain.get(block.domain) ?? tally();
     score.perDomain.set(block.domain, domain);

@@ -20,6 +20,13 @@ export interface Unit {
   weight: number;
   /** True when the user ruled this out: it argues against the intents it matches. */
   negated: boolean;
+  /**
+   * Whether the unit matches related words by vector; grammar words ("you", "can") only match
+   * themselves: their vectors say little, and skipping them keeps detection fast.
+   */
+  soft: boolean;
+  /** A grammar or request word: it adds to a match, but cannot make one alone. */
+  grammar: boolean;
 }
 
 export interface FeatureOptions {
@@ -28,6 +35,7 @@ export interface FeatureOptions {
   weakScale: number;
   /** Scale of grammar and request words ("you", "can", "want"); 0 drops them. */
   functionScale: number;
+
   /** Weight of a word the vectors do not know (a name, a typo, gibberish). */
   unknownWordWeight: number;
   /** Weight of a number: "what is 7 x 7" and "what is 78 times 85" share their numbers' role. */
@@ -105,7 +113,7 @@ export class Featurizer {
   private toUnits(tokens: readonly AnalyzedToken[]): Unit[] {
     const { negated, cue } = markNegations(tokens);
     const units: Unit[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const phrase = this.concepts.phraseAt(tokens, i);
       if (phrase) {
         const keys = phrase.concepts.map((c) => `c:${c}`);
@@ -113,7 +121,7 @@ export class Featurizer {
           const t = tokens[j];
           if (t && !isDropped(t)) keys.push(...wordKeys(t));
         }
-        units.push({ keys: unique(keys), vector: -1, weight: 1, negated: negated[i] ?? false });
+        units.push({ keys: unique(keys), vector: -1, weight: 1, negated: negated[i] ?? false, soft: false, grammar: false });
         i += phrase.normals.length;
         continue;
       }
@@ -122,12 +130,12 @@ export class Featurizer {
       const isNegated = negated[i] ?? false;
       i += 1;
       if (token?.kind === 'number' && this.options.numberWeight > 0) {
-        units.push({ keys: [NUMBER_KEY], vector: -1, weight: this.options.numberWeight, negated: isNegated });
+        units.push({ keys: [NUMBER_KEY], vector: -1, weight: this.options.numberWeight, negated: isNegated, soft: false, grammar: true });
         continue;
       }
       if (!token || token.kind !== 'word' || isCue) continue;
       if (isDropped(token)) {
-        if (this.options.functionScale > 0) units.push(this.tokenUnit(token, isNegated, this.options.functionScale));
+        if (this.options.functionScale > 0) units.push(this.tokenUnit(token, isNegated, this.options.functionScale, true));
         continue;
       }
       units.push(this.tokenUnit(token, isNegated));
@@ -135,13 +143,13 @@ export class Featurizer {
     return units;
   }
 
-  private tokenUnit(t: AnalyzedToken, negated: boolean, scale = 1): Unit {
+  private tokenUnit(t: AnalyzedToken, negated: boolean, scale = 1, grammar = false): Unit {
     const keys = unique([...wordKeys(t), ...this.concepts.conceptsOf(t).map((c) => `c:${c}`)]);
     let vector = this.vectors.id(t.lemma);
     if (vector < 0) vector = this.vectors.id(t.normal);
     const weak = WEAK_WORDS.has(t.normal) || WEAK_WORDS.has(t.lemma);
     const weight = this.informativeness(vector) * (weak ? this.options.weakScale : 1) * scale;
-    return { keys, vector, weight, negated };
+    return { keys, vector, weight, negated, soft: !grammar, grammar };
   }
 }
 

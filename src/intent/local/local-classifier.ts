@@ -4,7 +4,7 @@
  */
 import { NO_INTENT } from '../../flow/types';
 import type { IntentCandidate, IntentDetector, IntentRequest, IntentResult, IntentScore } from '../detector';
-import { type CalibrationOptions, DEFAULT_CALIBRATION, matchProbability, thresholdFor } from './calibration';
+import { type CalibrationOptions, DEFAULT_CALIBRATION, probability, thresholdFor } from './calibration';
 import { ConceptIndex } from './concept-index';
 import { EnglishAnalyzer } from './english';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, Featurizer } from './features';
@@ -99,8 +99,7 @@ export class LocalIntentClassifier implements IntentDetector {
    */
   classify(text: string, intents: readonly IntentCandidate[], cacheKey?: string): Classification {
     if (intents.length === 0) return { intent: NO_INTENT, confidence: 1, ranking: [], scores: [], threshold: 0 };
-    const key =
-      cacheKey ?? `content:${JSON.stringify(intents.map((i) => [i.id, i.description, i.examples ?? [], i.synonyms ?? []]))}`;
+    const key = cacheKey ?? `content:${JSON.stringify(intents.map((i) => [i.id, i.description, i.examples ?? [], i.synonyms ?? []]))}`;
     const set = this.optionSets.getOrCreate(key, () => buildOptionSet(intents, this.featurizer, this.vectors));
     const units = this.featurizer.units(text, (word) =>
       set.vocabulary.has(word) || this.generalVocabulary.has(word) ? null : correctWord(word, set.vocabulary, this.generalVocabulary),
@@ -112,12 +111,15 @@ export class LocalIntentClassifier implements IntentDetector {
     const ordered = [...scores].sort((a, b) => b.score - a.score);
     const best = ordered[0];
     const second = ordered[1]?.score ?? 0;
+    const { match, none } = this.calibration;
+    // Each intent's chance of being right, against its closest rival (the runner-up for the best one).
     const ranking = ordered.map((s, i) => ({
       intent: s.id,
-      score: round(matchProbability(s.score, i === 0 ? second : (best?.score ?? 0), threshold, this.calibration)),
+      score: round(probability(match, s.score, i === 0 ? second : (best?.score ?? 0), threshold)),
     }));
     if (!best || best.score < threshold) {
-      return { intent: NO_INTENT, confidence: round(1 - (ranking[0]?.score ?? 0)), ranking, scores, threshold };
+      const confidence = best ? probability(none, best.score, second, threshold) : 1;
+      return { intent: NO_INTENT, confidence: round(confidence), ranking, scores, threshold };
     }
     return { intent: best.id, confidence: ranking[0]?.score ?? 0, ranking, scores, threshold };
   }

@@ -6,6 +6,7 @@
  */
 import type { IntentCandidate } from '../detector';
 import type { Featurizer, Unit } from './features';
+import { LruCache } from './lru';
 import { Vocabulary } from './spelling';
 import { centroidOf, type WordVectors } from './word-vectors';
 
@@ -19,10 +20,10 @@ export interface BlockEntry {
 
 /** One text of an intent, as entry indexes with their weights. */
 export interface IntentText {
-  entries: readonly number[];
-  weights: readonly number[];
-  /** Sum of weights. */
-  mass: number;
+  entries: Int32Array;
+  /** Per entry: its weight times its distinctiveness in the block (what recall counts). */
+  recallWeights: Float32Array;
+  recallMass: number;
   /** Unit-length weighted mean of the text's word vectors (null when none has one). */
   centroid: Float32Array | null;
 }
@@ -31,7 +32,7 @@ export interface IntentProfile {
   id: string;
   texts: readonly IntentText[];
   /** Every entry of the intent's texts (synonyms included). */
-  entries: ReadonlySet<number>;
+  entries: Int32Array;
 }
 
 export interface OptionSet {
@@ -41,10 +42,18 @@ export interface OptionSet {
   byKey: ReadonlyMap<string, readonly number[]>;
   /** Per entry, in (0, 1]: 1 when one intent uses it, lower the more intents share it. */
   distinctiveness: Float32Array;
+  /** The entries' unit vectors, one row of `dimensions` each (zeros where hasVector is 0). */
+  matrix: Float32Array;
+  hasVector: Uint8Array;
+  /** Cosine rows of message words seen in this block, by word-vector id (see scoring.ts). */
+  cosineRows: LruCache<number, Float32Array>;
   /** Examples per intent, on average: the calibration depends on it. */
   examplesPerIntent: number;
   vocabulary: Vocabulary;
 }
+
+/** Message words whose cosine rows a block keeps; a row is 4 bytes per block entry. */
+const COSINE_ROW_CACHE = 512;
 
 /** The id is often a readable phrase ("oil_change_when", "weather"); it counts as a text. */
 export function idText(id: string): string {
@@ -61,7 +70,7 @@ export function buildOptionSet(intents: readonly IntentCandidate[], featurizer: 
     const known = entryIds.get(signature);
     if (known !== undefined) return known;
     const id = entries.length;
-    entries.push({ keys: unit.keys, vector: unit.vector >= 0 ? vectors.unitVector(unit.vector) : null, weight: unit.weight });
+    entries.push({ keys: unit.keys, vector: unit.vector >= 0 && unit.soft ? vectors.unitVector(unit.vector) : null, weight: unit.weight });
     entryIds.set(signature, id);
     for (const key of unit.keys) {
       const list = byKey.get(key) ?? [];
@@ -70,42 +79,58 @@ export function buildOptionSet(intents: readonly IntentCandidate[], featurizer: 
     }
     return id;
   };
-  const textOf = (text: string): IntentText | null => {
+  const textOf = (text: string): { units: Unit[]; ids: number[] } | null => {
     words.push(...featurizer.wordsOf(text));
     // Negated words in an author's text ("not for refunds") describe what the intent is not.
     const units = featurizer.units(text).filter((u) => !u.negated);
     if (units.length === 0) return null;
-    const ids = units.map(entryOf);
-    const weights = units.map((u) => u.weight);
-    return { entries: ids, weights, mass: weights.reduce((a, b) => a + b, 0), centroid: centroidOf(units, vectors) };
+    const draft = { units, ids: units.map(entryOf) };
+    return draft;
   };
 
-  const profiles: IntentProfile[] = intents.map((intent) => {
-    const sources = [intent.description, ...(intent.examples ?? []), idText(intent.id)];
-    const texts = sources.map(textOf).filter((t): t is IntentText => t !== null);
-    // Synonyms widen what the intent matches; they are not whole sentences, so each is its own text.
-    for (const synonym of intent.synonyms ?? []) {
-      const t = textOf(synonym);
-      if (t) texts.push(t);
-    }
-    const all = new Set<number>();
-    for (const t of texts) for (const e of t.entries) all.add(e);
-    return { id: intent.id, texts, entries: all };
-  });
-
-  const distinctiveness = new Float32Array(entries.length);
+  // Synonyms widen what the intent matches; they are not whole sentences, so each is its own text.
+  const drafted = intents.map((intent) =>
+    [intent.description, ...(intent.examples ?? []), idText(intent.id), ...(intent.synonyms ?? [])]
+      .map(textOf)
+      .filter((t): t is { units: Unit[]; ids: number[] } => t !== null),
+  );
   const users = new Uint16Array(entries.length);
-  for (const p of profiles) for (const e of p.entries) users[e] = (users[e] ?? 0) + 1;
-  const n = profiles.length;
+  const intentEntries = drafted.map((texts) => new Set(texts.flatMap((t) => t.ids)));
+  for (const set of intentEntries) for (const e of set) users[e] = (users[e] ?? 0) + 1;
+  const n = intents.length;
+  const distinctiveness = new Float32Array(entries.length);
   for (let e = 0; e < entries.length; e += 1) {
     distinctiveness[e] = n <= 1 ? 1 : Math.log(1 + n / Math.max(1, users[e] ?? 1)) / Math.log(1 + n);
   }
+  const profiles: IntentProfile[] = intents.map((intent, i) => ({
+    id: intent.id,
+    entries: Int32Array.from(intentEntries[i] ?? []),
+    texts: (drafted[i] ?? []).map(({ units, ids }): IntentText => {
+      const recallWeights = Float32Array.from(ids, (e, k) => (units[k]?.weight ?? 0) * (distinctiveness[e] ?? 1));
+      return {
+        entries: Int32Array.from(ids),
+        recallWeights,
+        recallMass: recallWeights.reduce((a, b) => a + b, 0),
+        centroid: centroidOf(units, vectors),
+      };
+    }),
+  }));
+  const matrix = new Float32Array(entries.length * vectors.dimensions);
+  const hasVector = new Uint8Array(entries.length);
+  entries.forEach((entry, e) => {
+    if (!entry.vector) return;
+    matrix.set(entry.vector, e * vectors.dimensions);
+    hasVector[e] = 1;
+  });
   const examples = intents.reduce((sum, i) => sum + (i.examples?.length ?? 0), 0);
   return {
     profiles,
     entries,
     byKey,
     distinctiveness,
+    matrix,
+    hasVector,
+    cosineRows: new LruCache(COSINE_ROW_CACHE),
     examplesPerIntent: intents.length ? examples / intents.length : 0,
     vocabulary: new Vocabulary(words),
   };

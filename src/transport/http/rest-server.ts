@@ -1,12 +1,14 @@
 import type { Duplex } from 'node:stream';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
+import type { DetectService } from '../../services/detect-service';
 import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError } from '../../errors';
 import { endWithError } from '../raw-error-response';
 import { createTokenCheck } from './auth';
 import { registerConversationRoutes } from './conversations-controller';
+import { registerDetectRoute } from './detect-controller';
 import { toErrorResponse } from './error-response';
 import { registerFlowRoutes } from './flows-controller';
 import { type HealthReport, registerHealthRoute } from './health-controller';
@@ -15,6 +17,7 @@ import { isWebPath, PAGE_CSP, registerWebRoutes } from './web-controller';
 export interface RestServerDeps {
   logger: Logger;
   flows: FlowService;
+  detect: DetectService;
   history: HistoryService;
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
@@ -103,6 +106,7 @@ export function createRestServer(deps: RestServerDeps): Server {
 
   registerHealthRoute(server, deps.health);
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
+  registerDetectRoute(server, deps.detect, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
   registerWebRoutes(server);
 
