@@ -10,6 +10,7 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
+COPY models ./models
 COPY bin ./bin
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
@@ -26,6 +27,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
+COPY models ./models
 COPY flows ./flows
 # The web chat page (served at /, next to dist/ so that dist/transport/http finds ../../../public).
 COPY public ./public

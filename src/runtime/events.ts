@@ -10,6 +10,11 @@ export interface StepInfo {
   provider?: string;
   fallbackReason?: string;
   latencyMs?: number;
+  /** Of the detection, where the provider has one: how likely its answer is right, in [0, 1]. */
+  confidence?: number;
+  /** The second-best intent of the detection and its score. */
+  runnerUp?: string;
+  runnerUpScore?: number;
   /** Why detection failed, for `intent.error` steps. */
   error?: string;
 }

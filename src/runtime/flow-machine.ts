@@ -3,7 +3,7 @@ import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { renderTemplate } from '../flow/template';
 import { NO_INTENT } from '../flow/types';
-import type { IntentDetector } from '../intent/detector';
+import type { IntentDetector, IntentScore } from '../intent/detector';
 import type { StepInfo } from './events';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
@@ -14,6 +14,7 @@ export interface DetectionOutput {
   intent: string;
   provider: string;
   confidence?: number;
+  runnerUp?: IntentScore;
   fallbackReason?: string;
   latencyMs: number;
 }
@@ -65,11 +66,13 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     const text = context?.variables.lastMessage ?? '';
     const started = now();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
+    const runnerUp = result.ranking?.filter((r) => block.intentIds.has(r.intent))[1];
     return {
       // The answer is checked here too: whatever a strategy returns, only the block's ids route.
       intent: block.intentIds.has(result.intent) ? result.intent : NO_INTENT,
       provider: result.provider,
       ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
+      ...(runnerUp !== undefined ? { runnerUp } : {}),
       ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
       latencyMs: Math.round((now() - started) * 100) / 100,
     };
@@ -103,6 +106,8 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
               intent: detection.intent,
               provider: detection.provider,
               latencyMs: detection.latencyMs,
+              ...(detection.confidence !== undefined ? { confidence: detection.confidence } : {}),
+              ...(detection.runnerUp !== undefined ? { runnerUp: detection.runnerUp.intent, runnerUpScore: detection.runnerUp.score } : {}),
               ...(detection.fallbackReason !== undefined ? { fallbackReason: detection.fallbackReason } : {}),
             });
             enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });

@@ -235,5 +235,8 @@ function toStepRecord(step: StepInfo, at: string): StepRecord {
   if (step.provider !== undefined) record.provider = step.provider;
   if (step.fallbackReason !== undefined) record.fallbackReason = step.fallbackReason;
   if (step.latencyMs !== undefined) record.latencyMs = step.latencyMs;
+  if (step.confidence !== undefined) record.confidence = step.confidence;
+  if (step.runnerUp !== undefined) record.runnerUp = step.runnerUp;
+  if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
   return record;
 }

@@ -47,6 +47,11 @@ export interface StepRecord {
   /** Why another provider answered (e.g. `timeout`), when one did. */
   fallbackReason?: string;
   latencyMs?: number;
+  /** How likely the detected intent (or `none`) is right, in [0, 1], where the provider says. */
+  confidence?: number;
+  /** The second-best intent of the detection, and its score. */
+  runnerUp?: string;
+  runnerUpScore?: number;
   at: string;
 }
 

@@ -80,6 +80,7 @@ describe('conversations REST API', () => {
           intent: 'travel',
           provider: 'local',
           latencyMs: expect.any(Number),
+          confidence: 1,
           at: expect.any(String),
         },
         { from: 'travel', to: 'ask', event: 'next', at: expect.any(String) },

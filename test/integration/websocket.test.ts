@@ -75,6 +75,9 @@ describe('WebSocket chat with the local classifier', () => {
         intent: 'weather',
         provider: 'local',
         latencyMs: expect.any(Number),
+        confidence: expect.any(Number),
+        runnerUp: expect.any(String),
+        runnerUpScore: expect.any(Number),
         at: expect.any(String),
       },
     ]);

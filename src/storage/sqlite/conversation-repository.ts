@@ -32,6 +32,9 @@ interface StepRow {
   provider: string | null;
   fallback_reason: string | null;
   latency_ms: number | null;
+  confidence: number | null;
+  runner_up: string | null;
+  runner_up_score: number | null;
   at: string;
 }
 
@@ -46,6 +49,9 @@ type StepInsert = [
   provider: string | null,
   fallbackReason: string | null,
   latencyMs: number | null,
+  confidence: number | null,
+  runnerUp: string | null,
+  runnerUpScore: number | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -83,6 +89,9 @@ function toStep(row: StepRow): StepRecord {
   if (row.provider !== null) step.provider = row.provider;
   if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
   if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
+  if (row.confidence !== null) step.confidence = row.confidence;
+  if (row.runner_up !== null) step.runnerUp = row.runner_up;
+  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
   return step;
 }
 
@@ -139,7 +148,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, fallback_reason, latency_ms, at
+      `SELECT from_block, to_block, event, intent, provider, fallback_reason, latency_ms,
+              confidence, runner_up, runner_up_score, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -156,8 +166,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          fallback_reason, latency_ms, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          fallback_reason, latency_ms, confidence, runner_up, runner_up_score, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -239,6 +249,9 @@ export class SqliteConversationRepository implements ConversationRepository {
         step.fallbackReason ?? null,
         // Latencies are measured with fractional timers; whole milliseconds are plenty.
         step.latencyMs === undefined ? null : Math.round(step.latencyMs),
+        step.confidence ?? null,
+        step.runnerUp ?? null,
+        step.runnerUpScore ?? null,
         step.at,
       );
     }

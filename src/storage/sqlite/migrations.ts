@@ -91,6 +91,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'detection confidence and runner-up',
+    up: `
+      ALTER TABLE steps ADD COLUMN confidence REAL;
+      ALTER TABLE steps ADD COLUMN runner_up TEXT;
+      ALTER TABLE steps ADD COLUMN runner_up_score REAL;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */
