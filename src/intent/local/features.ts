@@ -111,7 +111,7 @@ export class Featurizer {
   }
 
   private toUnits(tokens: readonly AnalyzedToken[]): Unit[] {
-    const { negated, cue } = markNegations(tokens);
+    const { negated, cue, refusal } = markNegations(tokens);
     const units: Unit[] = [];
     for (let i = 0; i < tokens.length;) {
       const phrase = this.concepts.phraseAt(tokens, i);
@@ -139,6 +139,10 @@ export class Featurizer {
         continue;
       }
       units.push(this.tokenUnit(token, isNegated));
+    }
+    // "I don't want my order", with nothing wanted instead, is calling it off: the shared concept.
+    if (refusal && !units.some((u) => !u.negated && !u.grammar)) {
+      units.push({ keys: ['c:cancel'], vector: -1, weight: 1, negated: false, soft: false, grammar: false });
     }
     return units;
   }

@@ -23,6 +23,8 @@ export interface NegationMarks {
   negated: boolean[];
   /** Negation words that have a scope (they are consumed, not scored as words). */
   cue: boolean[];
+  /** The user said they do not want something ("I don't want my order"). */
+  refusal: boolean;
 }
 
 function isBoundary(t: AnalyzedToken | undefined): boolean {
@@ -49,6 +51,7 @@ function hasSubjectBefore(tokens: readonly AnalyzedToken[], i: number): boolean 
 export function markNegations(tokens: readonly AnalyzedToken[]): NegationMarks {
   const negated = tokens.map(() => false);
   const cue = tokens.map(() => false);
+  let refusal = false;
   const rule = (start: number, i: number): void => {
     cue[i] = true;
     for (let j = start; j < tokens.length; j += 1) {
@@ -75,6 +78,7 @@ export function markNegations(tokens: readonly AnalyzedToken[]): NegationMarks {
     const desire = DESIRE.has(target.lemma) || DESIRE.has(target.normal);
     const statement = (target.pos === 'VERB' || target.pos === 'AUX') && hasSubjectBefore(tokens, i);
     if (desire || !statement) rule(j, i);
+    if (desire) refusal = true;
   }
-  return { negated, cue };
+  return { negated, cue, refusal };
 }
