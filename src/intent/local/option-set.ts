@@ -52,8 +52,15 @@ export interface OptionSet {
   vocabulary: Vocabulary;
 }
 
-/** Message words whose cosine rows a block keeps; a row is 4 bytes per block entry. */
-const COSINE_ROW_CACHE = 512;
+/**
+ * Message words whose cosine rows a block keeps. A row is 4 bytes per block entry, so the count is
+ * set by a byte budget: with the classifier's 256 cached blocks, at most 32 MB in all.
+ */
+const COSINE_ROW_BYTES = 128 * 1024;
+
+function cosineRowCapacity(entries: number): number {
+  return Math.max(8, Math.min(512, Math.floor(COSINE_ROW_BYTES / (4 * Math.max(1, entries)))));
+}
 
 /** The id is often a readable phrase ("oil_change_when", "weather"); it counts as a text. */
 export function idText(id: string): string {
@@ -130,7 +137,7 @@ export function buildOptionSet(intents: readonly IntentCandidate[], featurizer: 
     distinctiveness,
     matrix,
     hasVector,
-    cosineRows: new LruCache(COSINE_ROW_CACHE),
+    cosineRows: new LruCache(cosineRowCapacity(entries.length)),
     examplesPerIntent: intents.length ? examples / intents.length : 0,
     vocabulary: new Vocabulary(words),
   };
