@@ -2,7 +2,11 @@
  * POST /api/flows/{version|current}/blocks/{blockId}/detect: one utterance against a stored block,
  * answered by the server's configured detector, over real HTTP.
  */
+import pino from 'pino';
+import { loadSettings } from '../../src/config/settings';
+import { createIntentDetector } from '../../src/intent/create-detector';
 import { FakeDetector } from '../support/fake-detector';
+import { OpenAiStubServer, reply } from '../support/openai-stub-server';
 import { defaultFlow } from '../support/flows';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -106,5 +110,55 @@ describe('detect endpoint uses the configured detector', () => {
     } finally {
       await other.close(true);
     }
+  });
+});
+
+describe('detect endpoint with the OpenAI provider (stub server)', () => {
+  let stub: OpenAiStubServer;
+  let openai: TestServer;
+
+  beforeAll(async () => {
+    stub = await OpenAiStubServer.start();
+    const settings = loadSettings({
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: stub.baseURL,
+      OPENAI_MODEL: 'stub-model',
+      INTENT_TIMEOUT_MS: '1500',
+    });
+    openai = await startTestServer({ intent: createIntentDetector(settings, pino({ level: 'silent' })) });
+  });
+  afterAll(async () => {
+    await openai.close(true);
+    await stub.close();
+  });
+
+  const ask = async (text: string): Promise<unknown> => {
+    const res = await fetch(`${openai.url}/api/flows/current/blocks/route/detect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    return res.json();
+  };
+
+  it("answers the model's choice, without a confidence it does not have", async () => {
+    stub.handler = () => reply.intent('travel');
+    // The local classifier would say "weather": the answer must come from the model.
+    expect(await ask('will it rain tomorrow?')).toEqual({
+      intent: 'travel',
+      confidence: null,
+      provider: 'openai',
+      ranking: [{ intent: 'travel', score: null }],
+    });
+  });
+
+  it('says when the local classifier answered instead', async () => {
+    stub.handler = () => reply.error(500);
+    expect(await ask('is it going to snow this weekend?')).toMatchObject({
+      intent: 'weather',
+      provider: 'local',
+      confidence: expect.any(Number),
+      fallbackReason: 'server_error',
+    });
   });
 });
