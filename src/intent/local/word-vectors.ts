@@ -30,6 +30,7 @@ export class WordVectors {
     this.size = file.readUInt32LE(8);
     this.dimensions = file.readUInt32LE(12);
     const bytes = this.size * this.dimensions;
+    if (file.length < HEADER_BYTES + bytes) throw new Error(`${path}: cut short (${file.length} bytes)`);
     // A view, not a copy: bytes need no alignment, and the load stays a plain file read.
     this.data = new Int8Array(file.buffer, file.byteOffset + HEADER_BYTES, bytes);
     const words = file.toString('utf8', HEADER_BYTES + bytes).split('\n');
