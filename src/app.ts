@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server as RestServer } from 'restify';
 import type { Logger } from 'pino';
+import { flowLimitsOf } from './config/limits';
 import type { Settings } from './config/settings';
 import { AppError } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
@@ -46,11 +47,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.now().getTime();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, {
-    maxBlocks: settings.limits.maxFlowBlocks,
-    maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
-    maxTextChars: settings.limits.maxTextChars,
-  });
+  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector), clock, flowLimitsOf(settings));
   if (deps.defaultFlowSource) {
     try {
       const seeded = await flows.ensureDefault(deps.defaultFlowSource);

@@ -7,7 +7,7 @@ export const REPO_ROOT = join(DIST_ROOT, '..');
 export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 
 /**
- * src/ finds its data files relative to itself (src/flow/schema.ts reads ../../schemas). Compiled with
+ * src/ finds its data files relative to itself (src/flow/schema-document.ts reads ../../schemas). Compiled with
  * rootDir = the repo, dist-bench/src/flow/../.. is dist-bench, so the data folders are linked there.
  */
 export function linkDataFolders(): void {

@@ -9,10 +9,22 @@ export interface CliIo {
 }
 
 export const EXIT_OK = 0;
+/** The flow is invalid (or, for `chat`, the conversation failed). */
 export const EXIT_INVALID = 1;
+/** Bad usage, an unreadable file or a bad setting. */
 export const EXIT_USAGE = 2;
 
-export class UsageError extends Error {}
+/** Bad usage: reported on stderr with a pointer to the help, exit 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose help explains the usage; undefined for the top level. */
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
 export function writeLine(stream: Writable, line: string): void {
   stream.write(line + '\n');

@@ -1,49 +1,70 @@
 import { SettingsError } from '../config/settings';
-import { chatCommand } from './commands/chat';
-import { classifyCommand } from './commands/classify';
-import { exportCommand } from './commands/export';
-import { serveCommand } from './commands/serve';
-import { validateCommand } from './commands/validate';
-import { type CliIo, EXIT_USAGE, UsageError, writeLine } from './io';
+import { parseCommandArgs } from './args';
+import { closestMatch } from '../util/edit-distance';
+import { COMMANDS, findCommand } from './commands';
+import { commandHelp, generalHelp } from './help';
+import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError, writeLine } from './io';
+import { packageVersion } from './version';
 
-const USAGE = `usage: flowbot <command>
+const DEFAULT_IO: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 
-  validate FILE [--json]                   check a flow; exit 0 valid, 1 invalid, 2 unreadable
-  export FILE [--format json|js|mermaid]   print the compiled XState machine
-  chat FILE                                talk to a flow in the terminal (stdin may be a pipe)
-  classify FILE --block ID "text"...       what intent detection answers for each text (JSON lines)
-  serve                                    run the server (as npm start)`;
-
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  validate: validateCommand,
-  export: exportCommand,
-  chat: chatCommand,
-  classify: classifyCommand,
-  serve: serveCommand,
-};
-
-/** The `flowbot` command line (contract §7). Resolves with the exit code. */
-export async function main(
-  argv: string[],
-  io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
-): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === '--help' || name === '-h' || name === 'help') {
-    writeLine(io.stdout, USAGE);
-    return 0;
-  }
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    writeLine(io.stderr, name ? `flowbot: unknown command "${name}"\n\n${USAGE}` : USAGE);
-    return EXIT_USAGE;
-  }
+/**
+ * The `flowbot` command line (documented in the README, "Command line"). Resolves with the exit code:
+ * 0 success, 1 invalid flow, 2 bad usage, unreadable file or bad setting.
+ */
+export async function main(argv: readonly string[], io: CliIo = DEFAULT_IO): Promise<number> {
   try {
-    return await command(args, io);
+    return await dispatch(argv, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof SettingsError) {
-      writeLine(io.stderr, `flowbot ${name}: ${err.message}`);
+    if (err instanceof UsageError) {
+      const prefix = err.command ? `flowbot ${err.command}` : 'flowbot';
+      const help = err.command ? `flowbot help ${err.command}` : 'flowbot help';
+      writeLine(io.stderr, `${prefix}: ${err.message}\nrun "${help}" for usage`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof SettingsError) {
+      writeLine(io.stderr, `flowbot${argv[0] ? ` ${argv[0]}` : ''}: ${err.message}`);
       return EXIT_USAGE;
     }
     throw err;
   }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    writeLine(io.stderr, generalHelp());
+    return EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-v') {
+    if (args.length) throw new UsageError(`${name} takes no arguments`);
+    writeLine(io.stdout, `flowbot ${packageVersion()}`);
+    return EXIT_OK;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') return help(args, io);
+  if (name.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(name)}; options go after the command`);
+  const command = findCommand(name) ?? unknownCommand(name);
+  const parsed = parseCommandArgs(command.name, args, command.options, command.positionals);
+  if (parsed.values.help === true) {
+    writeLine(io.stdout, commandHelp(command));
+    return EXIT_OK;
+  }
+  return command.run(parsed, io);
+}
+
+function unknownCommand(name: string): never {
+  const near = closestMatch(name, COMMANDS.map((c) => c.name).concat('help'), 2);
+  throw new UsageError(`unknown command ${JSON.stringify(name)}${near ? `; did you mean "${near}"?` : ''}`);
+}
+
+/** `flowbot help [COMMAND]`. */
+function help(args: readonly string[], io: CliIo): number {
+  if (args.length > 1) throw new UsageError(`help takes one command at most; got ${args.join(' ')}`);
+  const [name] = args;
+  if (name === undefined) {
+    writeLine(io.stdout, generalHelp());
+    return EXIT_OK;
+  }
+  writeLine(io.stdout, commandHelp(findCommand(name) ?? unknownCommand(name)));
+  return EXIT_OK;
 }

@@ -1,7 +1,9 @@
 /**
  * Every setting, read and checked in one place at start. A bad value stops the process with a message
- * that names the variable; nothing else in the code reads process.env.
+ * that names the variable; nothing else in the code reads process.env. Defaults and ranges of the
+ * numbers are in ./limits.ts.
  */
+import { WHOLE_NUMBER_SETTINGS, type WholeNumberSettingName } from './limits';
 
 export type IntentProviderSetting = 'auto' | 'openai' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -20,9 +22,9 @@ export interface Settings {
     maxBodyBytes: number;
     /** Most blocks in one flow. */
     maxFlowBlocks: number;
-    /** Most intents in one intent block (the schema allows up to 50). */
+    /** Most intents in one intent block (at most the schema's cap). */
     maxIntentsPerBlock: number;
-    /** Longest message or end text in a flow (the schema allows up to 4000). */
+    /** Longest message or end text in a flow (at most the schema's cap). */
     maxTextChars: number;
     /** Largest WebSocket frame, bytes; bigger ones close the connection with 1009. */
     wsMaxPayloadBytes: number;
@@ -66,7 +68,9 @@ class Reader {
     return value === undefined || value === '' ? undefined : value;
   }
 
-  int(name: string, fallback: number, min: number, max: number): number {
+  /** A whole-number setting, with its default and range from WHOLE_NUMBER_SETTINGS. */
+  int(name: WholeNumberSettingName): number {
+    const { default: fallback, min, max } = WHOLE_NUMBER_SETTINGS[name];
     const value = this.raw(name);
     if (value === undefined) return fallback;
     const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -121,11 +125,11 @@ class Reader {
   }
 }
 
-/** Reads the settings from an environment (process.env by default); throws SettingsError listing every bad value. */
+/** Reads the settings from an environment (process.env by default), frozen; throws SettingsError listing every bad value. */
 export function loadSettings(env: Env = process.env): Settings {
   const r = new Reader(env);
   const settings: Settings = {
-    port: r.int('PORT', 8080, 0, 65535),
+    port: r.int('PORT'),
     host: r.raw('HOST') ?? '127.0.0.1',
     databasePath: r.raw('DATABASE_PATH') ?? 'db/flowbot.sqlite',
     intentProvider: r.oneOf('INTENT_PROVIDER', 'auto', ['auto', 'openai', 'local'] as const),
@@ -134,30 +138,34 @@ export function loadSettings(env: Env = process.env): Settings {
       baseURL: r.url('OPENAI_BASE_URL'),
       model: r.raw('OPENAI_MODEL') ?? DEFAULT_OPENAI_MODEL,
     },
-    intentTimeoutMs: r.int('INTENT_TIMEOUT_MS', 8000, 100, 120000),
+    intentTimeoutMs: r.int('INTENT_TIMEOUT_MS'),
     apiToken: r.raw('API_TOKEN'),
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     limits: {
-      maxBodyBytes: r.int('MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
-      maxFlowBlocks: r.int('MAX_FLOW_BLOCKS', 5000, 1, 100000),
-      maxIntentsPerBlock: r.int('MAX_INTENTS_PER_BLOCK', 50, 1, 50),
-      maxTextChars: r.int('MAX_TEXT_CHARS', 4000, 1, 4000),
-      wsMaxPayloadBytes: r.int('WS_MAX_PAYLOAD_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
-      maxMessageChars: r.int('MAX_MESSAGE_CHARS', 2000, 1, 100000),
-      messagesPerSecond: r.int('WS_MESSAGES_PER_SECOND', 5, 1, 10000),
-      messageBurst: r.int('WS_MESSAGE_BURST', 10, 1, 10000),
-      maxConnections: r.int('MAX_CONNECTIONS', 20000, 1, 1000000),
-      maxBufferedBytes: r.int('WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxBodyBytes: r.int('MAX_BODY_BYTES'),
+      maxFlowBlocks: r.int('MAX_FLOW_BLOCKS'),
+      maxIntentsPerBlock: r.int('MAX_INTENTS_PER_BLOCK'),
+      maxTextChars: r.int('MAX_TEXT_CHARS'),
+      wsMaxPayloadBytes: r.int('WS_MAX_PAYLOAD_BYTES'),
+      maxMessageChars: r.int('MAX_MESSAGE_CHARS'),
+      messagesPerSecond: r.int('WS_MESSAGES_PER_SECOND'),
+      messageBurst: r.int('WS_MESSAGE_BURST'),
+      maxConnections: r.int('MAX_CONNECTIONS'),
+      maxBufferedBytes: r.int('WS_MAX_BUFFERED_BYTES'),
     },
-    idleTimeoutMs: r.int('IDLE_TIMEOUT_MS', 30 * 60 * 1000, 1000, 30 * 24 * 3600 * 1000),
+    idleTimeoutMs: r.int('IDLE_TIMEOUT_MS'),
     corsOrigins: r.origins('CORS_ORIGINS'),
-    heartbeatMs: r.int('HEARTBEAT_MS', 30000, 1000, 3600000),
+    heartbeatMs: r.int('HEARTBEAT_MS'),
   };
   if (settings.intentProvider === 'openai' && !settings.openai.apiKey) {
     r.problems.push('OPENAI_API_KEY: required when INTENT_PROVIDER=openai');
   }
   if (r.problems.length) throw new SettingsError(r.problems);
-  return settings;
+  // Checked once, then frozen: no part of the code can change a setting behind another's back.
+  Object.freeze(settings.openai);
+  Object.freeze(settings.limits);
+  Object.freeze(settings.corsOrigins);
+  return Object.freeze(settings);
 }
 
 /** Which intent provider the settings select: `auto` means OpenAI when a key is set. */

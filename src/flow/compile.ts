@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type BlockEdge, outgoingEdges } from './edges';
 import type { Block, Flow, IntentBlock } from './types';
 import {
   type ActionRef,
@@ -65,51 +66,59 @@ function go(from: string, to: string, event: string, extra: ActionRef[] = []): T
   return { target: to, actions: [...extra, step(from, to, event)] };
 }
 
+/** The transition that takes one edge, with the event name its `step` reports. */
+function take(block: Block, edge: BlockEdge): TransitionJson {
+  switch (edge.kind) {
+    case 'next':
+      return block.type === 'wait'
+        ? go(block.id, edge.to, USER_MESSAGE_EVENT, [{ type: 'saveReply', params: { saveAs: block.saveAs ?? null } }])
+        : go(block.id, edge.to, 'next');
+    case 'intent':
+      return { guard: { type: 'intentIs', params: { intent: edge.intentId } }, ...go(block.id, edge.to, 'intent.matched') };
+    case 'maxNoMatch':
+      return {
+        guard: { type: 'noMatchLimitReached', params: { blockId: block.id, max: edge.max as number } },
+        ...go(block.id, edge.to, 'intent.maxNoMatch'),
+      };
+    case 'noMatch':
+      return go(block.id, edge.to, 'intent.noMatch');
+    case 'error':
+      return go(block.id, edge.to, 'intent.error');
+  }
+}
+
+/** The transition of the one edge a compiled block needs; a valid flow always has it. */
+function required(block: Block, edge: BlockEdge | undefined): TransitionJson {
+  if (!edge) throw new Error(`block "${block.id}" has no way out: compileFlow takes valid flows only`);
+  return take(block, edge);
+}
+
 function compileBlock(block: Block): StateJson {
+  const edges = outgoingEdges(block);
   switch (block.type) {
     case 'message':
       return {
         entry: [{ type: 'say', params: { blockId: block.id, text: block.text } }],
-        always: go(block.id, block.next, 'next'),
+        always: required(block, edges[0]),
       };
     case 'wait':
+      return { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: required(block, edges[0]) } };
+    case 'intent': {
+      const onDone: TransitionJson[] = [];
+      let onError: BlockEdge | undefined;
+      for (const edge of edges) {
+        if (edge.kind === 'error') onError = edge;
+        // The schema requires maxNoMatch with onMaxNoMatch; a valid flow has no such edge without its count.
+        else if (edge.kind !== 'maxNoMatch' || edge.max !== undefined) onDone.push(take(block, edge));
+      }
       return {
-        tags: [WAITING_TAG],
-        on: {
-          [USER_MESSAGE_EVENT]: go(block.id, block.next, USER_MESSAGE_EVENT, [
-            { type: 'saveReply', params: { saveAs: block.saveAs ?? null } },
-          ]),
-        },
+        invoke: { id: `detect-${block.id}`, src: 'detectIntent', input: { blockId: block.id }, onDone, onError: required(block, onError) },
       };
-    case 'intent':
-      return compileIntent(block);
+    }
     case 'end':
       return {
         type: 'final',
         ...(block.text !== undefined ? { entry: [{ type: 'say', params: { blockId: block.id, text: block.text } }] } : {}),
       };
   }
-}
-
-function compileIntent(block: IntentBlock): StateJson {
-  const onDone: TransitionJson[] = block.intents.map((intent) => ({
-    guard: { type: 'intentIs', params: { intent: intent.id } },
-    ...go(block.id, intent.next, 'intent.matched'),
-  }));
-  if (block.maxNoMatch !== undefined && block.onMaxNoMatch !== undefined) {
-    onDone.push({
-      guard: { type: 'noMatchLimitReached', params: { blockId: block.id, max: block.maxNoMatch } },
-      ...go(block.id, block.onMaxNoMatch, 'intent.maxNoMatch'),
-    });
-  }
-  onDone.push(go(block.id, block.noMatch, 'intent.noMatch'));
-  return {
-    invoke: {
-      id: `detect-${block.id}`,
-      src: 'detectIntent',
-      input: { blockId: block.id },
-      onDone,
-      onError: go(block.id, block.onError ?? block.noMatch, 'intent.error'),
-    },
-  };
 }

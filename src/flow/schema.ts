@@ -1,19 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { type FlowProblem, escapeSegment } from './problems';
+import { flowSchemaDocument } from './schema-document';
 
-/** Path of the flow JSON Schema; the same two levels up from src/flow and from dist/flow. */
-export const FLOW_SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'flow.schema.json');
+export { FLOW_SCHEMA_PATH } from './schema-document';
 
 let compiled: ValidateFunction | undefined;
 
 /** The schema compiled once per process (Ajv compiles to code: a second compile costs milliseconds). */
 function schemaValidator(): ValidateFunction {
   if (!compiled) {
-    const schema: unknown = JSON.parse(readFileSync(FLOW_SCHEMA_PATH, 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: true });
-    compiled = ajv.compile(schema as object);
+    compiled = ajv.compile(flowSchemaDocument());
   }
   return compiled;
 }

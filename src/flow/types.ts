@@ -8,7 +8,7 @@ export type BlockId = string;
 export interface MessageBlock {
   id: BlockId;
   type: 'message';
-  /** 1-4000 characters; `{{variable}}` placeholders are rendered at run time. */
+  /** At least one character (the schema caps the length); `{{variable}}` placeholders are rendered at run time. */
   text: string;
   next: BlockId;
 }

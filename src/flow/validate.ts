@@ -1,15 +1,19 @@
-import { checkSchema } from './schema';
-import { checkSemantics } from './semantic';
+import { type FlowLimits, SCHEMA_FLOW_LIMITS } from './limits';
 import type { ValidationResult } from './problems';
+import { blockCountProblem, checkRules } from './rules';
+import { checkSchema } from './schema';
 
 /**
- * Validates any value as a flow: shape (JSON Schema) and meaning (semantic rules), every problem at
- * once, each with a JSON pointer. Never throws, whatever the input.
+ * Validates any value as a flow: shape (JSON Schema), meaning (semantic rules) and the operator's
+ * limits, every problem at once, each with a JSON pointer. The one validation there is: the server and
+ * `flowbot validate` both call it, with limits from the same settings. Never throws, whatever the input.
  */
-export function validateFlow(input: unknown): ValidationResult {
+export function validateFlow(input: unknown, limits: FlowLimits = SCHEMA_FLOW_LIMITS): ValidationResult {
   try {
+    const tooManyBlocks = blockCountProblem(input, limits);
+    if (tooManyBlocks) return { valid: false, errors: [tooManyBlocks], warnings: [] };
     const schemaErrors = checkSchema(input);
-    const { errors, warnings } = checkSemantics(input);
+    const { errors, warnings } = checkRules(input, limits);
     const all = [...schemaErrors, ...errors];
     return { valid: all.length === 0, errors: all, warnings };
   } catch (err) {

@@ -14,7 +14,7 @@ export interface ConfiguredDetector {
 }
 
 /**
- * Chooses the intent detection strategy from the settings (contract §2): OpenAI, guarded by a deadline,
+ * Chooses the intent detection strategy from the settings (README, "Intent detection"): OpenAI, guarded by a deadline,
  * a circuit breaker and a cache, with the local classifier as its fallback; or the local classifier alone.
  */
 export function createIntentDetector(settings: Settings, logger: IntentLogger): ConfiguredDetector {

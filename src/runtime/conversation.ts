@@ -1,4 +1,5 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
+import { errors } from '../errors';
 import { WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
 import type { ConversationEvent, Turn, TurnOutcome } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
@@ -170,7 +171,7 @@ export class Conversation {
     if (this.state === 'stopped' || this.state === 'failed') return;
     this.state = 'busy';
     const message = err instanceof Error ? err.message : String(err);
-    this.push({ type: 'error', code: 'flow_error', message, at: this.now() });
+    this.push({ type: 'error', code: errors.flowError.code, message, at: this.now() });
     this.deliver('failed', null);
   }
 

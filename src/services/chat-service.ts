@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors';
+import { type AppError, errors } from '../errors';
 import type { StepInfo, Turn } from '../runtime/events';
 import { Conversation } from '../runtime/conversation';
 import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
-import { type ConversationRepository, StorageUnavailableError } from '../storage/repositories';
+import type { ConversationRepository } from '../storage/repositories';
 import type { Clock } from './clock';
 import type { FlowService } from './flow-service';
 
@@ -66,14 +66,8 @@ export class ChatService {
   }
 
   /** A new conversation, or the one named by `conversationId` if it has not ended. */
-  async open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
-    try {
-      return await (conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId));
-    } catch (err) {
-      // A storage fault is "try again later", not a broken server.
-      if (err instanceof StorageUnavailableError) throw storageUnavailable();
-      throw err;
-    }
+  open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
+    return conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId);
   }
 
   /**
@@ -99,7 +93,7 @@ export class ChatService {
 
   private async create(listener: ChatListener): Promise<ChatSession> {
     const version = await this.flows.currentVersion();
-    if (version === undefined) throw new AppError(503, 'no_flow', 'no flow has been uploaded yet');
+    if (version === undefined) throw errors.noFlow();
     const { machine } = await this.flows.machine(version);
     const id = randomUUID();
     await this.conversations.create({ id, flowVersion: version, createdAt: this.clock.now().toISOString() });
@@ -115,9 +109,8 @@ export class ChatService {
       return this.takeOver(attached);
     }
     const record = CONVERSATION_ID.test(id) ? await this.conversations.get(id) : undefined;
-    if (!record) throw new AppError(404, 'unknown_conversation', `conversation ${id} does not exist`);
-    if (record.status !== 'active')
-      throw new AppError(410, 'conversation_ended', `conversation ${id} has ${record.status === 'completed' ? 'ended' : 'expired'}`);
+    if (!record) throw errors.unknownConversation(id);
+    if (record.status !== 'active') throw errors.conversationEnded(id, record.status === 'completed' ? 'ended' : 'expired');
     // Another connection may have resumed it while we were reading.
     if (this.live.has(id)) return this.resume(listener, id);
     const { machine } = await this.flows.machine(record.flowVersion);
@@ -185,11 +178,7 @@ export class ChatService {
         this.logger.error({ err, conversationId: id }, 'could not store a conversation turn');
         live.conversation.stop();
         this.live.delete(id);
-        live.listener.onFailure(
-          err instanceof StorageUnavailableError
-            ? storageUnavailable()
-            : new AppError(500, 'internal_error', 'the conversation could not be saved'),
-        );
+        live.listener.onFailure(errors.storageUnavailable.is(err) ? err : errors.internalError('the conversation could not be saved'));
         return;
       }
     }
@@ -197,10 +186,6 @@ export class ChatService {
     live.lastActivity = this.clock.now().getTime();
     live.listener.onTurn(turn);
   }
-}
-
-function storageUnavailable(): AppError {
-  return new AppError(503, 'storage_unavailable', 'the conversation cannot be saved right now; reconnect later to resume it');
 }
 
 const STATUS_BY_OUTCOME: Record<Turn['outcome'], ConversationStatus> = { waiting: 'active', ended: 'completed', failed: 'active' };

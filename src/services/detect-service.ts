@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { type AppError, errors } from '../errors';
 import type { IntentBlockInfo } from '../flow/compile';
 import { NO_INTENT } from '../flow/types';
 import type { IntentDetector, IntentProviderName } from '../intent/detector';
@@ -41,12 +41,11 @@ export async function detectInBlock(detector: IntentDetector, block: IntentBlock
 
 /** Reads `{"text": "..."}`; anything else is a 422 that says what is wrong and where. */
 export function readTrialText(body: unknown): string {
+  const problem = (path: string, code: string, message: string): AppError => errors.invalidBody(message, [{ path, code, message }]);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError(422, 'invalid_body', 'the body must be a JSON object {"text": "..."}');
+    throw problem('', 'invalid_type', 'the body must be a JSON object {"text": "..."}');
   }
   const unknown = Object.keys(body).filter((k) => k !== 'text');
-  const problem = (path: string, code: string, message: string): AppError =>
-    new AppError(422, 'invalid_body', message, [{ path, code, message }]);
   if (unknown.length > 0) throw problem(`/${unknown[0] ?? ''}`, 'unknown_property', `unknown property "${unknown[0] ?? ''}"`);
   const text = (body as { text?: unknown }).text;
   if (typeof text !== 'string') throw problem('/text', 'invalid_type', '"text" must be a string');
@@ -69,7 +68,7 @@ export class DetectService {
   async detect(ref: string, blockId: string, body: unknown): Promise<DetectAnswer> {
     const machine = await this.flows.machine(ref);
     const block = machine.compiled.intentBlocks.get(blockId);
-    if (!block) throw new AppError(404, 'not_found', `flow version ${machine.version} has no intent block "${blockId}"`);
+    if (!block) throw errors.notFound(`intent block "${blockId}" in flow version ${machine.version}`);
     return detectInBlock(this.detector, block, readTrialText(body));
   }
 }

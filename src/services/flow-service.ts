@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { exportMachine, type ExportFormat } from '../flow/export';
-import { prepareFlow } from '../flow';
-import { type FlowProblem, pointer } from '../flow/problems';
-import type { Flow } from '../flow/types';
-import { AppError, notFound } from '../errors';
+import { type FlowLimits, prepareFlow } from '../flow';
+import type { FlowProblem } from '../flow/problems';
+import { errors } from '../errors';
 import type { FlowVersionRecord, FlowVersionSummary } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
 import type { Clock } from './clock';
@@ -22,26 +21,14 @@ export interface StoredFlow {
   etag: string;
 }
 
-function invalidFlow(errors: FlowProblem[]): AppError {
-  return new AppError(422, 'invalid_flow', `the flow has ${errors.length} error(s)`, errors);
-}
-
-/** Operator limits, at most the schema's own (MAX_FLOW_BLOCKS, MAX_INTENTS_PER_BLOCK, MAX_TEXT_CHARS). */
-export interface FlowLimits {
-  maxBlocks: number;
-  maxIntentsPerBlock: number;
-  maxTextChars: number;
-}
-
-const SCHEMA_LIMITS: FlowLimits = { maxBlocks: 5000, maxIntentsPerBlock: 50, maxTextChars: 4000 };
-
 /** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
 export class FlowService {
   constructor(
     private readonly flows: FlowRepository,
     private readonly machines: FlowMachineCache,
     private readonly clock: Clock,
-    private readonly limits: FlowLimits = SCHEMA_LIMITS,
+    /** The operator's limits (see flowLimitsOf in src/config/limits.ts), applied by validation itself. */
+    private readonly limits: FlowLimits,
   ) {}
 
   /** Checks a parsed flow without storing it. */
@@ -77,7 +64,7 @@ export class FlowService {
 
   async activate(ref: string): Promise<FlowVersionSummary> {
     const version = parseVersion(ref);
-    if (version === undefined || !(await this.flows.activate(version))) throw notFound(`flow version ${ref}`);
+    if (version === undefined || !(await this.flows.activate(version))) throw errors.notFound(`flow version ${ref}`);
     const record = await this.record(String(version));
     return { version: record.version, name: record.name, createdAt: record.createdAt, current: true };
   }
@@ -103,57 +90,22 @@ export class FlowService {
     return this.flows.currentVersion();
   }
 
-  /** Checks the operator's limits first (cheap, and spares validating a huge flow), then the flow. */
+  /** Validation (limits included) and compilation, in the flow model; an invalid flow is a 422. */
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
-    const blocks = (input as { blocks?: unknown } | null)?.blocks;
-    if (Array.isArray(blocks) && blocks.length > this.limits.maxBlocks) {
-      throw invalidFlow([
-        {
-          path: '/blocks',
-          code: 'too_many_blocks',
-          message: `a flow may have at most ${this.limits.maxBlocks} blocks (MAX_FLOW_BLOCKS); this one has ${blocks.length}`,
-        },
-      ]);
-    }
-    const prepared = prepareFlow(input);
-    if (!prepared.ok) throw invalidFlow(prepared.errors);
-    const overLimits = this.limitProblems(prepared.flow);
-    if (overLimits.length) throw invalidFlow(overLimits);
+    const prepared = prepareFlow(input, this.limits);
+    if (!prepared.ok) throw errors.invalidFlow(prepared.errors);
     return prepared;
-  }
-
-  /** Limits below the schema's own, which only an operator sets; checked on a valid flow. */
-  private limitProblems(flow: Flow): FlowProblem[] {
-    const { maxIntentsPerBlock, maxTextChars } = this.limits;
-    const problems: FlowProblem[] = [];
-    flow.blocks.forEach((block, i) => {
-      if (block.type === 'intent' && block.intents.length > maxIntentsPerBlock) {
-        problems.push({
-          path: pointer('blocks', i, 'intents'),
-          code: 'too_many_intents',
-          message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)`,
-        });
-      }
-      if ((block.type === 'message' || block.type === 'end') && block.text !== undefined && block.text.length > maxTextChars) {
-        problems.push({
-          path: pointer('blocks', i, 'text'),
-          code: 'text_too_long',
-          message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)`,
-        });
-      }
-    });
-    return problems;
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {
     if (ref === 'current') {
       const current = await this.flows.current();
-      if (!current) throw notFound('current flow');
+      if (!current) throw errors.notFound('current flow');
       return current;
     }
     const version = parseVersion(ref);
     const record = version === undefined ? undefined : await this.flows.get(version);
-    if (!record) throw notFound(`flow version ${ref}`);
+    if (!record) throw errors.notFound(`flow version ${ref}`);
     return record;
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, notFound } from '../errors';
+import { errors } from '../errors';
 import type { ConversationRecord, MessageRecord, Page, StepRecord } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
 
@@ -19,7 +19,7 @@ export class HistoryService {
     if (query.limit !== undefined) {
       limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : NaN;
       if (!(limit >= 1 && limit <= MAX_PAGE_LIMIT)) {
-        throw new AppError(400, 'invalid_parameter', `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
+        throw errors.invalidParameter(`limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
       }
     }
     return this.conversations.list({ limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
@@ -27,7 +27,7 @@ export class HistoryService {
 
   async get(id: string): Promise<ConversationDetail> {
     const record = await this.conversations.get(id);
-    if (!record) throw notFound(`conversation ${id}`);
+    if (!record) throw errors.notFound(`conversation ${id}`);
     const [messages, steps] = await Promise.all([this.conversations.messages(id), this.conversations.steps(id)]);
     return { ...record, messages, steps };
   }

@@ -41,7 +41,3 @@ export interface Storage {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
-
-// The errors repositories throw live with the other operational errors, so that transports can map
-// them without importing storage.
-export { InvalidCursorError, StorageUnavailableError } from '../errors';

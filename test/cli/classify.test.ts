@@ -41,10 +41,10 @@ describe('flowbot classify', () => {
   it.each([
     [['classify'], 'missing FILE'],
     [['classify', DEFAULT_FLOW_PATH, 'hello'], 'missing --block ID'],
-    [['classify', DEFAULT_FLOW_PATH, '--block', 'route'], 'give at least one text to classify'],
+    [['classify', DEFAULT_FLOW_PATH, '--block', 'route'], 'missing TEXT...'],
     [['classify', DEFAULT_FLOW_PATH, '--block', 'welcome', 'hi'], 'the flow has no intent block "welcome" (intent blocks: route)'],
     [['classify', DEFAULT_FLOW_PATH, '--block', 'route', '   '], '"text" must not be empty'],
-    [['classify', DEFAULT_FLOW_PATH, '--bloc', 'route', 'hi'], "Unknown option '--bloc'"],
+    [['classify', DEFAULT_FLOW_PATH, '--bloc', 'route', 'hi'], 'unknown option "--bloc"; did you mean "--block"?'],
   ])('exits 2 on bad usage: %j', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);

@@ -1,35 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
 import { DEFAULT_FLOW_PATH, defaultFlow } from '../support/flows';
+import { flowFiles, runCli as run } from './run-cli';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], input?: string, env: Record<string, string> = {}): Promise<Run> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  if (input !== undefined) stdin.end(input);
-  const code = await main(argv, { stdin, stdout, stderr, env: { INTENT_PROVIDER: 'local', ...env } });
-  return { code, stdout: out, stderr: err };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'flowbot-cli-'));
-function file(name: string, content: unknown): string {
-  const path = join(dir, name);
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-}
+const file = flowFiles('flowbot-cli-');
+const dir = join(file('probe.json', '{}'), '..');
 
 describe('flowbot validate', () => {
   it('accepts the default flow with exit 0', async () => {
@@ -127,5 +102,122 @@ describe('flowbot chat', () => {
     const bad = await run(['chat', DEFAULT_FLOW_PATH], '', { INTENT_TIMEOUT_MS: 'soon' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('INTENT_TIMEOUT_MS');
+  });
+});
+
+describe("flowbot validate, with the server's checks", () => {
+  const withWelcomeText = (text: string): string => {
+    const flow = defaultFlow();
+    (flow.blocks[0] as { text: string }).text = text;
+    return file(`text-${text.length}.json`, flow);
+  };
+
+  it('accepts a file that starts with a UTF-8 byte order mark, exit 0', async () => {
+    const r = await run(['validate', file('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(DEFAULT_FLOW_PATH)]))]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('applies MAX_FLOW_BLOCKS: 5,001 blocks are refused with too_many_blocks, exit 1', async () => {
+    const blocks: unknown[] = [{ id: 'm0', type: 'wait', next: 'm1' }];
+    for (let i = 1; i < 5000; i++) blocks.push({ id: `m${i}`, type: 'message', text: 'hi', next: `m${i + 1}` });
+    blocks.push({ id: 'm5000', type: 'end' });
+    const r = await run(['validate', file('huge.json', { name: 'huge', start: 'm0', blocks })]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('/blocks: a flow may have at most 5000 blocks (MAX_FLOW_BLOCKS); this one has 5001 (too_many_blocks)\n');
+  });
+
+  it('reads the operator limits from the same settings as the server', async () => {
+    const r = await run(['validate', DEFAULT_FLOW_PATH, '--json'], undefined, { MAX_TEXT_CHARS: '80', MAX_INTENTS_PER_BLOCK: '3' });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).errors.map((e: { path: string; code: string }) => [e.path, e.code])).toEqual([
+      ['/blocks/0/text', 'text_too_long'],
+      ['/blocks/2/intents', 'too_many_intents'],
+      ['/blocks/3/text', 'text_too_long'],
+    ]);
+    const bigger = await run(['validate', DEFAULT_FLOW_PATH], undefined, { MAX_BODY_BYTES: '1024' });
+    expect(bigger.code).toBe(1);
+    expect(bigger.stdout).toContain('(payload_too_large)');
+  });
+
+  it('refuses bytes that are not UTF-8 with invalid_encoding, exit 1', async () => {
+    const r = await run(['validate', file('latin1.json', Buffer.from('{"name": "caf\xe9"}', 'latin1')), '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).errors).toEqual([{ path: '', code: 'invalid_encoding', message: 'the document is not valid UTF-8' }]);
+  });
+
+  it('warns about a placeholder naming no variable, with a suggestion, and still exits 0', async () => {
+    const r = await run(['validate', withWelcomeText('Hi {{requst}}, and {{lastMessage}} / {{intent}}')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'warning /blocks/0/text: no block sets the variable "requst", so {{requst}} renders as ""; did you mean "request"? (unknown_variable)',
+      expect.stringMatching(/: valid \(1 warning\)$/),
+      '',
+    ]);
+  });
+
+  it('refuses an unclosed placeholder with invalid_template, exit 1', async () => {
+    const r = await run(['validate', withWelcomeText('Hi {{nmae}} {{request}'), '--json']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.errors).toEqual([
+      {
+        path: '/blocks/0/text',
+        code: 'invalid_template',
+        message: 'placeholder "{{request}" at character 13 is not closed: write {{name}}',
+      },
+    ]);
+    expect(result.warnings.map((w: { code: string }) => w.code)).toEqual(['unknown_variable']);
+  });
+
+  it('answers a bad setting with exit 2, naming the variable', async () => {
+    const r = await run(['validate', DEFAULT_FLOW_PATH], undefined, { MAX_FLOW_BLOCKS: 'lots' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('MAX_FLOW_BLOCKS="lots"');
+  });
+});
+
+describe('flowbot usage', () => {
+  it('prints the version with --version, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `flowbot ${version}\n`, stderr: '' });
+  });
+
+  it('prints help with `help`, `--help` and `help COMMAND`, exit 0', async () => {
+    const general = await run(['help']);
+    expect(general.code).toBe(0);
+    for (const command of ['validate', 'export', 'chat', 'serve']) expect(general.stdout).toContain(`\n  ${command}`);
+    expect((await run(['--help'])).stdout).toBe(general.stdout);
+    const one = await run(['help', 'export']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('usage: flowbot export FILE [--format json|js|mermaid]');
+    expect((await run(['export', '--help'])).stdout).toBe(one.stdout);
+  });
+
+  it.each([
+    [['validate', DEFAULT_FLOW_PATH, '--jsno'], 'flowbot validate: unknown option "--jsno"; did you mean "--json"?'],
+    [['export', DEFAULT_FLOW_PATH, '--frmat', 'js'], 'flowbot export: unknown option "--frmat"; did you mean "--format"?'],
+    [['chat', DEFAULT_FLOW_PATH, '--verbose'], 'flowbot chat: unknown option "--verbose"'],
+    [['validate', DEFAULT_FLOW_PATH, '-x'], 'flowbot validate: unknown option "-x"'],
+    [['validate', DEFAULT_FLOW_PATH, '--json=yes'], 'flowbot validate: option "--json" takes no value'],
+    [['validate', DEFAULT_FLOW_PATH, DEFAULT_FLOW_PATH], 'flowbot validate: unexpected argument'],
+    [['export', DEFAULT_FLOW_PATH, '--format'], 'flowbot export: option "--format" needs a value (json|js|mermaid)'],
+    [['valdate', DEFAULT_FLOW_PATH], 'flowbot: unknown command "valdate"; did you mean "validate"?'],
+    [['help', 'nope'], 'flowbot: unknown command "nope"'],
+    [['--verbose'], 'flowbot: unknown option "--verbose"'],
+  ])('refuses %j with exit 2 and a clear message', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.startsWith(message)).toBe(true);
+    expect(r.stderr).toContain('for usage');
+  });
+});
+
+describe('flowbot chat limits', () => {
+  it('refuses a line over MAX_MESSAGE_CHARS, as the server does, and answers the next one', async () => {
+    const r = await run(['chat', DEFAULT_FLOW_PATH], `${'a'.repeat(11)}\nbye\n`, { MAX_MESSAGE_CHARS: '10' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('error: the message is longer than 10 characters (MAX_MESSAGE_CHARS); not sent\n');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('bot> Happy to help. Bye!');
   });
 });

@@ -1,7 +1,7 @@
 import { loadSettings, selectedProvider, SettingsError } from '../../src/config/settings';
 
 describe('loadSettings', () => {
-  it('has the contract defaults', () => {
+  it('has the documented defaults', () => {
     expect(loadSettings({})).toEqual({
       port: 8080,
       host: '127.0.0.1',
@@ -27,6 +27,13 @@ describe('loadSettings', () => {
       corsOrigins: [],
       heartbeatMs: 30000,
     });
+  });
+
+  it('freezes what it read', () => {
+    const settings = loadSettings({});
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(Object.isFrozen(settings.limits)).toBe(true);
+    expect(Object.isFrozen(settings.openai)).toBe(true);
   });
 
   it('names every bad variable at once', () => {

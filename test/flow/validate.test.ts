@@ -1,3 +1,4 @@
+import { SCHEMA_FLOW_LIMITS } from '../../src/flow/limits';
 import { validateFlow } from '../../src/flow/validate';
 import type { Flow } from '../../src/flow/types';
 import { defaultFlow } from '../support/flows';
@@ -214,5 +215,119 @@ describe('validateFlow', () => {
     blocks.push({ id: 'm10000', type: 'message', text: 'loop', next: 'm0' });
     const result = validateFlow({ name: 'long', start: 'm0', blocks });
     expect(result.errors.map((e) => e.code)).toEqual(['loop_without_wait']);
+  });
+
+  describe('placeholders', () => {
+    const withText = (text: string, extra?: (f: Mutable) => void): unknown =>
+      variant((f) => {
+        block(f, 'welcome').text = text;
+        extra?.(f);
+      });
+
+    it('warns about a placeholder no block sets, suggesting the name it probably meant', () => {
+      const result = validateFlow(withText('Hi {{requets}} and {{nobody}}'));
+      expect(result.valid).toBe(true);
+      expect(result.warnings).toEqual([
+        {
+          path: '/blocks/0/text',
+          code: 'unknown_variable',
+          message: 'no block sets the variable "requets", so {{requets}} renders as ""; did you mean "request"?',
+        },
+        { path: '/blocks/0/text', code: 'unknown_variable', message: 'no block sets the variable "nobody", so {{nobody}} renders as ""' },
+      ]);
+    });
+
+    it('counts the builtins and every saveAs as set, wherever they are in the flow', () => {
+      const input = withText('{{lastMessage}} {{intent}} {{request}} {{later}}', (f) => {
+        f.blocks.push({ id: 'late', type: 'wait', saveAs: 'later', next: 'ask' });
+      });
+      expect(validateFlow(input).warnings.map((w) => w.code)).toEqual(['unreachable_block']);
+    });
+
+    it('suggests builtins too, and warns once per name and text', () => {
+      const result = validateFlow(withText('{{lastMesage}} {{lastMesage}}'));
+      expect(result.warnings.map((w) => w.message)).toEqual([
+        'no block sets the variable "lastMesage", so {{lastMesage}} renders as ""; did you mean "lastMessage"?',
+      ]);
+    });
+
+    it('checks end texts as well as message texts', () => {
+      const input = variant((f) => {
+        block(f, 'goodbye').text = 'Bye {{nmae}}';
+      });
+      expect(validateFlow(input).warnings).toEqual([expect.objectContaining({ path: '/blocks/8/text', code: 'unknown_variable' })]);
+    });
+
+    it('refuses a malformed placeholder with invalid_template, pointing at its text', () => {
+      const result = validateFlow(withText('Hi {{nmae}} {{request}'));
+      expect(result.valid).toBe(false);
+      expect(result.errors).toEqual([
+        {
+          path: '/blocks/0/text',
+          code: 'invalid_template',
+          message: 'placeholder "{{request}" at character 13 is not closed: write {{name}}',
+        },
+      ]);
+      expect(result.warnings.map((w) => w.code)).toEqual(['unknown_variable']);
+    });
+
+    it.each([
+      ['{{}}', 'placeholder "{{}}" at character 1 names no variable: write {{name}}'],
+      ['{{my-var}}', 'placeholder "{{my-var}}" at character 1 does not name a variable (a name matches ^[A-Za-z][A-Za-z0-9_]{0,63}$)'],
+      ['👍👍 }}', '"}}" at character 4 closes no placeholder: a placeholder is written {{name}}'],
+    ])('explains %j', (text, message) => {
+      expect(validateFlow(withText(text)).errors).toEqual([{ path: '/blocks/0/text', code: 'invalid_template', message }]);
+    });
+  });
+
+  describe('operator limits', () => {
+    it('applies none beyond the schema by default', () => {
+      expect(SCHEMA_FLOW_LIMITS).toEqual({ maxBlocks: Infinity, maxIntentsPerBlock: 50, maxTextChars: 4000 });
+    });
+
+    it('refuses more blocks than maxBlocks before checking anything else', () => {
+      const input = variant((f) => {
+        f.colour = 'red';
+      });
+      expect(validateFlow(input, { ...SCHEMA_FLOW_LIMITS, maxBlocks: 8 })).toEqual({
+        valid: false,
+        errors: [
+          { path: '/blocks', code: 'too_many_blocks', message: 'a flow may have at most 8 blocks (MAX_FLOW_BLOCKS); this one has 9' },
+        ],
+        warnings: [],
+      });
+    });
+
+    it('reports limit problems together with the other problems', () => {
+      const input = variant((f) => {
+        block(f, 'welcome').next = 'gone';
+      });
+      const codes = validateFlow(input, { maxBlocks: 100, maxIntentsPerBlock: 3, maxTextChars: 80 }).errors.map((e) => [e.path, e.code]);
+      expect(codes).toEqual([
+        ['/blocks/0/next', 'unknown_block'],
+        ['/blocks/0/text', 'text_too_long'],
+        ['/blocks/2/intents', 'too_many_intents'],
+        ['/blocks/3/text', 'text_too_long'],
+      ]);
+    });
+
+    it('counts characters as the schema does: an emoji is one', () => {
+      const input = variant((f) => {
+        block(f, 'welcome').text = '👍'.repeat(4000);
+        block(f, 'weather').text = '👍'.repeat(11);
+      });
+      expect(validateFlow(input).valid).toBe(true);
+      const limited = validateFlow(input, { ...SCHEMA_FLOW_LIMITS, maxTextChars: 11 }).errors.map((e) => e.path);
+      expect(limited).toContain('/blocks/0/text');
+      expect(limited).not.toContain('/blocks/4/text');
+    });
+
+    it('leaves a text over the schema cap to the schema error', () => {
+      const input = variant((f) => {
+        block(f, 'welcome').text = 'x'.repeat(4001);
+      });
+      const atWelcome = validateFlow(input, { ...SCHEMA_FLOW_LIMITS, maxTextChars: 10 }).errors.filter((e) => e.path === '/blocks/0/text');
+      expect(atWelcome.map((e) => e.code)).toEqual(['too_long']);
+    });
   });
 });

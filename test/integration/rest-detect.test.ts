@@ -63,8 +63,8 @@ describe('detect endpoint (local classifier)', () => {
   it.each([
     ['/api/flows/99/blocks/route/detect', 'flow version 99 not found'],
     ['/api/flows/abc/blocks/route/detect', 'flow version abc not found'],
-    ['/api/flows/1/blocks/nope/detect', 'flow version 1 has no intent block "nope"'],
-    ['/api/flows/1/blocks/welcome/detect', 'flow version 1 has no intent block "welcome"'],
+    ['/api/flows/1/blocks/nope/detect', 'intent block "nope" in flow version 1 not found'],
+    ['/api/flows/1/blocks/welcome/detect', 'intent block "welcome" in flow version 1 not found'],
   ])('404 for %s', async (path, message) => {
     const r = await detect(path, { text: 'hello' });
     expect(r).toEqual({ status: 404, body: { code: 'not_found', message } });
@@ -88,7 +88,7 @@ describe('detect endpoint (local classifier)', () => {
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_body');
     expect(r.body.message).toBe(message);
-    if (path) expect(r.body.errors).toEqual([{ path, code: expect.any(String), message }]);
+    expect(r.body.errors).toEqual([{ path, code: expect.any(String), message }]);
   });
 });
 

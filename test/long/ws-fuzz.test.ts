@@ -36,7 +36,7 @@ const counts = {
 };
 
 /**
- * What the contract says about a text frame, written from the README rather than from the code: a JSON
+ * The README's rule for a text frame, written from the README rather than from the code: a JSON
  * object with type "message" and a string text of 1-2000 characters after trimming.
  */
 function accepted(data: string): string | undefined {

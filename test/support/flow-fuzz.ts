@@ -37,11 +37,17 @@ function idArb(mode: IdMode): fc.Arbitrary<string> {
   return fc.oneof({ weight: 4, arbitrary: plainId }, { weight: 1, arbitrary: proto });
 }
 
+/** Text around placeholders: braces next to `{{name}}` would make it malformed (`{{{name}}`), an invalid flow. */
+const noBraces = (text: string): boolean => !/[{}]/.test(text);
+
 /** Text a flow may carry: any unicode (grapheme units keep it well formed), sometimes a placeholder. */
 const textArb = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
-  fc.tuple(fc.string({ maxLength: 10 }), plainVar, fc.string({ maxLength: 10 })).map(([a, v, b]) => `${a}{{${v}}}${b}`),
-  fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{__proto__}}'),
+  fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }).filter((text) => !/\{\{|\}\}/.test(text)),
+  fc
+    .tuple(fc.string({ maxLength: 10 }).filter(noBraces), plainVar, fc.string({ maxLength: 10 }).filter(noBraces))
+    .map(([a, v, b]) => `${a}{{${v}}}${b}`),
+  // Prototype names that are variable names; `{{__proto__}}` is not one (it starts with "_"), so it is malformed.
+  fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{toString}} {{hasOwnProperty}}'),
 );
 
 const BLOCK_TYPES = ['message', 'wait', 'intent', 'end'] as const;

@@ -1,26 +1,31 @@
-import { exportMachine, isExportFormat, EXPORT_FORMATS } from '../../flow/export';
-import { prepareFlow } from '../../flow';
-import { type CliIo, EXIT_INVALID, EXIT_OK, UsageError, writeLine } from '../io';
-import { readFlowFile } from '../read-flow-file';
-import { formatProblem } from './validate';
+import { loadSettings } from '../../config/settings';
+import { EXPORT_FORMATS, exportMachine, type ExportFormat } from '../../flow/export';
+import type { Command } from '../command';
+import { formatProblem, prepareFlowFile } from '../flow-file';
+import { EXIT_INVALID, EXIT_OK, writeLine } from '../io';
 
-/** `flowbot export FILE [--format json|js|mermaid]`: the compiled machine, as the REST export gives it. */
-export async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  let format: string = 'json';
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--format') format = args[++i] ?? '';
-    else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
-    else rest.push(arg);
-  }
-  if (!isExportFormat(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-  const read = await readFlowFile(rest[0]);
-  const prepared = read.ok ? prepareFlow(read.value) : ({ ok: false, errors: [read.problem], warnings: [] } as const);
-  if (!prepared.ok) {
-    for (const error of prepared.errors) writeLine(io.stderr, formatProblem(error));
-    return EXIT_INVALID;
-  }
-  io.stdout.write(exportMachine(prepared.compiled, format).replace(/\n?$/, '\n'));
-  return EXIT_OK;
-}
+export const exportCommand: Command = {
+  name: 'export',
+  synopsis: `FILE [--format ${EXPORT_FORMATS.join('|')}]`,
+  summary: 'print the compiled XState machine',
+  description: [
+    'Validates the flow in FILE as `flowbot validate` does and prints the machine it compiles to, as the',
+    'REST export does: json (the machine config), js (createMachine code for the Stately visualizer) or',
+    'mermaid (a stateDiagram-v2). Errors go to stderr.',
+  ].join('\n'),
+  options: {
+    format: { type: 'string', valueName: EXPORT_FORMATS.join('|'), choices: EXPORT_FORMATS, description: 'output format (default: json)' },
+  },
+  positionals: ['FILE'],
+  exitCodes: '0 exported, 1 invalid flow, 2 unreadable file, bad usage or bad setting',
+  async run({ values, positionals }, io) {
+    const format = (typeof values.format === 'string' ? values.format : 'json') as ExportFormat;
+    const prepared = await prepareFlowFile(positionals[0] as string, loadSettings(io.env));
+    if (!prepared.ok) {
+      for (const error of prepared.errors) writeLine(io.stderr, formatProblem(error));
+      return EXIT_INVALID;
+    }
+    io.stdout.write(exportMachine(prepared.compiled, format).replace(/\n?$/, '\n'));
+    return EXIT_OK;
+  },
+};

@@ -1,4 +1,5 @@
 import type { CompiledFlow } from '../compile';
+import { type BlockEdge, outgoingEdges } from '../edges';
 import type { Block } from '../types';
 
 /** Mermaid node id of a block: ids may hold "-" or be Mermaid keywords ("end"), so nodes are numbered. */
@@ -6,23 +7,19 @@ export function mermaidNodeId(index: number): string {
   return `b${index}`;
 }
 
-function edgesOf(block: Block): Array<{ to: string; label: string }> {
-  switch (block.type) {
-    case 'message':
-      return [{ to: block.next, label: '' }];
-    case 'wait':
-      return [{ to: block.next, label: 'user message' }];
-    case 'end':
-      return [];
-    case 'intent': {
-      const edges = block.intents.map((i) => ({ to: i.next, label: i.id }));
-      if (block.maxNoMatch !== undefined && block.onMaxNoMatch !== undefined) {
-        edges.push({ to: block.onMaxNoMatch, label: `${block.maxNoMatch} no matches` });
-      }
-      edges.push({ to: block.noMatch, label: 'no match' });
-      edges.push({ to: block.onError ?? block.noMatch, label: 'error' });
-      return edges;
-    }
+/** The label of an edge in the diagram: what takes it. */
+function labelOf(block: Block, edge: BlockEdge): string {
+  switch (edge.kind) {
+    case 'next':
+      return block.type === 'wait' ? 'user message' : '';
+    case 'intent':
+      return edge.intentId;
+    case 'maxNoMatch':
+      return `${edge.max} no matches`;
+    case 'noMatch':
+      return 'no match';
+    case 'error':
+      return 'error';
   }
 }
 
@@ -42,9 +39,10 @@ export function toMermaid(compiled: CompiledFlow): string {
   lines.push(`  [*] --> ${node(flow.start)}`);
   for (const block of flow.blocks) {
     const merged = new Map<string, string[]>();
-    for (const edge of edgesOf(block)) {
+    for (const edge of outgoingEdges(block)) {
       const labels = merged.get(edge.to) ?? [];
-      if (edge.label && !labels.includes(edge.label)) labels.push(edge.label);
+      const label = labelOf(block, edge);
+      if (label && !labels.includes(label)) labels.push(label);
       merged.set(edge.to, labels);
     }
     for (const [to, labels] of merged) {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepRecord, TurnWrite } from '../records';
-import { type ConversationRepository, StorageUnavailableError } from '../repositories';
+import { errors } from '../../errors';
+import type { ConversationRepository } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, guard, guardWrite, toStorageError, type FaultLogger } from './errors';
 
@@ -333,7 +334,7 @@ export class SqliteConversationRepository implements ConversationRepository {
    * second process waits (busy_timeout) instead of failing on a stale read snapshot.
    */
   appendTurn(turn: TurnWrite): Promise<void> {
-    if (!this.db.open) return Promise.reject(new StorageUnavailableError('storage is closed (conversations.appendTurn)'));
+    if (!this.db.open) return Promise.reject(errors.storageUnavailable('storage is closed (conversations.appendTurn)'));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ turn, resolve, reject });
       if (!this.flushScheduled) {

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from './errors';
+import { errors } from '../../errors';
 
 /**
  * Keyset cursor for newest-first conversation paging: the sort key (created_at, id) of the last
@@ -21,18 +21,18 @@ export function encodeCursor(cursor: ConversationCursor): string {
 export function decodeCursor(text: string): ConversationCursor {
   // Buffer.from(..., 'base64url') silently skips bad characters, so check the alphabet first.
   if (text.length === 0 || text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) {
-    throw new InvalidCursorError();
+    throw errors.invalidCursor();
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError();
+    throw errors.invalidCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw new InvalidCursorError();
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw errors.invalidCursor();
   const [createdAt, id] = parsed as unknown[];
   if (typeof createdAt !== 'string' || typeof id !== 'string' || createdAt === '' || id === '') {
-    throw new InvalidCursorError();
+    throw errors.invalidCursor();
   }
   return { createdAt, id };
 }

@@ -1,7 +1,5 @@
 import Database from 'better-sqlite3';
-import { StorageUnavailableError } from '../repositories';
-
-export { InvalidCursorError } from '../repositories';
+import { errors } from '../../errors';
 
 /** `appendTurn` for a conversation id that does not exist. A caller bug, not a storage fault. */
 export class ConversationNotFoundError extends Error {
@@ -55,22 +53,22 @@ export interface FaultLogger {
   warn(obj: object, msg?: string): void;
 }
 
-/** Maps an operational SQLite fault to StorageUnavailableError; returns anything else unchanged. */
+/** Maps an operational SQLite fault to storage_unavailable; returns anything else unchanged. */
 export function toStorageError(error: unknown, operation: string, logger?: FaultLogger): unknown {
   if (!isOperationalFault(error)) return error;
   logger?.warn({ err: error, code: error.code, operation }, 'sqlite storage fault');
-  return new StorageUnavailableError(`storage unavailable during ${operation}: ${error.code}: ${error.message}`, error);
+  return errors.storageUnavailable(`storage unavailable during ${operation}: ${error.code}: ${error.message}`, error);
 }
 
 /**
  * Runs one synchronous storage operation, turning operational SQLite faults into
- * StorageUnavailableError. Nothing is remembered between calls: a fault that has cleared
+ * storage_unavailable. Nothing is remembered between calls: a fault that has cleared
  * (file writable again, lock released) simply stops happening on the next call.
  */
 export function guard<T>(db: Database.Database, operation: string, fn: () => T, logger?: FaultLogger): T {
   // better-sqlite3 throws a bare TypeError on a closed handle; during shutdown in-flight requests
   // should see "unavailable" (503), not an internal error.
-  if (!db.open) throw new StorageUnavailableError(`storage is closed (${operation})`);
+  if (!db.open) throw errors.storageUnavailable(`storage is closed (${operation})`);
   try {
     return fn();
   } catch (error) {

@@ -2,4 +2,4 @@ export { openSqliteStorage, type SqliteStorageOptions } from './open-sqlite-stor
 export { SqliteFlowRepository } from './flow-repository';
 export { SqliteConversationRepository, MAX_PAGE_SIZE } from './conversation-repository';
 export { MIGRATIONS, applyMigrations, schemaVersion, SchemaTooNewError, type Migration } from './migrations';
-export { InvalidCursorError, ConversationNotFoundError, isOperationalFault, type FaultLogger } from './errors';
+export { ConversationNotFoundError, isOperationalFault, type FaultLogger } from './errors';

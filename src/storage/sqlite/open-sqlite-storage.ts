@@ -85,7 +85,7 @@ function configure(db: Database.Database, file: string, logger?: FaultLogger): v
 /**
  * Opens (creating if needed) the SQLite database, applies pending migrations and returns the
  * Storage. Throws SchemaTooNewError for a database written by a newer flowbot, and
- * StorageUnavailableError when the file cannot be opened or written.
+ * storage_unavailable when the file cannot be opened or written.
  */
 export function openSqliteStorage(options: SqliteStorageOptions): Storage {
   const file = options.path;

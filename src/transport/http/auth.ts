@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../../errors';
+import { errors } from '../../errors';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -16,7 +16,7 @@ export function createTokenCheck(token: string | undefined): (req: IncomingMessa
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const given = digest(match?.[1]?.trim() ?? '');
     if (!match || !timingSafeEqual(given, expected)) {
-      throw new AppError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer <API_TOKEN>)');
+      throw errors.unauthorized();
     }
   };
 }

@@ -1,4 +1,4 @@
-import { AppError, type ErrorBody, InvalidCursorError, StorageUnavailableError } from '../../errors';
+import { AppError, type ErrorBody, type ErrorDefinition, errors } from '../../errors';
 
 export interface ErrorLogger {
   error(obj: object, msg?: string): void;
@@ -14,13 +14,15 @@ function isRestifyError(err: unknown): err is RestifyHttpError {
   return err instanceof Error && typeof (err as Partial<RestifyHttpError>).statusCode === 'number';
 }
 
-const RESTIFY_CODES: Record<string, [string, string]> = {
-  ResourceNotFoundError: ['not_found', 'no such endpoint'],
-  MethodNotAllowedError: ['method_not_allowed', 'method not allowed on this endpoint'],
-  NotAcceptableError: ['not_acceptable', 'cannot answer in an acceptable media type'],
-  UnsupportedMediaTypeError: ['unsupported_media_type', 'unsupported media type'],
-  BadRequestError: ['bad_request', 'bad request'],
+const RESTIFY_ERRORS: Record<string, () => AppError> = {
+  ResourceNotFoundError: () => errors.notFound(),
+  MethodNotAllowedError: () => errors.methodNotAllowed(),
+  NotAcceptableError: () => errors.notAcceptable(),
+  UnsupportedMediaTypeError: () => errors.unsupportedMediaType(),
 };
+
+const answer = (err: AppError): { status: number; body: ErrorBody } => ({ status: err.status, body: err.toBody() });
+const fixed = (definition: ErrorDefinition<[]>): { status: number; body: ErrorBody } => answer(definition());
 
 /**
  * The one place that turns any error into the one error shape `{code, message, errors?}`. Operational
@@ -28,16 +30,13 @@ const RESTIFY_CODES: Record<string, [string, string]> = {
  * or internal paths ever reach a client.
  */
 export function toErrorResponse(err: unknown, logger: ErrorLogger): { status: number; body: ErrorBody } {
-  if (err instanceof AppError) return { status: err.status, body: err.toBody() };
-  if (err instanceof StorageUnavailableError) {
-    return { status: 503, body: { code: 'storage_unavailable', message: 'storage is unavailable; try again later' } };
-  }
-  if (err instanceof InvalidCursorError) return { status: 400, body: { code: 'invalid_cursor', message: 'the cursor is invalid' } };
-  if (err instanceof URIError) return { status: 400, body: { code: 'invalid_url', message: 'the URL has invalid percent-encoding' } };
+  if (err instanceof AppError) return answer(err);
+  if (err instanceof URIError) return fixed(errors.invalidUrl);
   if (isRestifyError(err) && err.statusCode >= 400 && err.statusCode < 500) {
-    const [code, message] = RESTIFY_CODES[err.name] ?? ['bad_request', 'bad request'];
-    return { status: err.statusCode, body: { code, message } };
+    const known = RESTIFY_ERRORS[err.name];
+    if (known) return answer(known());
+    return { status: err.statusCode, body: { code: errors.badRequest.code, message: 'bad request' } };
   }
   logger.error({ err }, 'unexpected error while handling a request');
-  return { status: 500, body: { code: 'internal_error', message: 'internal error' } };
+  return answer(errors.internalError());
 }

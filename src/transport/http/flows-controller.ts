@@ -1,6 +1,6 @@
 import { pathParam } from './request-params';
 import type { Request, Response, Server } from 'restify';
-import { AppError } from '../../errors';
+import { errors } from '../../errors';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, isExportFormat } from '../../flow/export';
 import type { FlowService } from '../../services/flow-service';
 import { readJsonBody } from './read-json-body';
@@ -48,7 +48,7 @@ export function registerFlowRoutes(server: Server, flows: FlowService, maxBodyBy
   server.get('/api/flows/:ref/machine', async (req: Request, res: Response) => {
     const format = (req.query as Record<string, unknown> | undefined)?.format ?? 'json';
     if (!isExportFormat(format)) {
-      throw new AppError(400, 'invalid_parameter', `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      throw errors.invalidParameter(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
     }
     const exported = await flows.export(pathParam(req, 'ref'), format);
     res.sendRaw(200, exported.body, { 'Content-Type': EXPORT_CONTENT_TYPES[format], 'X-Flow-Version': String(exported.version) });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../../errors';
+import { type AppError, errors } from '../../errors';
 
 export interface JsonBody {
   /** The body text exactly as sent (UTF-8). */
@@ -16,7 +16,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
   const type = req.headers['content-type'] ?? '';
   if (!JSON_TYPE.test(type)) {
-    throw new AppError(415, 'unsupported_media_type', 'the body must be JSON (Content-Type: application/json)');
+    throw errors.unsupportedMediaType();
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
@@ -31,16 +31,16 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new AppError(400, 'invalid_encoding', 'the body is not valid UTF-8');
+    throw errors.invalidEncoding();
   }
-  if (text.trim() === '') throw new AppError(400, 'invalid_json', 'the body is empty');
+  if (text.trim() === '') throw errors.invalidJson('the body is empty');
   try {
     return { text, value: JSON.parse(text) as unknown };
   } catch (err) {
-    throw new AppError(400, 'invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+    throw errors.invalidJson(`the body is not valid JSON: ${(err as Error).message}`);
   }
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError(413, 'payload_too_large', `the body is larger than ${maxBytes} bytes`);
+  return errors.payloadTooLarge(maxBytes);
 }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DetectService } from '../../services/detect-service';
 import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
-import { AppError } from '../../errors';
+import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
 import { createTokenCheck } from './auth';
 import { registerConversationRoutes } from './conversations-controller';
@@ -85,7 +85,7 @@ export function createRestServer(deps: RestServerDeps): Server {
       // The whole URL, query included: a malformed parameter is an error even where no route reads it.
       decodeURIComponent(req.url ?? '');
     } catch (err) {
-      next(err instanceof AppError ? err : new AppError(400, 'invalid_url', 'the URL has invalid percent-encoding'));
+      next(err instanceof AppError ? err : errors.invalidUrl());
       return;
     }
     next();
@@ -117,7 +117,7 @@ export function createRestServer(deps: RestServerDeps): Server {
       socket.destroy();
       return;
     }
-    endWithError(socket, 400, { code: 'bad_request', message: 'the request is not valid HTTP' });
+    endWithError(socket, errors.badRequest());
   });
 
   // One structured line per request (pino, as restify's own logger).

@@ -1,33 +1,13 @@
 import type { RawData, WebSocket } from 'ws';
-import { AppError } from '../../errors';
+import { AppError, CLOSE_CODES, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
 import type { ChatListener, ChatService, ChatSession } from '../../services/chat-service';
 import { framesOfTurn, parseClientFrame, type ServerFrame } from './frames';
 import { TokenBucket } from './token-bucket';
 
-/** WebSocket close codes this server uses besides the standard ones. */
-export const CLOSE_CODES = {
-  normal: 1000,
-  goingAway: 1001,
-  serverError: 1011,
-  unknownConversation: 4404,
-  idle: 4408,
-  replaced: 4409,
-  conversationEnded: 4410,
-  unavailable: 4503,
-} as const;
-
 export interface ConnectionLogger {
   debug(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
-}
-
-/** Closing codes for errors that end a connection before its conversation starts. */
-function closeCodeOf(err: AppError): number {
-  if (err.code === 'unknown_conversation') return CLOSE_CODES.unknownConversation;
-  if (err.code === 'conversation_ended') return CLOSE_CODES.conversationEnded;
-  if (err.status === 503) return CLOSE_CODES.unavailable;
-  return CLOSE_CODES.serverError;
 }
 
 export interface ConnectionLimits {
@@ -65,10 +45,8 @@ export class ChatConnection implements ChatListener {
     try {
       this.session = await this.chat.open(this, conversationId);
     } catch (err) {
-      const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'the conversation could not be opened');
       if (!(err instanceof AppError)) this.logger.warn({ err }, 'could not open a conversation');
-      this.send({ type: 'error', code: error.code, message: error.message });
-      this.close(closeCodeOf(error), error.code);
+      this.fail(err instanceof AppError ? err : errors.internalError('the conversation could not be opened'));
       return;
     }
     if (this.ws.readyState !== this.ws.OPEN) {
@@ -87,37 +65,41 @@ export class ChatConnection implements ChatListener {
   onTurn(turn: Turn): void {
     for (const frame of framesOfTurn(turn)) this.send(frame);
     if (turn.outcome === 'ended') this.close(CLOSE_CODES.normal, 'conversation ended');
-    else if (turn.outcome === 'failed') this.close(CLOSE_CODES.serverError, 'flow_error');
+    else if (turn.outcome === 'failed') this.close(errors.flowError.closeCode ?? CLOSE_CODES.serverError, errors.flowError.code);
   }
 
   onFailure(error: AppError): void {
-    this.send({ type: 'error', code: error.code, message: error.message });
-    this.close(error.status === 503 ? CLOSE_CODES.unavailable : CLOSE_CODES.serverError, error.code);
+    this.fail(error);
   }
 
   onExpired(): void {
-    this.send({ type: 'error', code: 'conversation_expired', message: 'the conversation was idle for too long and has expired' });
-    this.close(CLOSE_CODES.idle, 'conversation_expired');
+    this.fail(errors.conversationExpired());
   }
 
   onReplaced(): void {
-    this.send({ type: 'error', code: 'replaced', message: 'this conversation was resumed by another connection' });
-    this.close(CLOSE_CODES.replaced, 'replaced');
+    this.fail(errors.replaced());
+  }
+
+  /** Says what went wrong in an error frame; an error with a close code also ends the connection. */
+  private fail(error: AppError): void {
+    const { code, message } = error.toBody();
+    this.send({ type: 'error', code, message });
+    if (error.closeCode !== undefined) this.close(error.closeCode, code);
   }
 
   private receive(data: RawData, isBinary: boolean): void {
     // Every frame counts, bad ones too: the limit is on what the client makes the server do.
     if (!this.bucket.take()) {
-      this.send({ type: 'error', code: 'rate_limited', message: `too many messages; at most ${this.limits.messagesPerSecond} per second` });
+      this.fail(errors.rateLimited(this.limits.messagesPerSecond));
       return;
     }
     if (isBinary) {
-      this.send({ type: 'error', code: 'invalid_message', message: 'binary frames are not supported; send JSON text' });
+      this.fail(errors.invalidMessage('binary frames are not supported; send JSON text'));
       return;
     }
     const frame = parseClientFrame(textOf(data), this.limits.maxMessageChars);
     if (!frame.ok) {
-      this.send({ type: 'error', code: frame.code, message: frame.message });
+      this.fail(frame.error);
       return;
     }
     if (this.early) this.early.push(frame.text);

@@ -1,6 +1,7 @@
+import { type AppError, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
 
-/** Frames the server sends (contract §4), one JSON object per WebSocket text frame. */
+/** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
   | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
   | { type: 'message'; text: string; blockId: string }
@@ -15,17 +16,17 @@ export function framesOfTurn(turn: Turn): ServerFrame[] {
     if (event.type === 'bot_message') frames.push({ type: 'message', text: event.text, blockId: event.blockId });
     else if (event.type === 'waiting') frames.push({ type: 'waiting', blockId: event.blockId });
     else if (event.type === 'end') frames.push({ type: 'end', blockId: event.blockId });
-    else if (event.type === 'error') frames.push({ type: 'error', code: event.code, message: 'the conversation failed' });
+    else if (event.type === 'error') frames.push({ type: 'error', code: event.code, message: errors.flowError().message });
   }
   return frames;
 }
 
 export const MAX_MESSAGE_CHARS = 2000;
 
-export type ClientFrame = { ok: true; text: string } | { ok: false; code: string; message: string };
+export type ClientFrame = { ok: true; text: string } | { ok: false; error: AppError };
 
 function bad(message: string): ClientFrame {
-  return { ok: false, code: 'invalid_message', message };
+  return { ok: false, error: errors.invalidMessage(message) };
 }
 
 /** Checks a client text frame: `{"type":"message","text":"..."}`, text 1-2000 characters after trimming. */

@@ -2,8 +2,9 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ChatService } from '../../services/chat-service';
+import { CLOSE_CODES, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
-import { ChatConnection, CLOSE_CODES, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
+import { ChatConnection, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
 
 export interface GatewayOptions {
   chat: ChatService;
@@ -24,10 +25,6 @@ export interface Gateway {
 
 export const WS_PATH = '/ws';
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  endWithError(socket, status, { code: reason, message: `WebSocket upgrade refused: ${reason}` });
-}
-
 /**
  * Serves the chat WebSocket on the HTTP server's port, at /ws only (ws in noServer mode, through the
  * `upgrade` event). Every connection gets a ChatConnection; heartbeats drop dead peers.
@@ -42,15 +39,15 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      refuse(socket, 400, 'invalid_url');
+      endWithError(socket, errors.invalidUrl());
       return;
     }
     if (url.pathname !== WS_PATH) {
-      refuse(socket, 404, 'not_found');
+      endWithError(socket, errors.notFound(`WebSocket endpoint ${url.pathname} (the chat is at ${WS_PATH})`));
       return;
     }
     if (wss.clients.size >= options.maxConnections) {
-      refuse(socket, 503, 'too_many_connections');
+      endWithError(socket, errors.tooManyConnections());
       return;
     }
     const conversationId = url.searchParams.get('conversationId') || undefined;

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { TurnWrite } from '../../../src/storage/records';
-import { StorageUnavailableError } from '../../../src/storage/repositories';
 import { SqliteConversationRepository, SqliteFlowRepository, applyMigrations, openSqliteStorage } from '../../../src/storage/sqlite';
 import { at, cleanupTempDirs, makeTempDir, sampleFlow, seedFlow } from './helpers';
+
+/** What every operational storage fault surfaces as (the catalogue's storage_unavailable). */
+const STORAGE_UNAVAILABLE = { code: 'storage_unavailable', status: 503 };
 
 /**
  * Faults are produced for real, not mocked. Tests run as root, where chmod does not stop writes,
@@ -41,7 +43,7 @@ const turn: TurnWrite = {
 };
 
 describe('operational faults', () => {
-  it('maps writes on a read-only database to StorageUnavailableError; reads still work', async () => {
+  it('maps writes on a read-only database to storage_unavailable; reads still work', async () => {
     const { file } = await preparedFile();
     const db = connect(file, { readonly: true });
     const warn = jest.fn();
@@ -50,11 +52,11 @@ describe('operational faults', () => {
 
     const flow = sampleFlow('new');
     const error: unknown = await flows.create({ flow, source: JSON.stringify(flow), createdAt: at(2) }).catch((e) => e);
-    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect(error).toMatchObject(STORAGE_UNAVAILABLE);
     expect(error).toMatchObject({ code: 'storage_unavailable', cause: { code: 'SQLITE_READONLY' } });
     expect((error as Error).message).toMatch(/flows\.create.*SQLITE_READONLY/);
-    await expect(conversations.appendTurn(turn)).rejects.toBeInstanceOf(StorageUnavailableError);
-    await expect(conversations.abandonIdle(at(99))).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(conversations.appendTurn(turn)).rejects.toMatchObject(STORAGE_UNAVAILABLE);
+    await expect(conversations.abandonIdle(at(99))).rejects.toMatchObject(STORAGE_UNAVAILABLE);
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ code: 'SQLITE_READONLY' }), expect.any(String));
 
     await expect(flows.list()).resolves.toHaveLength(1);
@@ -68,7 +70,7 @@ describe('operational faults', () => {
     const conversations = new SqliteConversationRepository(db);
 
     db.pragma('query_only = ON');
-    await expect(conversations.appendTurn(turn)).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(conversations.appendTurn(turn)).rejects.toMatchObject(STORAGE_UNAVAILABLE);
     expect(db.inTransaction).toBe(false);
     db.pragma('query_only = OFF');
     await conversations.appendTurn(turn);
@@ -76,7 +78,7 @@ describe('operational faults', () => {
     db.close();
   });
 
-  it('maps a full disk to StorageUnavailableError and recovers when space returns', async () => {
+  it('maps a full disk to storage_unavailable and recovers when space returns', async () => {
     const { file } = await preparedFile();
     const db = connect(file);
     const conversations = new SqliteConversationRepository(db);
@@ -86,7 +88,7 @@ describe('operational faults', () => {
     const bigText = 'x'.repeat(100_000);
     const fullTurn: TurnWrite = { ...turn, messages: [{ from: 'user', text: bigText, blockId: 'a', at: at(1) }] };
     const error: unknown = await conversations.appendTurn(fullTurn).catch((e) => e);
-    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect(error).toMatchObject(STORAGE_UNAVAILABLE);
     expect(error).toMatchObject({ cause: { code: 'SQLITE_FULL' } });
     await expect(conversations.messages('c1')).resolves.toEqual([]); // rolled back
 
@@ -96,7 +98,7 @@ describe('operational faults', () => {
     db.close();
   });
 
-  it('maps a lock held past busy_timeout to StorageUnavailableError and recovers after release', async () => {
+  it('maps a lock held past busy_timeout to storage_unavailable and recovers after release', async () => {
     const { file } = await preparedFile();
     const db = connect(file);
     db.pragma('busy_timeout = 50'); // the storage uses 5000; keep the test fast
@@ -105,7 +107,7 @@ describe('operational faults', () => {
     other.prepare('BEGIN IMMEDIATE').run();
 
     const error: unknown = await conversations.appendTurn(turn).catch((e) => e);
-    expect(error).toBeInstanceOf(StorageUnavailableError);
+    expect(error).toMatchObject(STORAGE_UNAVAILABLE);
     expect(error).toMatchObject({ cause: { code: expect.stringMatching(/^SQLITE_BUSY/) } });
     // WAL: readers are not blocked by the writer.
     await expect(conversations.get('c1')).resolves.toMatchObject({ currentBlock: null });
@@ -117,9 +119,9 @@ describe('operational faults', () => {
     db.close();
   });
 
-  it('maps a file that cannot be opened at start to StorageUnavailableError', () => {
+  it('maps a file that cannot be opened at start to storage_unavailable', () => {
     const dir = makeTempDir(); // a directory is not a database file
-    expect(() => openSqliteStorage({ path: dir })).toThrow(StorageUnavailableError);
+    expect(() => openSqliteStorage({ path: dir })).toThrow(expect.objectContaining(STORAGE_UNAVAILABLE));
     expect(() => openSqliteStorage({ path: dir })).toThrow(/SQLITE_CANTOPEN/);
   });
 
@@ -129,7 +131,7 @@ describe('operational faults', () => {
     applyMigrations(db);
     const conversations = new SqliteConversationRepository(db);
     const error: unknown = await conversations.create({ id: 'x', flowVersion: 99, createdAt: at(0) }).catch((e) => e);
-    expect(error).not.toBeInstanceOf(StorageUnavailableError);
+    expect(error).not.toMatchObject(STORAGE_UNAVAILABLE);
     // By name: under jest the addon's error class can come from another test file's module registry.
     expect(error).toMatchObject({ name: 'SqliteError' });
     expect(error).toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });

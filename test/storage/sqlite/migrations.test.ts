@@ -132,7 +132,7 @@ describe('openSqliteStorage', () => {
     await expect(storage.ping()).resolves.toBe(false);
   });
 
-  it('reports calls after close as StorageUnavailableError, not a TypeError', async () => {
+  it('reports calls after close as storage_unavailable, not a TypeError', async () => {
     const storage = openSqliteStorage({ path: ':memory:' });
     await storage.close();
     await expect(storage.flows.list()).rejects.toMatchObject({ code: 'storage_unavailable' });

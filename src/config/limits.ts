@@ -1,0 +1,67 @@
+import type { FlowLimits } from '../flow/limits';
+import { FLOW_SCHEMA_CAPS } from '../flow/schema-caps';
+import type { Settings } from './settings';
+
+/**
+ * The one home of flowbot's numbers: the default and accepted range of every whole-number setting,
+ * and the fixed limits that are not settings. Code imports them from here; the README's settings table
+ * is checked against this file by a test. Caps that belong to the flow format live in the schema
+ * (FLOW_SCHEMA_CAPS) and are only referenced here.
+ */
+
+/** Default and accepted range of one whole-number setting. */
+export interface WholeNumberSetting {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/** Every whole-number setting, by environment variable. */
+export const WHOLE_NUMBER_SETTINGS = Object.freeze({
+  PORT: { default: 8080, min: 0, max: 65535 },
+  INTENT_TIMEOUT_MS: { default: 8000, min: 100, max: 120_000 },
+  MAX_BODY_BYTES: { default: MIB, min: KIB, max: 64 * MIB },
+  MAX_FLOW_BLOCKS: { default: 5000, min: 1, max: 100_000 },
+  MAX_INTENTS_PER_BLOCK: { default: FLOW_SCHEMA_CAPS.intentsPerBlock, min: 1, max: FLOW_SCHEMA_CAPS.intentsPerBlock },
+  MAX_TEXT_CHARS: { default: FLOW_SCHEMA_CAPS.textChars, min: 1, max: FLOW_SCHEMA_CAPS.textChars },
+  WS_MAX_PAYLOAD_BYTES: { default: 64 * KIB, min: KIB, max: 16 * MIB },
+  MAX_MESSAGE_CHARS: { default: 2000, min: 1, max: 100_000 },
+  WS_MESSAGES_PER_SECOND: { default: 5, min: 1, max: 10_000 },
+  WS_MESSAGE_BURST: { default: 10, min: 1, max: 10_000 },
+  MAX_CONNECTIONS: { default: 20_000, min: 1, max: 1_000_000 },
+  WS_MAX_BUFFERED_BYTES: { default: MIB, min: KIB, max: 1024 * MIB },
+  IDLE_TIMEOUT_MS: { default: 30 * 60 * 1000, min: 1000, max: 30 * 24 * 3600 * 1000 },
+  HEARTBEAT_MS: { default: 30_000, min: 1000, max: 3_600_000 },
+} satisfies Record<string, WholeNumberSetting>);
+
+export type WholeNumberSettingName = keyof typeof WHOLE_NUMBER_SETTINGS;
+
+/** Default of INTENT_TIMEOUT_MS, for code that builds a detector without settings (tests, benchmarks). */
+export const DEFAULT_INTENT_TIMEOUT_MS = WHOLE_NUMBER_SETTINGS.INTENT_TIMEOUT_MS.default;
+/** Default of MAX_MESSAGE_CHARS. */
+export const DEFAULT_MAX_MESSAGE_CHARS = WHOLE_NUMBER_SETTINGS.MAX_MESSAGE_CHARS.default;
+
+/** `?limit=` of list endpoints: not a setting, one rule for every list. */
+export const PAGE_LIMIT = Object.freeze({ default: 20, max: 100 });
+
+/** The flow limits of these settings, as validation takes them: the server and the CLI both use this. */
+export function flowLimitsOf(settings: Pick<Settings, 'limits'>): FlowLimits {
+  return Object.freeze({
+    maxBlocks: settings.limits.maxFlowBlocks,
+    maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
+    maxTextChars: settings.limits.maxTextChars,
+  });
+}
+
+/** What a client (the web page) needs to know of the limits, to check input before sending it. */
+export interface ClientLimits {
+  /** Longest user message, characters after trimming (MAX_MESSAGE_CHARS). */
+  maxMessageChars: number;
+}
+
+export function clientLimitsOf(settings: Pick<Settings, 'limits'>): ClientLimits {
+  return { maxMessageChars: settings.limits.maxMessageChars };
+}

@@ -1,0 +1,31 @@
+import type { BlockEdge } from '../edges';
+import { pointer } from '../problems';
+import type { Rule } from './context';
+
+/** Dangling references of one block are reported in the order its fields are documented. */
+const FIELD_ORDER: Record<BlockEdge['kind'], number> = { next: 0, noMatch: 1, error: 2, maxNoMatch: 3, intent: 4 };
+
+/** `unknown_block`: `start` and every edge name an existing block; a near miss gets a suggestion. */
+export const references: Rule = ({ start, graph, suggester, errors }) => {
+  const { byId } = graph;
+  if (typeof start === 'string' && !byId.has(start)) {
+    errors.push({
+      path: '/start',
+      code: 'unknown_block',
+      message: `start block "${start}" does not exist${suggester.didYouMean(start, byId)}`,
+    });
+  }
+  for (const node of graph.nodes) {
+    const dangling = node.edges
+      // An implied edge repeats the field it falls back to, which is checked on its own.
+      .filter((edge) => !(edge.kind === 'error' && edge.implied) && !byId.has(edge.to))
+      .sort((a, b) => FIELD_ORDER[a.kind] - FIELD_ORDER[b.kind]);
+    for (const edge of dangling) {
+      errors.push({
+        path: pointer('blocks', node.index, ...edge.field),
+        code: 'unknown_block',
+        message: `block "${edge.to}" does not exist${suggester.didYouMean(edge.to, byId)}`,
+      });
+    }
+  }
+};

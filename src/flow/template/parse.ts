@@ -1,0 +1,99 @@
+/**
+ * The placeholder syntax of flow texts, defined once: `{{name}}` (spaces inside the braces allowed),
+ * where `name` is a variable name. Anything else that opens with `{{` or closes with `}}` is malformed;
+ * validation reports it (`invalid_template`) and the renderer leaves it as it is.
+ *
+ * The syntax will grow (`{{name|fallback}}`): a placeholder then gains fields, and a text that is
+ * malformed today may become valid, never the other way round.
+ */
+
+import { VARIABLE_NAME_PATTERN } from '../schema-caps';
+
+const OPEN = '{{';
+const CLOSE = '}}';
+
+export interface Placeholder {
+  kind: 'placeholder';
+  name: string;
+  /** Where `{{` starts and after `}}` ends, in UTF-16 code units. */
+  start: number;
+  end: number;
+}
+
+export interface Literal {
+  kind: 'text';
+  text: string;
+}
+
+export type TemplatePart = Literal | Placeholder;
+
+export type TemplateFault = 'unclosed' | 'empty' | 'not_a_variable' | 'stray_close';
+
+/** A malformed placeholder: what is wrong, and the source it covers (`{{request}`, `}}`). */
+export interface TemplateError {
+  fault: TemplateFault;
+  source: string;
+  start: number;
+}
+
+export interface ParsedTemplate {
+  /** The text split into literals and placeholders; a malformed part is kept as a literal. */
+  parts: TemplatePart[];
+  errors: TemplateError[];
+}
+
+/** Splits a text into literals and placeholders, and lists every malformed placeholder. Never throws. */
+export function parseTemplate(text: string): ParsedTemplate {
+  const parts: TemplatePart[] = [];
+  const errors: TemplateError[] = [];
+  const opens = occurrences(text, OPEN);
+  const closes = occurrences(text, CLOSE);
+  let literalFrom = 0;
+  let at = 0;
+  const literalUpTo = (end: number): void => {
+    if (end > literalFrom) parts.push({ kind: 'text', text: text.slice(literalFrom, end) });
+  };
+  while (at < text.length) {
+    const open = opens(at);
+    const strayClose = closes(at);
+    if (strayClose !== -1 && (open === -1 || strayClose < open)) {
+      errors.push({ fault: 'stray_close', source: CLOSE, start: strayClose });
+      at = strayClose + CLOSE.length;
+      continue;
+    }
+    if (open === -1) break;
+    const close = closes(open + OPEN.length);
+    const reopen = opens(open + OPEN.length);
+    if (close === -1 || (reopen !== -1 && reopen < close)) {
+      const end = close === -1 ? text.length : reopen;
+      errors.push({ fault: 'unclosed', source: text.slice(open, end).trimEnd(), start: open });
+      at = end;
+      continue;
+    }
+    const end = close + CLOSE.length;
+    const name = text.slice(open + OPEN.length, close).trim();
+    if (VARIABLE_NAME_PATTERN.test(name)) {
+      literalUpTo(open);
+      parts.push({ kind: 'placeholder', name, start: open, end });
+      literalFrom = end;
+    } else {
+      errors.push({ fault: name === '' ? 'empty' : 'not_a_variable', source: text.slice(open, end), start: open });
+    }
+    at = end;
+  }
+  literalUpTo(text.length);
+  return { parts, errors };
+}
+
+/**
+ * `find(from)`: the first position >= from where `token` occurs, or -1. Callers ask with positions
+ * that never decrease, so the last answer is reused while it is still ahead: a text full of `{{` is
+ * scanned once, not once per `{{`.
+ */
+function occurrences(text: string, token: string): (from: number) => number {
+  let found = text.indexOf(token);
+  return (position: number): number => {
+    if (found !== -1 && found < position) found = text.indexOf(token, position);
+    return found;
+  };
+}
