@@ -1,21 +1,8 @@
-/** `flowbot classify FILE --block ID "text"...`, run in-process with the local classifier. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
+/** `flowbot classify FILE --block ID TEXT...`, run in-process with the local classifier. */
 import { DEFAULT_FLOW_PATH } from '../support/flows';
+import { flowFiles, runCli as run } from './run-cli';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, env: { INTENT_PROVIDER: 'local' } });
-  return { code, stdout: out, stderr: err };
-}
+const file = flowFiles('flowbot-classify-');
 
 describe('flowbot classify', () => {
   it('prints one JSON answer per text, as the REST detect endpoint does', async () => {
@@ -53,9 +40,7 @@ describe('flowbot classify', () => {
   });
 
   it('exits 1 on an invalid flow, printing its errors', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'flowbot-classify-')), 'bad.json');
-    writeFileSync(file, JSON.stringify({ name: 'x', start: 'nope', blocks: [] }));
-    const r = await run(['classify', file, '--block', 'route', 'hi']);
+    const r = await run(['classify', file('bad.json', { name: 'x', start: 'nope', blocks: [] }), '--block', 'route', 'hi']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^\/\S*: /m);
   });

@@ -2,11 +2,9 @@
  * POST /api/flows/{version|current}/blocks/{blockId}/detect: one utterance against a stored block,
  * answered by the server's configured detector, over real HTTP.
  */
-import pino from 'pino';
-import { loadSettings } from '../../src/config/settings';
-import { createIntentDetector } from '../../src/intent/create-detector';
 import { FakeDetector } from '../support/fake-detector';
-import { OpenAiStubServer, reply } from '../support/openai-stub-server';
+import { type OpenAiStubServer, reply } from '../support/openai-stub-server';
+import { startOpenAiTestServer } from '../support/openai-test-server';
 import { defaultFlow } from '../support/flows';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -117,20 +115,12 @@ describe('detect endpoint with the OpenAI provider (stub server)', () => {
   let stub: OpenAiStubServer;
   let openai: TestServer;
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    stub = await OpenAiStubServer.start();
-    const settings = loadSettings({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: stub.baseURL,
-      OPENAI_MODEL: 'stub-model',
-      INTENT_TIMEOUT_MS: '1500',
-    });
-    openai = await startTestServer({ intent: createIntentDetector(settings, pino({ level: 'silent' })) });
+    ({ stub, server: openai, close } = await startOpenAiTestServer());
   });
-  afterAll(async () => {
-    await openai.close(true);
-    await stub.close();
-  });
+  afterAll(() => close());
 
   const ask = async (text: string): Promise<unknown> => {
     const res = await fetch(`${openai.url}/api/flows/current/blocks/route/detect`, {
