@@ -6,14 +6,21 @@ WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-# Sources first: `npm ci` runs the `prepare` script, which builds dist/ with tsc.
+# Sources first: `npm ci` runs the `prepare` script (npm run build), which compiles dist/ with tsc and
+# copies Mermaid's browser bundle out of the mermaid devDependency into public/vendor/.
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
 COPY models ./models
 COPY bin ./bin
+COPY scripts ./scripts
+COPY public ./public
 RUN npm ci --no-audit --no-fund \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund \
+ && test -s public/vendor/mermaid.min.js
+# A driver that did not compile (no prebuilt binary, a toolchain problem, install scripts not run)
+# stops the build here instead of the server at its first start.
+RUN node -e "try { require('better-sqlite3')(':memory:').close(); } catch (err) { console.error('better-sqlite3 did not build: ' + err.message); process.exit(1); }"
 
 # ---- runtime: production dependencies and compiled code only, as a non-root user ----
 FROM node:24-bookworm-slim
@@ -24,14 +31,17 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web chat page with the vendored Mermaid bundle, next to dist/ (dist/transport/http finds it as
+# ../../../public); mermaid itself is a devDependency and is not in node_modules here.
+COPY --from=build /app/public ./public
 COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
 COPY models ./models
 COPY flows ./flows
-# The web chat page (served at /, next to dist/ so that dist/transport/http finds ../../../public).
-COPY public ./public
-RUN mkdir -p /data && chown node:node /data
+# The same check in the image that runs: the native module loads against this image's libraries.
+RUN node -e "try { require('better-sqlite3')(':memory:').close(); } catch (err) { console.error('better-sqlite3 does not load: ' + err.message); process.exit(1); }" \
+ && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080

@@ -1,38 +1,115 @@
+// @ts-check
 // The chat: one WebSocket to /ws, bubbles in an aria-live log, a typing indicator while the bot is
 // busy, and automatic reconnection with backoff that resumes the same conversation.
 // Bot text is plain text: it is only ever inserted with textContent.
 
 import { apiGet } from './api.js';
+import { createMessageGuard, messageFrame } from './composer.js';
 import { loadSession, newSession, saveSession } from './transcript.js';
+
+/** @typedef {import('../src/transport/ws/frames').ServerFrame} ServerFrame */
+/** @typedef {import('./transcript.js').Session} Session */
+/** @typedef {import('./transcript.js').Message} Message */
+
+/**
+ * @typedef {object} ChatElements
+ * @property {HTMLOListElement} log
+ * @property {HTMLElement} typing
+ * @property {HTMLElement} status
+ * @property {HTMLElement} ended
+ * @property {HTMLElement} replaced
+ * @property {HTMLButtonElement} takeOver
+ * @property {HTMLFormElement} form
+ * @property {HTMLInputElement} input
+ * @property {HTMLButtonElement} send
+ * @property {HTMLElement} count
+ */
+
+/**
+ * @typedef {object} ChatEvents
+ * @property {(flowVersion: number | null) => void} onConversation
+ * @property {(blockId: string | null) => void} onBlock
+ * @property {(busy: boolean) => void} onBusy the bot is working on an answer (frames are on their way)
+ */
 
 /** Backoff between reconnection attempts: 0.5 s, 1 s, 2 s ... up to 15 s, with ±20% jitter. */
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 15000;
-/** The server's limit for one message (README, WebSocket API). */
-const MAX_CHARS = 2000;
+/** The log counts as scrolled to the end within this many pixels of it. */
+const AT_END_PX = 24;
+
+/** @param {unknown} value */
+const isText = (value) => typeof value === 'string';
 
 /**
- * @param ui DOM elements: log, typing, status, ended, replaced, form, input, send
- * @param events onConversation(flowVersion | null), onBlock(blockId | null)
+ * The frame if it is one of the README's server frames, else undefined (ignored, e.g. from a newer server).
+ * @param {unknown} data
+ * @returns {ServerFrame | undefined}
+ */
+export function toServerFrame(data) {
+  /** @type {unknown} */
+  let value;
+  try {
+    value = JSON.parse(String(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const f = /** @type {Record<string, unknown>} */ (value);
+  switch (f.type) {
+    case 'conversation':
+      if (!isText(f.conversationId)) return undefined;
+      return {
+        type: 'conversation',
+        conversationId: String(f.conversationId),
+        flowVersion: Number.isInteger(f.flowVersion) ? Number(f.flowVersion) : 0,
+        resumed: f.resumed === true,
+      };
+    case 'message':
+      return isText(f.text) && isText(f.blockId) ? { type: 'message', text: String(f.text), blockId: String(f.blockId) } : undefined;
+    case 'waiting':
+    case 'end':
+      return isText(f.blockId) ? { type: f.type, blockId: String(f.blockId) } : undefined;
+    case 'error':
+      return { type: 'error', code: isText(f.code) ? String(f.code) : '', message: isText(f.message) ? String(f.message) : '' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * @param {ChatElements} ui
+ * @param {ChatEvents} events
  */
 export function createChat(ui, events) {
   let session = loadSession();
+  /** @type {WebSocket | null} */
   let ws = null;
   let attempt = 0;
-  let reconnectTimer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let reconnectTimer;
   let replaced = false;
   /** Set when the server says the stored conversation is gone: the close then starts a new one. */
   let startFreshOnClose = false;
   /** Bumped by every bubble; a history download only replaces a log nobody has added to since. */
   let logVersion = 0;
+  /** Whether the log follows its newest line: true unless the reader has scrolled up. */
+  let followEnd = true;
+  const guard = createMessageGuard({ input: ui.input, count: ui.count });
 
+  /**
+   * @param {string} state
+   * @param {string} text
+   */
   function setStatus(state, text) {
     ui.status.dataset.state = state;
     ui.status.textContent = text;
   }
 
+  /** @param {boolean} busy */
   function setBusy(busy) {
     ui.typing.replaceChildren();
+    events.onBusy(busy);
     if (!busy) return;
     const dots = document.createElement('span');
     dots.className = 'dots';
@@ -43,11 +120,35 @@ export function createChat(ui, events) {
     ui.typing.append(dots, label);
   }
 
-  function appendItem(li) {
-    ui.log.append(li);
+  /** Where the page itself last scrolled the log: scroll events that find it there are not the reader's. */
+  let ownScrollTop = -1;
+
+  function scrollToEnd() {
     ui.log.scrollTop = ui.log.scrollHeight;
+    ownScrollTop = ui.log.scrollTop;
+    followEnd = true;
   }
 
+  // Whatever changes the log's size (the "ended" banner taking room below it, the diagram panel
+  // opening beside it, a window resize, fonts) keeps the newest line in view, unless the reader has
+  // scrolled up to read: the last message is never left hidden below the fold. The scroll event of
+  // the page's own scrolling arrives after such a change and must not count as the reader leaving.
+  ui.log.addEventListener('scroll', () => {
+    // At the page's own last position (the end when it scrolled there): following, whatever the size now.
+    if (ui.log.scrollTop === ownScrollTop) followEnd = true;
+    else followEnd = ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight <= AT_END_PX;
+  });
+  new ResizeObserver(() => {
+    if (followEnd) scrollToEnd();
+  }).observe(ui.log);
+
+  /** @param {HTMLLIElement} li */
+  function appendItem(li) {
+    ui.log.append(li);
+    scrollToEnd();
+  }
+
+  /** @param {Message} message */
   function renderMessage(message) {
     const li = document.createElement('li');
     li.className = `msg ${message.from}`;
@@ -62,12 +163,22 @@ export function createChat(ui, events) {
     appendItem(li);
   }
 
-  /** A line from the page itself (not stored): reconnections, errors. */
-  function notice(text) {
+  /**
+   * A line from the page itself (not stored): reconnections, errors. `untilConnected` lines are
+   * about the connection and go away once it is back.
+   * @param {string} text
+   * @param {{ untilConnected?: boolean }} [options]
+   */
+  function notice(text, options = {}) {
     const li = document.createElement('li');
     li.className = 'notice';
+    if (options.untilConnected) li.dataset.untilConnected = '';
     li.textContent = text;
     appendItem(li);
+  }
+
+  function dropConnectionNotices() {
+    for (const li of ui.log.querySelectorAll('li[data-until-connected]')) li.remove();
   }
 
   function renderAll() {
@@ -76,8 +187,13 @@ export function createChat(ui, events) {
     ui.log.replaceChildren();
     for (const message of session.messages) renderMessage(message);
     ui.log.removeAttribute('aria-busy');
+    scrollToEnd();
   }
 
+  /**
+   * @param {Message['from']} from
+   * @param {string} text
+   */
   function addMessage(from, text) {
     session.messages.push({ from, text });
     saveSession(session);
@@ -94,6 +210,7 @@ export function createChat(ui, events) {
     ui.replaced.hidden = !replaced;
   }
 
+  /** @param {string | null} blockId */
   function setBlock(blockId) {
     session.blockId = blockId;
     saveSession(session);
@@ -102,7 +219,7 @@ export function createChat(ui, events) {
 
   function connect() {
     clearTimeout(reconnectTimer);
-    reconnectTimer = null;
+    reconnectTimer = undefined;
     const id = session.conversationId;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = id ? `?conversationId=${encodeURIComponent(id)}` : '';
@@ -111,64 +228,60 @@ export function createChat(ui, events) {
     ws = socket;
     // Events of a socket we have replaced or closed on purpose are ignored.
     socket.addEventListener('message', (event) => {
-      if (ws === socket) onFrame(parseFrame(event.data));
+      const frame = toServerFrame(event.data);
+      if (ws === socket && frame) onFrame(frame);
     });
     socket.addEventListener('close', () => {
       if (ws === socket) onClose();
     });
   }
 
-  function parseFrame(data) {
-    try {
-      const frame = JSON.parse(String(data));
-      return frame && typeof frame === 'object' ? frame : {};
-    } catch {
-      return {};
-    }
-  }
-
+  /** @param {ServerFrame} frame */
   function onFrame(frame) {
     switch (frame.type) {
       case 'conversation': {
         attempt = 0;
-        const resumed = frame.resumed === true && frame.conversationId === session.conversationId;
+        dropConnectionNotices();
+        const resumed = frame.resumed && frame.conversationId === session.conversationId;
         if (!resumed) {
-          session = { conversationId: String(frame.conversationId), flowVersion: null, ended: false, messages: [], blockId: null };
+          session = { conversationId: frame.conversationId, flowVersion: null, ended: false, messages: [], blockId: null };
           renderAll();
         }
-        session.flowVersion = Number.isInteger(frame.flowVersion) ? frame.flowVersion : null;
+        session.flowVersion = frame.flowVersion || null;
         saveSession(session);
         setStatus('online', resumed ? 'Connected · conversation resumed' : 'Connected');
         // A new conversation greets at once; a resumed one is followed by its `waiting` frame.
         setBusy(!resumed);
         events.onConversation(session.flowVersion);
-        if (resumed) void syncHistory(session.conversationId);
+        if (resumed && session.conversationId) void syncHistory(session.conversationId);
         break;
       }
       case 'message':
-        addMessage('bot', String(frame.text ?? ''));
-        setBlock(String(frame.blockId ?? ''));
+        addMessage('bot', frame.text);
+        setBlock(frame.blockId);
         break;
       case 'waiting':
         setBusy(false);
-        setBlock(String(frame.blockId ?? ''));
+        setBlock(frame.blockId);
         break;
       case 'end':
         setBusy(false);
         session.ended = true;
-        setBlock(String(frame.blockId ?? ''));
+        setBlock(frame.blockId);
         updateComposer();
         setStatus('ended', 'Conversation ended');
         break;
       case 'error':
-        onError(String(frame.code ?? ''), String(frame.message ?? ''));
+        onError(frame.code, frame.message);
         break;
-      default:
-        break; // unknown frames from a newer server are ignored
     }
   }
 
-  /** The error frames of the README's WebSocket API; the close that follows is handled in onClose. */
+  /**
+   * The error frames of the README's WebSocket API; the close that follows is handled in onClose.
+   * @param {string} code
+   * @param {string} message
+   */
   function onError(code, message) {
     switch (code) {
       case 'invalid_message':
@@ -186,10 +299,12 @@ export function createChat(ui, events) {
         setStatus('offline', 'Open in another tab');
         break;
       case 'storage_unavailable':
-        notice('The server could not save the conversation just now. Reconnecting to resume from the last saved message…');
+        notice('The server could not save the conversation just now. Reconnecting to resume from the last saved message…', {
+          untilConnected: true,
+        });
         break;
       default:
-        notice(`Something went wrong on the server (${message || code}). Reconnecting…`);
+        notice(`Something went wrong on the server (${message || code}). Reconnecting…`, { untilConnected: true });
     }
   }
 
@@ -220,16 +335,22 @@ export function createChat(ui, events) {
    * On resume the server re-sends only the `waiting` frame, so bot messages of a turn that was stored
    * but never reached this tab would be missing. The stored history fills them in when the API is
    * readable (no API_TOKEN, or the token was given); otherwise the tab's own transcript stays.
+   * @param {string} conversationId
    */
   async function syncHistory(conversationId) {
     const before = logVersion;
+    /** @type {Message[]} */
     let messages;
     try {
       const res = await apiGet(`/api/conversations/${encodeURIComponent(conversationId)}`);
       if (res.status !== 200) return;
+      /** @type {{ messages?: unknown }} */
       const body = JSON.parse(res.text);
       if (!Array.isArray(body.messages)) return;
-      messages = body.messages.map((m) => ({ from: m.from === 'user' ? 'user' : 'bot', text: String(m.text) }));
+      messages = body.messages.map((/** @type {{ from?: unknown, text?: unknown }} */ m) => ({
+        from: m.from === 'user' ? 'user' : 'bot',
+        text: String(m.text),
+      }));
     } catch {
       return;
     }
@@ -243,17 +364,21 @@ export function createChat(ui, events) {
   function send() {
     const text = ui.input.value.trim();
     if (!text || session.ended || replaced) return;
-    if (text.length > MAX_CHARS) {
-      notice(`That message is ${text.length} characters long; the limit is ${MAX_CHARS}.`);
+    const problem = guard.problem(text);
+    if (problem) {
+      notice(problem);
       return;
     }
     if (!ws || ws.readyState !== WebSocket.OPEN) {
-      notice('Not connected right now. Your message is still in the box: send it again once the connection is back.');
+      notice('Not connected right now. Your message is still in the box: send it again once the connection is back.', {
+        untilConnected: true,
+      });
       return;
     }
-    ws.send(JSON.stringify({ type: 'message', text }));
+    ws.send(messageFrame(text));
     addMessage('user', text);
     ui.input.value = '';
+    guard.update();
     setBusy(true);
   }
 
@@ -292,6 +417,8 @@ export function createChat(ui, events) {
 
   return {
     restart,
+    /** @param {import('./api.js').PageSettings | undefined} limits */
+    setLimits: (limits) => guard.setLimits(limits),
     start() {
       renderAll();
       updateComposer();

@@ -1,49 +1,68 @@
+// @ts-check
 // Wires the chat and the diagram panel to the page. Loaded as a module: deferred, strict, no globals.
 
+import { loadPageSettings } from './api.js';
 import { createChat } from './chat.js';
 import { createDiagram } from './diagram.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with this id, of the type the page's markup gives it.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type
+ * @returns {T}
+ */
+function $(id, type) {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return element;
+}
+const el = (/** @type {string} */ id) => $(id, HTMLElement);
+
 const OPEN_KEY = 'flowbot.diagramOpen';
 
 const diagram = createDiagram({
-  panel: $('diagram-panel'),
-  canvas: $('diagram'),
-  version: $('diagram-version'),
-  current: $('diagram-current'),
-  status: $('diagram-status'),
-  tokenForm: $('token-form'),
-  tokenMessage: $('token-message'),
-  tokenInput: $('token-input'),
-  copyButton: $('copy-js'),
-  zoom: $('diagram-zoom'),
-  copyStatus: $('copy-status'),
-  copyFallback: $('copy-fallback'),
-  copyFallbackLabel: $('copy-fallback-label'),
+  panel: el('diagram-panel'),
+  canvas: el('diagram'),
+  version: el('diagram-version'),
+  current: el('diagram-current'),
+  status: el('diagram-status'),
+  note: el('diagram-note'),
+  tokenForm: $('token-form', HTMLFormElement),
+  tokenMessage: el('token-message'),
+  tokenInput: $('token-input', HTMLInputElement),
+  copyButton: $('copy-js', HTMLButtonElement),
+  zoom: $('diagram-zoom', HTMLButtonElement),
+  copyStatus: el('copy-status'),
+  copyFallback: $('copy-fallback', HTMLTextAreaElement),
+  copyFallbackLabel: el('copy-fallback-label'),
 });
 
 const chat = createChat(
   {
-    log: $('messages'),
-    typing: $('typing'),
-    status: $('connection-status'),
-    ended: $('ended'),
-    replaced: $('replaced'),
-    takeOver: $('take-over'),
-    form: $('composer'),
-    input: $('message-input'),
-    send: $('send'),
+    log: $('messages', HTMLOListElement),
+    typing: el('typing'),
+    status: el('connection-status'),
+    ended: el('ended'),
+    replaced: el('replaced'),
+    takeOver: $('take-over', HTMLButtonElement),
+    form: $('composer', HTMLFormElement),
+    input: $('message-input', HTMLInputElement),
+    send: $('send', HTMLButtonElement),
+    count: el('composer-count'),
   },
   {
     onConversation: (flowVersion) => diagram.setFlowVersion(flowVersion),
     onBlock: (blockId) => diagram.setCurrentBlock(blockId),
+    onBusy: (busy) => diagram.setChatBusy(busy),
   },
 );
 
-const toggle = $('toggle-diagram');
+const toggle = $('toggle-diagram', HTMLButtonElement);
+/** @param {boolean} open */
 function setDiagramOpen(open) {
   toggle.setAttribute('aria-expanded', String(open));
-  $('layout').classList.toggle('with-diagram', open);
+  el('layout').classList.toggle('with-diagram', open);
   diagram.setOpen(open);
   try {
     sessionStorage.setItem(OPEN_KEY, open ? '1' : '0');
@@ -53,12 +72,17 @@ function setDiagramOpen(open) {
 }
 
 toggle.addEventListener('click', () => setDiagramOpen(toggle.getAttribute('aria-expanded') !== 'true'));
-$('new-conversation').addEventListener('click', () => chat.restart());
-$('restart').addEventListener('click', () => chat.restart());
+el('new-conversation').addEventListener('click', () => chat.restart());
+el('restart').addEventListener('click', () => chat.restart());
+
+// The message limits are the server's own; until they arrive (or if they cannot be read) the server
+// alone checks, as it always does.
+void loadPageSettings().then((settings) => chat.setLimits(settings));
 
 // Restores the conversation (and tells the diagram its version and block) before the panel opens,
 // so the diagram is fetched once, for the right version.
 chat.start();
+/** @type {string | null} */
 let remembered = null;
 try {
   remembered = sessionStorage.getItem(OPEN_KEY);
@@ -66,4 +90,5 @@ try {
   remembered = null;
 }
 if (/^\/flow\/?$/.test(location.pathname) || remembered === '1') setDiagramOpen(true);
-if (!$('message-input').disabled) $('message-input').focus();
+const input = $('message-input', HTMLInputElement);
+if (!input.disabled) input.focus();

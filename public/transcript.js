@@ -1,34 +1,63 @@
+// @ts-check
 // The conversation as this tab knows it, kept in sessionStorage so that a reload resumes the same
 // conversation (its id) and shows what was said (the server only re-sends where the flow waits).
+
+/**
+ * @typedef {object} Message
+ * @property {'bot' | 'user'} from
+ * @property {string} text
+ */
+
+/**
+ * @typedef {object} Session
+ * @property {string | null} conversationId
+ * @property {number | null} flowVersion
+ * @property {boolean} ended
+ * @property {string | null} blockId
+ * @property {Message[]} messages
+ */
 
 const KEY = 'flowbot.session';
 /** Enough for any realistic chat; keeps sessionStorage far from its quota. */
 const MAX_MESSAGES = 300;
 
+/** @returns {Session} */
 function empty() {
   return { conversationId: null, flowVersion: null, ended: false, blockId: null, messages: [] };
 }
 
+/**
+ * @param {unknown} m
+ * @returns {m is Message}
+ */
+function isMessage(m) {
+  if (typeof m !== 'object' || m === null) return false;
+  const { from, text } = /** @type {Record<string, unknown>} */ (m);
+  return (from === 'bot' || from === 'user') && typeof text === 'string';
+}
+
+/** @returns {Session} */
 export function loadSession() {
   try {
     const raw = sessionStorage.getItem(KEY);
     if (!raw) return empty();
-    const value = JSON.parse(raw);
-    if (!value || typeof value !== 'object') return empty();
+    /** @type {unknown} */
+    const parsed = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object') return empty();
+    const value = /** @type {Record<string, unknown>} */ (parsed);
     return {
       conversationId: typeof value.conversationId === 'string' ? value.conversationId : null,
-      flowVersion: Number.isInteger(value.flowVersion) ? value.flowVersion : null,
+      flowVersion: typeof value.flowVersion === 'number' && Number.isInteger(value.flowVersion) ? value.flowVersion : null,
       ended: value.ended === true,
       blockId: typeof value.blockId === 'string' ? value.blockId : null,
-      messages: Array.isArray(value.messages)
-        ? value.messages.filter((m) => m && (m.from === 'bot' || m.from === 'user') && typeof m.text === 'string')
-        : [],
+      messages: Array.isArray(value.messages) ? value.messages.filter(isMessage) : [],
     };
   } catch {
     return empty();
   }
 }
 
+/** @param {Session} session */
 export function saveSession(session) {
   const trimmed = { ...session, messages: session.messages.slice(-MAX_MESSAGES) };
   try {
@@ -38,6 +67,7 @@ export function saveSession(session) {
   }
 }
 
+/** @returns {Session} */
 export function newSession() {
   const session = empty();
   saveSession(session);

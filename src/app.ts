@@ -88,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,
     corsOrigins: settings.corsOrigins,
+    page: { maxMessageChars: settings.limits.maxMessageChars, maxFrameBytes: settings.limits.wsMaxPayloadBytes },
   });
   const httpServer = rest.server as HttpServer;
   const { limits } = settings;

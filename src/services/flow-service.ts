@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { exportMachine, type ExportFormat } from '../flow/export';
+import { exportMachine, type ExportFormat, type Neighbourhood, toDiagram } from '../flow/export';
 import { type FlowLimits, prepareFlow } from '../flow';
 import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
@@ -72,6 +72,14 @@ export class FlowService {
   async export(ref: string, format: ExportFormat): Promise<{ version: number; body: string }> {
     const machine = await this.machine(ref);
     return { version: machine.version, body: exportMachine(machine.compiled, format) };
+  }
+
+  /** The diagram export of the blocks around one block (for flows too large to draw whole). */
+  async exportNeighbourhood(ref: string, around: Neighbourhood): Promise<{ version: number; body: string }> {
+    const machine = await this.machine(ref);
+    const diagram = toDiagram(machine.compiled, around);
+    if (!diagram) throw errors.invalidParameter(`around: flow version ${machine.version} has no block "${around.around}"`);
+    return { version: machine.version, body: JSON.stringify(diagram) };
   }
 
   /**

@@ -189,7 +189,7 @@ describe('flowbot usage', () => {
     expect((await run(['--help'])).stdout).toBe(general.stdout);
     const one = await run(['help', 'export']);
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('usage: flowbot export FILE [--format json|js|mermaid]');
+    expect(one.stdout).toContain('usage: flowbot export FILE [--format json|js|mermaid|diagram]');
     expect((await run(['export', '--help'])).stdout).toBe(one.stdout);
   });
 
@@ -200,7 +200,7 @@ describe('flowbot usage', () => {
     [['validate', DEFAULT_FLOW_PATH, '-x'], 'flowbot validate: unknown option "-x"'],
     [['validate', DEFAULT_FLOW_PATH, '--json=yes'], 'flowbot validate: option "--json" takes no value'],
     [['validate', DEFAULT_FLOW_PATH, DEFAULT_FLOW_PATH], 'flowbot validate: unexpected argument'],
-    [['export', DEFAULT_FLOW_PATH, '--format'], 'flowbot export: option "--format" needs a value (json|js|mermaid)'],
+    [['export', DEFAULT_FLOW_PATH, '--format'], 'flowbot export: option "--format" needs a value (json|js|mermaid|diagram)'],
     [['valdate', DEFAULT_FLOW_PATH], 'flowbot: unknown command "valdate"; did you mean "validate"?'],
     [['help', 'nope'], 'flowbot: unknown command "nope"'],
     [['--verbose'], 'flowbot: unknown option "--verbose"'],

@@ -134,7 +134,7 @@ describeBrowser('web chat page (Chromium)', () => {
     expect(await current.textContent()).toContain('ask (wait)');
     expect(await page.locator('#diagram-current').textContent()).toBe('Current block: ask (wait)');
     expect(await page.locator('#diagram-version').textContent()).toContain('version 1');
-    // Fill the amber with the export's own node styles: the highlight replaced the wait class.
+    // The amber of the highlight wins over the wait block's own colours (Mermaid's inline styles).
     const fill = await current
       .locator('rect, path')
       .first()

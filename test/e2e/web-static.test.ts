@@ -2,8 +2,11 @@
  * The page routes at the HTTP level (no browser needed): the allow-list, content types, caching,
  * compression, security headers, and that no path reaches a file outside the list.
  */
+import fsPromises from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import zlib, { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { PAGE_CSP } from '../../src/transport/http/web-controller';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -41,6 +44,10 @@ describe('web page routes', () => {
     ['/assets/main.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/chat.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/diagram.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/assets/composer.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/assets/transcript.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/assets/api.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/assets/settings.json', 'application/json; charset=utf-8', 'no-cache'],
     ['/favicon.svg', 'image/svg+xml', 'no-cache'],
     ['/vendor/mermaid.min.js', 'text/javascript; charset=utf-8', 'public, max-age=86400'],
   ])('%s: %s, Cache-Control %s, the page CSP', async (path, type, cache) => {
@@ -85,6 +92,49 @@ describe('web page routes', () => {
     expect(zipped.headers.etag).not.toBe(plain.headers.etag);
     expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
     expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+  });
+
+  test("the page settings are the server's own limits", async () => {
+    const res = await get(server, '/assets/settings.json');
+    expect(JSON.parse(res.body.toString())).toEqual({ maxMessageChars: 2000, maxFrameBytes: 65536 });
+    const other = await startTestServer({ env: { MAX_MESSAGE_CHARS: '120', WS_MAX_PAYLOAD_BYTES: '4096' } });
+    try {
+      const answer = await get(other, '/assets/settings.json');
+      expect(JSON.parse(answer.body.toString())).toEqual({ maxMessageChars: 120, maxFrameBytes: 4096 });
+    } finally {
+      await other.close(true);
+    }
+  });
+
+  test('Mermaid is served from the copy the build made of the installed package', async () => {
+    const res = await get(server, '/vendor/mermaid.min.js');
+    const vendored = readFileSync(join(__dirname, '..', '..', 'public', 'vendor', 'mermaid.min.js'));
+    expect(vendored.equals(readFileSync(require.resolve('mermaid/dist/mermaid.min.js')))).toBe(true);
+    expect(res.body.equals(vendored)).toBe(true);
+  });
+
+  test('requests neither read, stat nor compress a file: that is done once, at start, off the event loop', async () => {
+    const fresh = await startTestServer();
+    const spies = [
+      jest.spyOn(zlib, 'gzipSync'),
+      jest.spyOn(zlib, 'gzip'),
+      jest.spyOn(fsPromises, 'stat'),
+      jest.spyOn(fsPromises, 'readFile'),
+    ];
+    try {
+      // The first request may wait for the start-up work; from then on nothing touches the disk or zlib.
+      await get(fresh, '/vendor/mermaid.min.js', { 'Accept-Encoding': 'gzip' });
+      for (const spy of spies) spy.mockClear();
+      for (const path of ['/', '/assets/chat.js', '/vendor/mermaid.min.js', '/assets/app.css']) {
+        const zipped = await get(fresh, path, { 'Accept-Encoding': 'gzip' });
+        expect(zipped.status).toBe(200);
+        await get(fresh, path);
+      }
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      await fresh.close(true);
+    }
   });
 
   test('HEAD answers the headers only', async () => {

@@ -10,8 +10,9 @@ export const exportCommand: Command = {
   summary: 'print the compiled XState machine',
   description: [
     'Validates the flow in FILE as `flowbot validate` does and prints the machine it compiles to, as the',
-    'REST export does: json (the machine config), js (createMachine code for the Stately visualizer) or',
-    'mermaid (a stateDiagram-v2). Errors go to stderr.',
+    'REST export does: json (the machine config), js (createMachine code for the Stately visualizer),',
+    'mermaid (a stateDiagram-v2) or diagram (that Mermaid text with its block-to-node map, as JSON).',
+    'Errors go to stderr.',
   ].join('\n'),
   options: {
     format: { type: 'string', valueName: EXPORT_FORMATS.join('|'), choices: EXPORT_FORMATS, description: 'output format (default: json)' },

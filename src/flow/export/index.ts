@@ -1,7 +1,8 @@
 import type { CompiledFlow } from '../compile';
+import { toDiagram } from './diagram';
 import { toMermaid } from './mermaid';
 
-export const EXPORT_FORMATS = ['json', 'js', 'mermaid'] as const;
+export const EXPORT_FORMATS = ['json', 'js', 'mermaid', 'diagram'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(value: unknown): value is ExportFormat {
@@ -12,6 +13,7 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   mermaid: 'text/plain; charset=utf-8',
+  diagram: 'application/json; charset=utf-8',
 };
 
 /** The machine config as JSON text, exactly what `createMachine()` accepts. */
@@ -33,6 +35,7 @@ export function toJavaScript(compiled: CompiledFlow): string {
   ].join('\n');
 }
 
+/** The whole flow in `format` (the `diagram` format's neighbourhood form is `toDiagram`). */
 export function exportMachine(compiled: CompiledFlow, format: ExportFormat): string {
   switch (format) {
     case 'json':
@@ -41,7 +44,10 @@ export function exportMachine(compiled: CompiledFlow, format: ExportFormat): str
       return toJavaScript(compiled);
     case 'mermaid':
       return toMermaid(compiled);
+    case 'diagram':
+      return JSON.stringify(toDiagram(compiled));
   }
 }
 
 export { toMermaid };
+export { DEFAULT_DIAGRAM_DEPTH, MAX_DIAGRAM_DEPTH, MAX_NEIGHBOURHOOD_BLOCKS, type Neighbourhood, toDiagram } from './diagram';

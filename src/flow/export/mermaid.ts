@@ -23,30 +23,38 @@ function labelOf(block: Block, edge: BlockEdge): string {
   }
 }
 
+/** A block's edges as the diagram draws them: parallel edges to the same block merged, labels kept in order. */
+export function diagramEdges(block: Block): Array<{ to: string; labels: string[] }> {
+  const merged = new Map<string, string[]>();
+  for (const edge of outgoingEdges(block)) {
+    const labels = merged.get(edge.to) ?? [];
+    const label = labelOf(block, edge);
+    if (label && !labels.includes(label)) labels.push(label);
+    merged.set(edge.to, labels);
+  }
+  return [...merged].map(([to, labels]) => ({ to, labels }));
+}
+
 /**
  * A Mermaid `stateDiagram-v2` of the compiled flow, eventless edges included (xstate/graph's directed
  * graph leaves those out, and no maintained v5 converter exists). Parallel edges between the same two
- * blocks are merged into one edge with both labels.
+ * blocks are merged into one edge with both labels. With `only`, just those blocks and the edges
+ * between them (a part of a flow too large to draw whole); node ids stay those of the whole flow.
  */
-export function toMermaid(compiled: CompiledFlow): string {
+export function toMermaid(compiled: CompiledFlow, only?: ReadonlySet<string>): string {
   const { flow } = compiled;
+  const shown = (id: string): boolean => !only || only.has(id);
   const indexOf = new Map(flow.blocks.map((b, i) => [b.id, i]));
   const node = (id: string): string => mermaidNodeId(indexOf.get(id) ?? -1);
   const lines = ['stateDiagram-v2'];
   flow.blocks.forEach((block, i) => {
-    lines.push(`  state "${block.id} (${block.type})" as ${mermaidNodeId(i)}`);
+    if (shown(block.id)) lines.push(`  state "${block.id} (${block.type})" as ${mermaidNodeId(i)}`);
   });
-  lines.push(`  [*] --> ${node(flow.start)}`);
+  if (shown(flow.start)) lines.push(`  [*] --> ${node(flow.start)}`);
   for (const block of flow.blocks) {
-    const merged = new Map<string, string[]>();
-    for (const edge of outgoingEdges(block)) {
-      const labels = merged.get(edge.to) ?? [];
-      const label = labelOf(block, edge);
-      if (label && !labels.includes(label)) labels.push(label);
-      merged.set(edge.to, labels);
-    }
-    for (const [to, labels] of merged) {
-      lines.push(`  ${node(block.id)} --> ${node(to)}${labels.length ? ` : ${labels.join(' / ')}` : ''}`);
+    if (!shown(block.id)) continue;
+    for (const { to, labels } of diagramEdges(block)) {
+      if (shown(to)) lines.push(`  ${node(block.id)} --> ${node(to)}${labels.length ? ` : ${labels.join(' / ')}` : ''}`);
     }
     if (block.type === 'end') lines.push(`  ${node(block.id)} --> [*]`);
   }
@@ -56,7 +64,7 @@ export function toMermaid(compiled: CompiledFlow): string {
   const classOf: Partial<Record<Block['type'], string>> = { wait: 'waitBlock', intent: 'intentBlock', end: 'endBlock' };
   flow.blocks.forEach((block, i) => {
     const cls = classOf[block.type];
-    if (cls) lines.push(`  class ${mermaidNodeId(i)} ${cls}`);
+    if (cls && shown(block.id)) lines.push(`  class ${mermaidNodeId(i)} ${cls}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,15 @@
-import { pathParam } from './request-params';
+import { pathParam, queryString } from './request-params';
 import type { Request, Response, Server } from 'restify';
 import { errors } from '../../errors';
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS, isExportFormat } from '../../flow/export';
+import {
+  DEFAULT_DIAGRAM_DEPTH,
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  isExportFormat,
+  MAX_DIAGRAM_DEPTH,
+  type Neighbourhood,
+} from '../../flow/export';
 import type { FlowService } from '../../services/flow-service';
 import { readJsonBody } from './read-json-body';
 
@@ -50,7 +58,26 @@ export function registerFlowRoutes(server: Server, flows: FlowService, maxBodyBy
     if (!isExportFormat(format)) {
       throw errors.invalidParameter(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
     }
-    const exported = await flows.export(pathParam(req, 'ref'), format);
+    const around = neighbourhoodParams(req, format);
+    const ref = pathParam(req, 'ref');
+    const exported = around ? await flows.exportNeighbourhood(ref, around) : await flows.export(ref, format);
     res.sendRaw(200, exported.body, { 'Content-Type': EXPORT_CONTENT_TYPES[format], 'X-Flow-Version': String(exported.version) });
   });
+}
+
+/** `around=BLOCK[&depth=N]`: the diagram of a block's neighbourhood; undefined for the whole flow. */
+function neighbourhoodParams(req: Request, format: ExportFormat): Neighbourhood | undefined {
+  const query = (req.query as Record<string, unknown> | undefined) ?? {};
+  if (query.around === undefined) {
+    if (query.depth !== undefined) throw errors.invalidParameter('depth needs around');
+    return undefined;
+  }
+  if (format !== 'diagram') throw errors.invalidParameter('around and depth need format=diagram');
+  const around = queryString(req, 'around');
+  if (!around) throw errors.invalidParameter('around must be one block id');
+  const depthText = query.depth === undefined ? String(DEFAULT_DIAGRAM_DEPTH) : queryString(req, 'depth');
+  const depth = depthText !== undefined && /^\d{1,2}$/.test(depthText) ? Number(depthText) : NaN;
+  if (!(depth >= 1 && depth <= MAX_DIAGRAM_DEPTH))
+    throw errors.invalidParameter(`depth must be a whole number from 1 to ${MAX_DIAGRAM_DEPTH}`);
+  return { around, depth };
 }

@@ -12,7 +12,7 @@ import { registerDetectRoute } from './detect-controller';
 import { toErrorResponse } from './error-response';
 import { registerFlowRoutes } from './flows-controller';
 import { type HealthReport, registerHealthRoute } from './health-controller';
-import { isWebPath, PAGE_CSP, registerWebRoutes } from './web-controller';
+import { isWebPath, PAGE_CSP, type PageSettings, registerWebRoutes } from './web-controller';
 
 export interface RestServerDeps {
   logger: Logger;
@@ -24,6 +24,8 @@ export interface RestServerDeps {
   maxBodyBytes: number;
   /** Browser origins allowed to call the API; empty: no CORS headers at all. */
   corsOrigins: string[];
+  /** The limits the web chat page needs (served as /assets/settings.json). */
+  page: PageSettings;
 }
 
 /** Headers for every API answer: never a page to frame, sniff or cache. */
@@ -108,7 +110,7 @@ export function createRestServer(deps: RestServerDeps): Server {
   registerFlowRoutes(server, deps.flows, deps.maxBodyBytes);
   registerDetectRoute(server, deps.detect, deps.maxBodyBytes);
   registerConversationRoutes(server, deps.history);
-  registerWebRoutes(server);
+  registerWebRoutes(server, { settings: deps.page, logger: deps.logger });
 
   // Requests Node's HTTP parser rejects (e.g. `Content-Length: abc`) never reach restify; answer them
   // in the same error shape instead of Node's bare 400.

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
+import { errors } from '../../errors';
+import type { PageSettings } from './page-settings';
+
+export type { PageSettings } from './page-settings';
+
+const gzip = promisify(gzipCallback);
 
 /**
  * The web chat page and its assets. Same-origin with the API and the WebSocket, so the page needs no
@@ -12,6 +20,9 @@ import type { Request, Response, Server } from 'restify';
  * and from dist/transport/http (the build) is the same folder, and the Docker image copies it next to dist.
  */
 const PUBLIC_DIR = resolve(__dirname, '../../../public');
+
+/** Where `npm run build` copies Mermaid's browser bundle (scripts/vendor-assets.js), so that the package is not needed at run time. */
+export const MERMAID_BUNDLE = join(PUBLIC_DIR, 'vendor', 'mermaid.min.js');
 
 /**
  * CSP for pages (the API keeps `default-src 'none'`):
@@ -36,23 +47,23 @@ export const PAGE_CSP = [
 ].join('; ');
 
 interface Asset {
-  /** Absolute path on disk, fixed at start: URLs never reach the file system. */
-  file: string;
+  /** A file on disk (fixed at start: URLs never reach the file system), or generated content. */
+  source: { file: string } | { text: string };
   type: string;
-  /** Our own files change with every deploy: always revalidate (cheap, thanks to the ETag). */
   cache: string;
 }
 
+/** Our own files change with every deploy: always revalidate (cheap, thanks to the ETag). */
 const REVALIDATE = 'no-cache';
 // Mermaid changes only when the dependency is upgraded; a day of caching saves 3.5 MB per visit.
 const VENDOR_CACHE = 'public, max-age=86400';
 
-const own = (name: string, type: string): Asset => ({ file: join(PUBLIC_DIR, name), type, cache: REVALIDATE });
+const own = (name: string, type: string): Asset => ({ source: { file: join(PUBLIC_DIR, name) }, type, cache: REVALIDATE });
 const HTML = 'text/html; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
 
-/** The allow-list: URL path → file. Anything else is a 404 from restify, as for the API. */
-function assetTable(): Map<string, Asset> {
+/** The allow-list: URL path → content. Anything else is a 404 from restify, as for the API. */
+function assetTable(settings: PageSettings): Map<string, Asset> {
   return new Map<string, Asset>([
     ['/', own('index.html', HTML)],
     // The same page, opened with the diagram panel shown (the script reads location.pathname).
@@ -60,66 +71,67 @@ function assetTable(): Map<string, Asset> {
     ['/assets/app.css', own('app.css', 'text/css; charset=utf-8')],
     ['/assets/main.js', own('main.js', JS)],
     ['/assets/chat.js', own('chat.js', JS)],
+    ['/assets/composer.js', own('composer.js', JS)],
     ['/assets/transcript.js', own('transcript.js', JS)],
     ['/assets/diagram.js', own('diagram.js', JS)],
     ['/assets/api.js', own('api.js', JS)],
+    ['/assets/settings.json', { source: { text: JSON.stringify(settings) }, type: 'application/json; charset=utf-8', cache: REVALIDATE }],
     ['/favicon.svg', own('favicon.svg', 'image/svg+xml')],
-    ['/vendor/mermaid.min.js', { file: require.resolve('mermaid/dist/mermaid.min.js'), type: JS, cache: VENDOR_CACHE }],
+    ['/vendor/mermaid.min.js', { source: { file: MERMAID_BUNDLE }, type: JS, cache: VENDOR_CACHE }],
   ]);
 }
 
+/** An asset in memory: its bytes, their gzip (when worth it) and an ETag for each. */
 interface Loaded {
-  stamp: string;
   body: Buffer;
-  gzip: Buffer | undefined;
   etag: string;
+  gzip: { body: Buffer; etag: string } | undefined;
 }
+
+/** Tiny files go as they are: gzip would save less than its header costs. */
+const GZIP_MIN_BYTES = 1024;
 
 /**
- * Reads a file once and keeps it (and its gzip, made on first demand) in memory until its size or
- * modification time changes, so editing public/ in development needs no restart.
+ * Reads and compresses one asset. Runs once, at start: zlib's async gzip works on libuv's thread
+ * pool, so compressing the 3.5 MB Mermaid bundle never holds up a conversation, and no request reads
+ * or stats a file. Editing public/ therefore needs a restart.
  */
-class AssetCache {
-  private readonly loaded = new Map<string, Loaded>();
-
-  async get(file: string): Promise<Loaded> {
-    const info = await stat(file);
-    const stamp = `${info.size}-${info.mtimeMs}`;
-    const hit = this.loaded.get(file);
-    if (hit && hit.stamp === stamp) return hit;
-    const body = await readFile(file);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
-    const entry: Loaded = { stamp, body, gzip: undefined, etag };
-    this.loaded.set(file, entry);
-    return entry;
-  }
-
-  gzipped(entry: Loaded): Buffer {
-    entry.gzip ??= gzipSync(entry.body);
-    return entry.gzip;
-  }
+async function load(asset: Asset): Promise<Loaded> {
+  const body = 'file' in asset.source ? await readFile(asset.source.file) : Buffer.from(asset.source.text);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"`;
+  // The gzipped bytes are another representation, so they get their own (strong) ETag.
+  const zipped = body.length > GZIP_MIN_BYTES ? { body: await gzip(body), etag: `${etag.slice(0, -1)}-gz"` } : undefined;
+  return { body, etag, gzip: zipped };
 }
 
-/** Every asset is text; gzip takes the 3.5 MB Mermaid bundle to about a quarter. Tiny files go as they are. */
 const wantsGzip = (req: Request): boolean => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
 
-const ASSETS = assetTable();
-const WEB_PATHS: ReadonlySet<string> = new Set(ASSETS.keys());
+const WEB_PATHS: ReadonlySet<string> = new Set(assetTable({ maxMessageChars: 0, maxFrameBytes: 0 }).keys());
 
 /** Whether this controller serves `path` (restify ignores a trailing slash), for rest-server's headers. */
 export function isWebPath(path: string): boolean {
   return WEB_PATHS.has(path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
 }
 
-export function registerWebRoutes(server: Server): void {
-  const cache = new AssetCache();
-  for (const [path, asset] of ASSETS) {
+export interface WebRoutesOptions {
+  settings: PageSettings;
+  logger: Logger;
+}
+
+export function registerWebRoutes(server: Server, { settings, logger }: WebRoutesOptions): void {
+  for (const [path, asset] of assetTable(settings)) {
+    // Loading starts now; a request that comes before it is done waits for it. A file that cannot be
+    // read (the Mermaid bundle before `npm run build`) is logged once and answers 404.
+    const loaded = load(asset).catch((err: unknown) => {
+      logger.warn({ err, path }, `web page asset ${path} cannot be served${path.startsWith('/vendor/') ? ': run npm run build' : ''}`);
+      return undefined;
+    });
     // async: restify takes an async (req, res) handler as a finished route, and errors reach restifyError.
     const handler = async (req: Request, res: Response): Promise<void> => {
-      const entry = await cache.get(asset.file);
-      const gzip = entry.body.length > 1024 && wantsGzip(req);
-      // The gzipped bytes are another representation, so they get their own (strong) ETag.
-      const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag;
+      const entry = await loaded;
+      if (!entry) throw errors.notFound(`the web page asset ${path}`);
+      const variant = entry.gzip && wantsGzip(req) ? entry.gzip : undefined;
+      const etag = variant?.etag ?? entry.etag;
       const headers: Record<string, string> = {
         'Content-Type': asset.type,
         'Cache-Control': asset.cache,
@@ -130,8 +142,8 @@ export function registerWebRoutes(server: Server): void {
         res.sendRaw(304, '', headers);
         return;
       }
-      const body = gzip ? cache.gzipped(entry) : entry.body;
-      if (gzip) headers['Content-Encoding'] = 'gzip';
+      const body = variant?.body ?? entry.body;
+      if (variant) headers['Content-Encoding'] = 'gzip';
       headers['Content-Length'] = String(body.length);
       res.sendRaw(200, body, headers);
     };
