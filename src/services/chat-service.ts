@@ -238,5 +238,7 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.fallbackReason !== undefined) record.fallbackReason = step.fallbackReason;
   if (step.latencyMs !== undefined) record.latencyMs = step.latencyMs;
   if (step.error !== undefined) record.error = step.error;
+  if (step.runnerUp !== undefined) record.runnerUp = step.runnerUp;
+  if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
   return record;
 }

@@ -35,6 +35,8 @@ interface StepRow {
   fallback_reason: string | null;
   latency_ms: number | null;
   error: string | null;
+  runner_up: string | null;
+  runner_up_score: number | null;
   at: string;
 }
 
@@ -51,6 +53,8 @@ type StepInsert = [
   fallbackReason: string | null,
   latencyMs: number | null,
   error: string | null,
+  runnerUp: string | null,
+  runnerUpScore: number | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -90,6 +94,8 @@ function toStep(row: StepRow): StepRecord {
   if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
   if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
   if (row.error !== null) step.error = row.error;
+  if (row.runner_up !== null) step.runnerUp = row.runner_up;
+  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
   return step;
 }
 
@@ -147,7 +153,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error, at
+      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
+              runner_up, runner_up_score, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -164,8 +171,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          confidence, fallback_reason, latency_ms, error, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -249,6 +256,8 @@ export class SqliteConversationRepository implements ConversationRepository {
         // Latencies are measured with fractional timers; whole milliseconds are plenty.
         step.latencyMs === undefined ? null : Math.round(step.latencyMs),
         step.error ?? null,
+        step.runnerUp ?? null,
+        step.runnerUpScore ?? null,
         step.at,
       );
     }

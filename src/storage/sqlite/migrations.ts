@@ -102,6 +102,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps ADD COLUMN error TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'detection runner-up',
+    up: `
+      -- The second-best intent of a detection and its score, where the provider ranks its answers.
+      ALTER TABLE steps ADD COLUMN runner_up TEXT;
+      ALTER TABLE steps ADD COLUMN runner_up_score REAL;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */
