@@ -102,7 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const rest = createRestServer({
     logger,
     flows,
-    detect: new DetectService(flows, deps.intent.detector),
+    detect: new DetectService(flows, deps.intent.detector, settings.limits.maxMessageChars),
     history,
     health,
     apiToken: settings.apiToken,

@@ -3,6 +3,7 @@ import type { IntentBlockInfo } from '../flow/compile';
 import { NO_INTENT } from '../flow/types';
 import type { IntentDetector, IntentProviderName } from '../intent/detector';
 import type { FlowService } from './flow-service';
+import { userMessageText, userTextProblem } from '../util/user-text';
 
 /** What trying one utterance answers (REST and `flowbot classify` alike). */
 export interface DetectAnswer {
@@ -15,9 +16,6 @@ export interface DetectAnswer {
   /** Set when the configured provider failed and another one answered instead. */
   fallbackReason?: string;
 }
-
-/** The limit of a chat message (contract §4), so that a trial sees what a conversation would. */
-export const MAX_TRIAL_TEXT_CHARS = 2000;
 
 /**
  * Asks the detector about one text in one intent block, exactly as a conversation at that block
@@ -39,8 +37,12 @@ export async function detectInBlock(detector: IntentDetector, block: IntentBlock
   };
 }
 
-/** Reads `{"text": "..."}`; anything else is a 422 that says what is wrong and where. */
-export function readTrialText(body: unknown): string {
+/**
+ * Reads `{"text": "..."}` as a conversation would read that message (the same neutralising and the
+ * same MAX_MESSAGE_CHARS limit in user-perceived characters); anything else is a 422 that says what is
+ * wrong and where.
+ */
+export function readTrialText(body: unknown, maxChars: number): string {
   const problem = (path: string, code: string, message: string): AppError => errors.invalidBody(message, [{ path, code, message }]);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw problem('', 'invalid_type', 'the body must be a JSON object {"text": "..."}');
@@ -49,12 +51,11 @@ export function readTrialText(body: unknown): string {
   if (unknown.length > 0) throw problem(`/${unknown[0] ?? ''}`, 'unknown_property', `unknown property "${unknown[0] ?? ''}"`);
   const text = (body as { text?: unknown }).text;
   if (typeof text !== 'string') throw problem('/text', 'invalid_type', '"text" must be a string');
-  const trimmed = text.trim();
-  if (trimmed.length === 0) throw problem('/text', 'too_short', '"text" must not be empty');
-  if (trimmed.length > MAX_TRIAL_TEXT_CHARS) {
-    throw problem('/text', 'too_long', `"text" may have at most ${MAX_TRIAL_TEXT_CHARS} characters`);
-  }
-  return trimmed;
+  const clean = userMessageText(text);
+  const issue = userTextProblem(clean, maxChars);
+  if (issue === 'empty') throw problem('/text', 'too_short', '"text" must not be empty');
+  if (issue === 'too_long') throw problem('/text', 'too_long', `"text" may have at most ${maxChars} characters (MAX_MESSAGE_CHARS)`);
+  return clean;
 }
 
 /** Tries an utterance against an intent block of a stored flow version, with the server's detector. */
@@ -62,6 +63,7 @@ export class DetectService {
   constructor(
     private readonly flows: FlowService,
     private readonly detector: IntentDetector,
+    private readonly maxMessageChars: number,
   ) {}
 
   /** `ref` is a version number or "current"; 404 for an unknown version or intent block. */
@@ -69,6 +71,6 @@ export class DetectService {
     const machine = await this.flows.machine(ref);
     const block = machine.compiled.intentBlocks.get(blockId);
     if (!block) throw errors.notFound(`intent block "${blockId}" in flow version ${machine.version}`);
-    return detectInBlock(this.detector, block, readTrialText(body));
+    return detectInBlock(this.detector, block, readTrialText(body, this.maxMessageChars));
   }
 }

@@ -67,6 +67,14 @@ describe('detect endpoint (local classifier)', () => {
     expect(r).toEqual({ status: 404, body: { code: 'not_found', message } });
   });
 
+  it('reads the text as a conversation would: controls removed, length counted as a person counts it', async () => {
+    const long = await detect('/api/flows/1/blocks/route/detect', { text: '👍🏽'.repeat(2000) });
+    expect(long.status).toBe(200);
+    const controls = await detect('/api/flows/1/blocks/route/detect', { text: '\u0000will it\u202e rain tomorrow?' });
+    const plain = await detect('/api/flows/1/blocks/route/detect', { text: 'will it rain tomorrow?' });
+    expect(controls.body).toEqual(plain.body);
+  });
+
   it('400 for a version that is neither a number nor current', async () => {
     const r = await detect('/api/flows/abc/blocks/route/detect', { text: 'hello' });
     expect(r).toEqual({
@@ -86,7 +94,13 @@ describe('detect endpoint (local classifier)', () => {
     ['no text', {}, '/text', '"text" must be a string'],
     ['a number', { text: 42 }, '/text', '"text" must be a string'],
     ['blank text', { text: '   ' }, '/text', '"text" must not be empty'],
-    ['2001 characters', { text: 'x'.repeat(2001) }, '/text', '"text" may have at most 2000 characters'],
+    ['2001 characters', { text: 'x'.repeat(2001) }, '/text', '"text" may have at most 2000 characters (MAX_MESSAGE_CHARS)'],
+    [
+      '2001 emoji (counted as a person counts them)',
+      { text: '👍🏽'.repeat(2001) },
+      '/text',
+      '"text" may have at most 2000 characters (MAX_MESSAGE_CHARS)',
+    ],
     ['an unknown property', { text: 'hi', extra: true }, '/extra', 'unknown property "extra"'],
   ])('422 for %s', async (_label, body, path, message) => {
     const r = await detect('/api/flows/1/blocks/route/detect', body);

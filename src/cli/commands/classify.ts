@@ -23,14 +23,14 @@ export const classifyCommand: Command = {
     const [file, ...raw] = positionals as [string, ...string[]];
     const blockId = values.block;
     if (typeof blockId !== 'string') throw new UsageError('missing --block ID', 'classify');
+    const settings = loadSettings(io.env);
     const texts = raw.map((text) => {
       try {
-        return readTrialText({ text });
+        return readTrialText({ text }, settings.limits.maxMessageChars);
       } catch (err) {
         throw new UsageError(err instanceof AppError ? err.message : String(err), 'classify');
       }
     });
-    const settings = loadSettings(io.env);
     const prepared = await prepareFlowFile(file, settings);
     if (!prepared.ok) {
       for (const error of prepared.errors) writeLine(io.stderr, formatProblem(error));

@@ -8,7 +8,7 @@ import { type CalibrationOptions, DEFAULT_CALIBRATION, probability, thresholdFor
 import { ConceptIndex } from './concept-index';
 import { EnglishAnalyzer } from './english';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, Featurizer } from './features';
-import { LruCache } from './lru';
+import { LruCache } from '../../util/lru';
 import { buildOptionSet, type OptionSet } from './option-set';
 import { DEFAULT_SCORING_OPTIONS, scoreUnits, type ScoringOptions } from './scoring';
 import { correctWord, Vocabulary } from './spelling';
@@ -74,7 +74,7 @@ export class LocalIntentClassifier implements IntentDetector {
     this.calibration = { ...DEFAULT_CALIBRATION, ...options.calibration };
     this.generalVocabulary = new Vocabulary([...concepts.vocabulary, ...FUNCTION_WORDS, ...FILLER_WORDS, ...WEAK_WORDS]);
     this.fixedThreshold = options.threshold;
-    this.optionSets = new LruCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.optionSets = new LruCache({ maxEntries: options.cacheSize ?? DEFAULT_CACHE_SIZE });
     this.loadTimeMs = performance.now() - started;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { IntentCandidate } from '../detector';
 import type { Featurizer, Unit } from './features';
-import { LruCache } from './lru';
+import { LruCache } from '../../util/lru';
 import { Vocabulary } from './spelling';
 import { centroidOf, type WordVectors } from './word-vectors';
 
@@ -137,7 +137,7 @@ export function buildOptionSet(intents: readonly IntentCandidate[], featurizer: 
     distinctiveness,
     matrix,
     hasVector,
-    cosineRows: new LruCache(cosineRowCapacity(entries.length)),
+    cosineRows: new LruCache({ maxEntries: cosineRowCapacity(entries.length) }),
     examplesPerIntent: intents.length ? examples / intents.length : 0,
     vocabulary: new Vocabulary(words),
   };

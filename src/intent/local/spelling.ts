@@ -4,7 +4,7 @@
  * words are never "fixed" into other real words ("joke" stays "joke", not "coke").
  */
 import { osaDistance } from '../../util/edit-distance';
-import { LruCache } from './lru';
+import { LruCache } from '../../util/lru';
 
 export interface Correction {
   word: string;
@@ -21,7 +21,7 @@ export function maxEditsFor(word: string): number {
 export class Vocabulary {
   private readonly byLength = new Map<number, string[]>();
   private readonly words = new Set<string>();
-  private readonly memo = new LruCache<string, Correction | null>(2000);
+  private readonly memo = new LruCache<string, Correction | null>({ maxEntries: 2000 });
 
   constructor(words: Iterable<string>) {
     for (const word of words) {

@@ -1,3 +1,4 @@
+import { PAGE_LIMIT } from '../../config/limits';
 import type Database from 'better-sqlite3';
 import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepRecord, TurnWrite } from '../records';
 import { errors } from '../../errors';
@@ -5,7 +6,8 @@ import type { ConversationRepository } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, type SqliteGuard } from './errors';
 
-export const MAX_PAGE_SIZE = 100;
+/** The largest page a caller may ask for: the API's own page limit. */
+export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
 
 interface ConversationRow {
   id: string;
