@@ -11,6 +11,7 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
+COPY models ./models
 COPY bin ./bin
 # The build also copies the browser bundles (Mermaid for the diagram, Redoc for /docs) from
 # node_modules into public/vendor/: the image ships those files, not the package trees.
@@ -39,6 +40,7 @@ COPY --from=build /app/public ./public
 COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
+COPY models ./models
 COPY flows ./flows
 # The same check in the image that runs: the native module loads against this image's libraries.
 RUN node -e "try { require('better-sqlite3')(':memory:').close(); } catch (err) { console.error('better-sqlite3 does not load: ' + err.message); process.exit(1); }" \

@@ -7,6 +7,7 @@ import type { Settings } from './config/settings';
 import { AppError, errors } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
 import { ChatService } from './services/chat-service';
+import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
 import { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
@@ -101,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const rest = createRestServer({
     logger,
     flows,
+    detect: new DetectService(flows, deps.intent.detector, settings.limits.maxMessageChars),
     history,
     health,
     apiToken: settings.apiToken,

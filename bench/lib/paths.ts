@@ -12,8 +12,15 @@ export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
  */
 export function linkDataFolders(): void {
   mkdirSync(DIST_ROOT, { recursive: true });
-  for (const folder of ['schemas', 'flows']) {
+  for (const folder of ['schemas', 'flows', 'models']) {
     const link = join(DIST_ROOT, folder);
     if (!existsSync(link)) symlinkSync(join(REPO_ROOT, folder), link, 'dir');
   }
+}
+
+/** The test fixtures, for the scripts that score the intent classifier on them. */
+export function linkTestFixtures(): void {
+  const link = join(DIST_ROOT, 'test', 'intent', 'fixtures');
+  mkdirSync(join(link, '..'), { recursive: true });
+  if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'test', 'intent', 'fixtures'), link, 'dir');
 }

@@ -24,7 +24,8 @@ export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', descriptio
 /**
  * Parses a command's arguments with util.parseArgs in strict mode: an unknown option, a missing value
  * or a value for a flag is a usage error that names the option (and the nearest known one), as are
- * too many or too few positionals. `command` names whose help the error points to.
+ * too many or too few positionals (a last one named `TEXT...` takes one or more). `command` names
+ * whose help the error points to.
  */
 export function parseCommandArgs(
   command: string,
@@ -46,7 +47,9 @@ export function parseCommandArgs(
       throw new UsageError(`--${name} must be one of ${option.choices.join(', ')}; got ${JSON.stringify(value)}`, command);
     }
   }
-  if (parsed.positionals.length > positionals.length) {
+  // A last positional named `TEXT...` takes one or more arguments.
+  const variadic = positionals.at(-1)?.endsWith('...') === true;
+  if (!variadic && parsed.positionals.length > positionals.length) {
     const extra = parsed.positionals[positionals.length] as string;
     const expected = positionals.length === 0 ? 'no arguments' : `only ${positionals.join(' ')}`;
     throw new UsageError(`unexpected argument ${JSON.stringify(extra)}: this command takes ${expected}`, command);

@@ -134,6 +134,12 @@ export const errors = {
     message: (problems: FlowProblem[]) => `the flow has ${problems.length} error(s)`,
     problems: (problems: FlowProblem[]) => problems,
   }),
+  invalidBody: define('invalid_body', {
+    status: 422,
+    description: 'a JSON body of the wrong shape (the detect endpoint); `errors` says where',
+    message: (detail: string, _problems: FlowProblem[]) => detail,
+    problems: (_detail: string, problems: FlowProblem[]) => problems,
+  }),
   internalError: define('internal_error', {
     status: 500,
     closeCode: CLOSE_CODES.serverError,

@@ -25,6 +25,9 @@ export interface Step {
   provider?: string;
   /** 0..1, when the strategy that answered has a notion of confidence (the local classifier). */
   confidence?: number;
+  /** The second-best intent of the detection, and its score (where the provider ranks its answers). */
+  runnerUp?: string;
+  runnerUpScore?: number;
   /** Why another provider answered (e.g. `timeout`), when one did. */
   fallbackReason?: string;
   /** How long detection took, in milliseconds. */

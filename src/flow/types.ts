@@ -113,6 +113,8 @@ export interface IntentOption {
   id: string;
   description: string;
   examples?: string[];
+  /** Words or short phrases that mean this intent in this bot (brand names, jargon), for the local classifier. */
+  synonyms?: string[];
   next: BlockId;
 }
 

@@ -8,6 +8,8 @@ export interface IntentCandidate {
   id: string;
   description: string;
   examples?: readonly string[];
+  /** Words or short phrases that mean this intent in this bot; strategies may use them as hints. */
+  synonyms?: readonly string[];
 }
 
 export interface IntentRequest {
@@ -31,10 +33,23 @@ export interface IntentResult {
   intent: string;
   /** Which strategy produced the answer. */
   provider: IntentProviderName;
-  /** 0..1 where the strategy has a notion of confidence. */
+  /**
+   * 0..1: how likely the answer is right (for `none`: that no option fits). The local classifier
+   * calibrates it; strategies without a notion of confidence leave it out.
+   */
   confidence?: number;
+  /**
+   * The options, best first, with a score in [0, 1] each (the chosen one's score is its confidence
+   * when it matched). `ranking[1]` is the runner-up. A strategy that only knows its choice lists that one.
+   */
+  ranking?: readonly IntentScore[];
   /** Set when the configured provider failed and another one answered instead (e.g. `timeout`). */
   fallbackReason?: string;
+}
+
+export interface IntentScore {
+  intent: string;
+  score: number;
 }
 
 export interface IntentDetector {

@@ -5,7 +5,7 @@ import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '..
 import { renderTemplate, scalarText } from '../flow/template';
 import type { Step } from '../flow/step';
 import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
-import type { IntentDetector } from '../intent/detector';
+import type { IntentDetector, IntentScore } from '../intent/detector';
 import { type Clock, systemClock } from '../util/clock';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
@@ -16,6 +16,7 @@ export interface DetectionOutput {
   intent: string;
   provider: string;
   confidence?: number;
+  runnerUp?: IntentScore;
   fallbackReason?: string;
   latencyMs: number;
 }
@@ -105,11 +106,13 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     const text = last === undefined ? '' : scalarText(last);
     const started = clock.monotonic();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
+    const runnerUp = result.ranking?.filter((r) => block.intentIds.has(r.intent))[1];
     return {
       // The answer is checked here too: whatever a strategy returns, only the block's ids route.
       intent: block.intentIds.has(result.intent) ? result.intent : NO_INTENT,
       provider: result.provider,
       ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
+      ...(runnerUp !== undefined ? { runnerUp } : {}),
       ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
       latencyMs: Math.round((clock.monotonic() - started) * 100) / 100,
     };
@@ -168,6 +171,10 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
               if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
               if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
               info.latencyMs = detection.latencyMs;
+              if (detection.runnerUp !== undefined) {
+                info.runnerUp = detection.runnerUp.intent;
+                info.runnerUpScore = detection.runnerUp.score;
+              }
               enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
             } else {
               const error = errorOf(event);

@@ -238,6 +238,8 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.fallbackReason !== undefined) record.fallbackReason = step.fallbackReason;
   if (step.latencyMs !== undefined) record.latencyMs = step.latencyMs;
   if (step.error !== undefined) record.error = step.error;
+  if (step.runnerUp !== undefined) record.runnerUp = step.runnerUp;
+  if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
   if (step.case !== undefined) record.case = step.case;
   if (step.choice !== undefined) record.choice = step.choice;
   return record;

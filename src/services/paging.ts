@@ -1,8 +1,9 @@
+import { PAGE_LIMIT } from '../config/limits';
 import { errors } from '../errors';
 
-/** Page sizes of every paged list (conversations, flow versions). */
-export const MAX_PAGE_LIMIT = 100;
-export const DEFAULT_PAGE_LIMIT = 20;
+/** Page sizes of every paged list (conversations, flow versions): config/limits.ts is their one home. */
+export const MAX_PAGE_LIMIT = PAGE_LIMIT.max;
+export const DEFAULT_PAGE_LIMIT = PAGE_LIMIT.default;
 
 /** The page size asked for, checked (the HTTP edge checks it too; services may be called from elsewhere). */
 export function pageLimit(limit: number | undefined): number {

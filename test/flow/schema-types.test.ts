@@ -43,7 +43,7 @@ const spec = {
     required: { id: true, type: true, intents: true, noMatch: true },
   } satisfies KeySpec<IntentBlock>,
   intentOption: {
-    all: { id: true, description: true, examples: true, next: true },
+    all: { id: true, description: true, examples: true, synonyms: true, next: true },
     required: { id: true, description: true, next: true },
   } satisfies KeySpec<IntentOption>,
   endBlock: {

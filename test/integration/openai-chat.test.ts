@@ -1,10 +1,8 @@
 import { checkedFetch } from '../support/http-client';
-import pino from 'pino';
-import { loadSettings } from '../../src/config/settings';
-import { createIntentDetector } from '../../src/intent/create-detector';
-import { OpenAiStubServer, reply } from '../support/openai-stub-server';
+import { type OpenAiStubServer, reply } from '../support/openai-stub-server';
+import { startOpenAiTestServer } from '../support/openai-test-server';
 import { ChatClient } from '../support/ws-client';
-import { startTestServer, type TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
 /**
  * A whole WebSocket conversation through the real server, with the real openai SDK pointed at a stub
@@ -15,20 +13,12 @@ describe('WebSocket chat with the OpenAI provider (stub server)', () => {
   let stub: OpenAiStubServer;
   let server: TestServer;
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    stub = await OpenAiStubServer.start();
-    const settings = loadSettings({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: stub.baseURL,
-      OPENAI_MODEL: 'stub-model',
-      INTENT_TIMEOUT_MS: '1500',
-    });
-    server = await startTestServer({ intent: createIntentDetector(settings, pino({ level: 'silent' })) });
+    ({ stub, server, close } = await startOpenAiTestServer());
   });
-  afterAll(async () => {
-    await server.close(true);
-    await stub.close();
-  });
+  afterAll(() => close());
 
   it('routes by the model answer and records provider, intent and latency', async () => {
     stub.handler = () => reply.intent('travel');

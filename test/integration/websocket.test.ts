@@ -81,8 +81,10 @@ describe('WebSocket chat with the local classifier', () => {
         event: 'intent.matched',
         intent: 'weather',
         provider: 'local',
-        confidence: expect.any(Number),
         latencyMs: expect.any(Number),
+        confidence: expect.any(Number),
+        runnerUp: expect.any(String),
+        runnerUpScore: expect.any(Number),
         at: expect.any(String),
       },
     ]);

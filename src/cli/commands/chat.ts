@@ -8,13 +8,7 @@ import { createFlowMachine } from '../../runtime/flow-machine';
 import type { Command } from '../command';
 import { formatProblem, prepareFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, writeLine } from '../io';
-
-/** Characters as a person counts them, roughly: code points, so an emoji is one. */
-function characters(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
+import { userMessageText, userTextProblem } from '../../util/user-text';
 
 export const chatCommand: Command = {
   name: 'chat',
@@ -90,9 +84,12 @@ export const chatCommand: Command = {
         },
       });
       lines.on('line', (line) => {
-        const text = line.trim();
-        if (!text) return;
-        if (characters(text) > maxMessageChars) {
+        // The same reading of user text as the server's WebSocket (control characters neutralised,
+        // length in user-perceived characters), so a message behaves here as it would there.
+        const text = userMessageText(line);
+        const problem = userTextProblem(text, maxMessageChars);
+        if (problem === 'empty') return;
+        if (problem === 'too_long') {
           writeLine(io.stderr, `error: the message is longer than ${maxMessageChars} characters (MAX_MESSAGE_CHARS); not sent`);
           if (interactive && idle()) io.stdout.write('you> ');
           return;

@@ -1,47 +1,77 @@
 /**
- * Text -> "units": one per meaningful word or lexicon phrase, each carrying the features it can
- * match an intent on. A unit is scored by its best-matching feature, so a word that matches both
- * exactly and by concept is not counted twice, and a phrase counts once however long it is.
+ * Text -> "units": one per meaningful word or lexicon phrase. A unit carries the keys it matches
+ * exactly on (its surface form, its lemma, the shared lexicon's concepts), the word whose vector
+ * stands for its meaning, how much it says (rare words more than common ones) and whether the user
+ * ruled it out ("not the weather").
  */
 import type { AnalyzedToken, EnglishAnalyzer } from './english';
 import type { ConceptIndex } from './concept-index';
+import { markNegations } from './negation';
 import { normalizeText } from './normalize';
 import { FILLER_WORDS, FUNCTION_WORDS, WEAK_WORDS } from './stopwords';
-
-/** Feature keys: `w:<lemma or surface form>` for exact words, `c:<concept>` for lexicon concepts. */
-export type FeatureKey = string;
+import type { WordVectors } from './word-vectors';
 
 export interface Unit {
-  features: readonly FeatureKey[];
-  /** Multiplies the unit's weight: weak words and negations count less than content words. */
-  scale: number;
-  /** Weight when no feature is known to the block: how much an unexplained unit argues for `none`. */
-  unknownWeight: number;
+  /** `w:<form>` for exact words, `c:<concept>` for the shared lexicon's concepts. */
+  keys: readonly string[];
+  /** Word-vector id of the unit's meaning, or -1 (a phrase, a name, a typo the vectors lack). */
+  vector: number;
+  /** How much the unit says: content words 1 scaled down by frequency, weak words less. */
+  weight: number;
+  /** True when the user ruled this out: it argues against the intents it matches. */
+  negated: boolean;
+  /**
+   * Whether the unit matches related words by vector; grammar words ("you", "can") only match
+   * themselves: their vectors say little, and skipping them keeps detection fast.
+   */
+  soft: boolean;
+  /** A grammar or request word: it adds to a match, but cannot make one alone. */
+  grammar: boolean;
 }
 
-/** How much an exact word match counts relative to a concept (synonym) match. */
-export const FEATURE_KIND_WEIGHT = { word: 1, concept: 0.85 } as const;
+export interface FeatureOptions {
+  /** Smooth inverse frequency: weight = a / (a + p(word)), p from the word's frequency rank. */
+  sifA: number;
+  weakScale: number;
+  /** Scale of grammar and request words ("you", "can", "want"); 0 drops them. */
+  functionScale: number;
 
-export function featureKindWeight(key: FeatureKey): number {
-  return key.startsWith('c:') ? FEATURE_KIND_WEIGHT.concept : FEATURE_KIND_WEIGHT.word;
+  /** Weight of a word the vectors do not know (a name, a typo, gibberish). */
+  unknownWordWeight: number;
+  /** Weight of a number: "what is 7 x 7" and "what is 78 times 85" share their numbers' role. */
+  numberWeight: number;
 }
 
-const WEAK_SCALE = 0.4;
-const NEGATION_SCALE = 0.5;
-/** Names of places and people are frequent in requests ("flights to Rome") and rarely decisive. */
-const PROPER_NOUN_UNKNOWN_WEIGHT = 0.4;
-/** Gibberish or an uncorrectable typo: some evidence of off-topic, but less than a real word. */
-const OOV_UNKNOWN_WEIGHT = 0.6;
-const NEGATIONS: ReadonlySet<string> = new Set(['not', "n't", 'never', 'no', 'without']);
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
+  sifA: 1e-3,
+  weakScale: 0.7,
+  functionScale: 0.3,
+  unknownWordWeight: 0.7,
+  numberWeight: 0.3,
+};
+
+/** Every number matches every other number: its role ("22 + 6", "at 7"), not its value, is the point. */
+const NUMBER_KEY = 'n:number';
 
 /** Replaces a misspelt word, or returns null to keep it. */
 export type Corrector = (word: string) => string | null;
 
+/** Harmonic number of the vocabulary size: turns a Zipf rank into a probability. */
+function zipfNormaliser(size: number): number {
+  return Math.log(size) + 0.5772;
+}
+
 export class Featurizer {
+  private readonly harmonic: number;
+
   constructor(
     private readonly analyzer: EnglishAnalyzer,
     private readonly concepts: ConceptIndex,
-  ) {}
+    private readonly vectors: WordVectors,
+    private readonly options: FeatureOptions = DEFAULT_FEATURE_OPTIONS,
+  ) {
+    this.harmonic = zipfNormaliser(vectors.size);
+  }
 
   /** Words of a text (surface forms and lemmas), for the block's spelling vocabulary. */
   wordsOf(text: string): string[] {
@@ -57,7 +87,14 @@ export class Featurizer {
     if (normalized === '') return [];
     let tokens = this.analyzer.analyze(normalized);
     if (correct) tokens = this.corrected(normalized, tokens, correct);
-    return this.toUnits(tokens.filter((t) => t.kind !== 'other'));
+    return this.toUnits(tokens);
+  }
+
+  /** How much a word of this vector id says; rarer words say more. */
+  informativeness(vector: number): number {
+    if (vector < 0) return this.options.unknownWordWeight;
+    const p = 1 / ((vector + 10) * this.harmonic);
+    return this.options.sifA / (this.options.sifA + p);
   }
 
   /** Re-analyzes with typos fixed, so the fixed words get proper lemmas and tags. */
@@ -74,43 +111,49 @@ export class Featurizer {
   }
 
   private toUnits(tokens: readonly AnalyzedToken[]): Unit[] {
+    const { negated, cue, refusal } = markNegations(tokens);
     const units: Unit[] = [];
     for (let i = 0; i < tokens.length;) {
       const phrase = this.concepts.phraseAt(tokens, i);
       if (phrase) {
-        const features = phrase.concepts.map((c) => `c:${c}`);
+        const keys = phrase.concepts.map((c) => `c:${c}`);
         for (let j = i; j < i + phrase.normals.length; j += 1) {
           const t = tokens[j];
-          if (t && !isDropped(t)) features.push(...wordFeatures(t));
+          if (t && !isDropped(t)) keys.push(...wordKeys(t));
         }
-        units.push({ features: unique(features), scale: 1, unknownWeight: 1 });
+        units.push({ keys: unique(keys), vector: -1, weight: 1, negated: negated[i] ?? false, soft: false, grammar: false });
         i += phrase.normals.length;
         continue;
       }
       const token = tokens[i];
+      const isCue = cue[i] ?? false;
+      const isNegated = negated[i] ?? false;
       i += 1;
-      if (!token || token.kind !== 'word') continue;
-      const unit = this.tokenUnit(token);
-      if (unit) units.push(unit);
+      if (token?.kind === 'number' && this.options.numberWeight > 0) {
+        units.push({ keys: [NUMBER_KEY], vector: -1, weight: this.options.numberWeight, negated: isNegated, soft: false, grammar: true });
+        continue;
+      }
+      if (!token || token.kind !== 'word' || isCue) continue;
+      if (isDropped(token)) {
+        if (this.options.functionScale > 0) units.push(this.tokenUnit(token, isNegated, this.options.functionScale, true));
+        continue;
+      }
+      units.push(this.tokenUnit(token, isNegated));
+    }
+    // "I don't want my order", with nothing wanted instead, is calling it off: the shared concept.
+    if (refusal && !units.some((u) => !u.negated && !u.grammar)) {
+      units.push({ keys: ['c:cancel'], vector: -1, weight: 1, negated: false, soft: false, grammar: false });
     }
     return units;
   }
 
-  private tokenUnit(t: AnalyzedToken): Unit | null {
-    if (NEGATIONS.has(t.normal)) {
-      return { features: ['c:negation', ...this.conceptFeatures(t)], scale: NEGATION_SCALE, unknownWeight: 1 };
-    }
-    if (isDropped(t)) return null;
-    const features = unique([...wordFeatures(t), ...this.conceptFeatures(t)]);
+  private tokenUnit(t: AnalyzedToken, negated: boolean, scale = 1, grammar = false): Unit {
+    const keys = unique([...wordKeys(t), ...this.concepts.conceptsOf(t).map((c) => `c:${c}`)]);
+    let vector = this.vectors.id(t.lemma);
+    if (vector < 0) vector = this.vectors.id(t.normal);
     const weak = WEAK_WORDS.has(t.normal) || WEAK_WORDS.has(t.lemma);
-    let unknownWeight = 1;
-    if (t.pos === 'PROPN') unknownWeight = PROPER_NOUN_UNKNOWN_WEIGHT;
-    else if (t.oov) unknownWeight = OOV_UNKNOWN_WEIGHT;
-    return { features, scale: weak ? WEAK_SCALE : 1, unknownWeight };
-  }
-
-  private conceptFeatures(t: AnalyzedToken): string[] {
-    return this.concepts.conceptsOf(t).map((c) => `c:${c}`);
+    const weight = this.informativeness(vector) * (weak ? this.options.weakScale : 1) * scale;
+    return { keys, vector, weight, negated, soft: !grammar, grammar };
   }
 }
 
@@ -122,7 +165,7 @@ function isDropped(t: AnalyzedToken): boolean {
   );
 }
 
-function wordFeatures(t: AnalyzedToken): string[] {
+function wordKeys(t: AnalyzedToken): string[] {
   return t.lemma === t.normal ? [`w:${t.normal}`] : [`w:${t.normal}`, `w:${t.lemma}`];
 }
 

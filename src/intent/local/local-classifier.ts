@@ -1,41 +1,47 @@
 /**
- * The embedded intent classifier: no network, deterministic, tens of microseconds per message.
- * See README-style notes in index.ts for the approach.
+ * The embedded intent classifier: no network, deterministic, well under a millisecond per message.
+ * See index.ts for the approach.
  */
 import { NO_INTENT } from '../../flow/types';
-import type { IntentCandidate, IntentDetector, IntentRequest, IntentResult } from '../detector';
+import type { IntentCandidate, IntentDetector, IntentRequest, IntentResult, IntentScore } from '../detector';
+import { type CalibrationOptions, DEFAULT_CALIBRATION, probability, thresholdFor } from './calibration';
 import { ConceptIndex } from './concept-index';
 import { EnglishAnalyzer } from './english';
-import { Featurizer } from './features';
-import { LruCache } from './lru';
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, Featurizer } from './features';
+import { LruCache } from '../../util/lru';
 import { buildOptionSet, type OptionSet } from './option-set';
-import { scoreUnits } from './scoring';
+import { DEFAULT_SCORING_OPTIONS, scoreUnits, type ScoringOptions } from './scoring';
 import { correctWord, Vocabulary } from './spelling';
 import { FILLER_WORDS, FUNCTION_WORDS, WEAK_WORDS } from './stopwords';
+import { WordVectors } from './word-vectors';
 
 export interface Classification {
   /** An intent id or `none`. */
   intent: string;
-  /** Score of the chosen intent, or for `none` 1 minus the best intent's score. In [0, 1]. */
+  /** How likely the answer is right, in [0, 1]; for `none`, that no option fits. */
   confidence: number;
-  /** Per-intent scores in the block's order, for debugging and calibration. */
+  /** Every option, best first, with its calibrated score in [0, 1]. */
+  ranking: IntentScore[];
+  /** Raw alignment scores in the block's order, for debugging and calibration. */
   scores: ReadonlyArray<{ id: string; score: number }>;
+  /** The `none` threshold used for this block. */
+  threshold: number;
 }
 
 export interface LocalClassifierOptions {
-  /**
-   * Below this score the answer is `none`. Calibrated on the dev sets in test/intent/fixtures
-   * (accuracy plateau 0.45-0.50): off-topic messages mostly score 0, on-topic ones 0.5-1. At 0.45
-   * one synonym-matched word next to one unknown word (0.85 / 1.85 = 0.46) still counts as a match.
-   */
+  /** A fixed `none` threshold on the raw score instead of the calibrated one (for experiments). */
   threshold?: number;
   /** How many blocks' precomputed data to keep. */
   cacheSize?: number;
   /** Share one loaded English model between instances (it takes ~200 ms to load). */
   analyzer?: EnglishAnalyzer;
+  /** Share the loaded word vectors between instances. */
+  vectors?: WordVectors;
+  features?: Partial<FeatureOptions>;
+  scoring?: Partial<ScoringOptions>;
+  calibration?: Partial<CalibrationOptions>;
 }
 
-export const DEFAULT_THRESHOLD = 0.45;
 export const DEFAULT_CACHE_SIZE = 256;
 
 /** Rejection reason when the request's signal is aborted; matches what fetch & co. throw. */
@@ -48,21 +54,27 @@ export class AbortError extends Error {
 
 export class LocalIntentClassifier implements IntentDetector {
   readonly name = 'local' as const;
-  /** Milliseconds spent loading the English model and compiling the lexicon in the constructor. */
+  /** Milliseconds spent loading the English model, the word vectors and the lexicon. */
   readonly loadTimeMs: number;
-  private readonly threshold: number;
+  private readonly fixedThreshold: number | undefined;
   private readonly featurizer: Featurizer;
+  private readonly vectors: WordVectors;
+  private readonly scoring: ScoringOptions;
+  private readonly calibration: CalibrationOptions;
   private readonly generalVocabulary: Vocabulary;
   private readonly optionSets: LruCache<string, OptionSet>;
 
   constructor(options: LocalClassifierOptions = {}) {
     const started = performance.now();
     const analyzer = options.analyzer ?? new EnglishAnalyzer();
+    this.vectors = options.vectors ?? new WordVectors();
     const concepts = new ConceptIndex(analyzer);
-    this.featurizer = new Featurizer(analyzer, concepts);
+    this.featurizer = new Featurizer(analyzer, concepts, this.vectors, { ...DEFAULT_FEATURE_OPTIONS, ...options.features });
+    this.scoring = { ...DEFAULT_SCORING_OPTIONS, ...options.scoring };
+    this.calibration = { ...DEFAULT_CALIBRATION, ...options.calibration };
     this.generalVocabulary = new Vocabulary([...concepts.vocabulary, ...FUNCTION_WORDS, ...FILLER_WORDS, ...WEAK_WORDS]);
-    this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    this.optionSets = new LruCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+    this.fixedThreshold = options.threshold;
+    this.optionSets = new LruCache({ maxEntries: options.cacheSize ?? DEFAULT_CACHE_SIZE });
     this.loadTimeMs = performance.now() - started;
   }
 
@@ -74,8 +86,8 @@ export class LocalIntentClassifier implements IntentDetector {
   detect(request: IntentRequest): Promise<IntentResult> {
     if (request.signal?.aborted) return Promise.reject(abortReason(request.signal));
     try {
-      const { intent, confidence } = this.classify(request.text, request.intents, request.cacheKey);
-      return Promise.resolve({ intent, provider: this.name, confidence });
+      const { intent, confidence, ranking } = this.classify(request.text, request.intents, request.cacheKey);
+      return Promise.resolve({ intent, provider: this.name, confidence, ranking });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -86,21 +98,30 @@ export class LocalIntentClassifier implements IntentDetector {
    * that pass the same options repeatedly still hit the cache.
    */
   classify(text: string, intents: readonly IntentCandidate[], cacheKey?: string): Classification {
-    if (intents.length === 0) return { intent: NO_INTENT, confidence: 1, scores: [] };
-    const key = cacheKey ?? `content:${JSON.stringify(intents.map((i) => [i.id, i.description, i.examples ?? []]))}`;
-    const set = this.optionSets.getOrCreate(key, () => buildOptionSet(intents, this.featurizer));
+    if (intents.length === 0) return { intent: NO_INTENT, confidence: 1, ranking: [], scores: [], threshold: 0 };
+    const key = cacheKey ?? `content:${JSON.stringify(intents.map((i) => [i.id, i.description, i.examples ?? [], i.synonyms ?? []]))}`;
+    const set = this.optionSets.getOrCreate(key, () => buildOptionSet(intents, this.featurizer, this.vectors));
     const units = this.featurizer.units(text, (word) =>
       set.vocabulary.has(word) || this.generalVocabulary.has(word) ? null : correctWord(word, set.vocabulary, this.generalVocabulary),
     );
-    const { perIntent } = scoreUnits(units, set);
+    const { perIntent } = scoreUnits(units, set, this.vectors, this.scoring);
     const scores = set.profiles.map((p, i) => ({ id: p.id, score: perIntent[i] ?? 0 }));
-    // Strictly greater: ties go to the intent listed first, which keeps answers deterministic.
-    let best: { id: string; score: number } | undefined;
-    for (const s of scores) if (!best || s.score > best.score) best = s;
-    if (!best || best.score < this.threshold) {
-      return { intent: NO_INTENT, confidence: round(1 - (best?.score ?? 0)), scores };
+    const threshold = this.fixedThreshold ?? thresholdFor(set.examplesPerIntent, this.calibration);
+    // Stable sort: ties keep the block's order, so the intent listed first wins and answers stay deterministic.
+    const ordered = [...scores].sort((a, b) => b.score - a.score);
+    const best = ordered[0];
+    const second = ordered[1]?.score ?? 0;
+    const { match, none } = this.calibration;
+    // Each intent's chance of being right, against its closest rival (the runner-up for the best one).
+    const ranking = ordered.map((s, i) => ({
+      intent: s.id,
+      score: round(probability(match, s.score, i === 0 ? second : (best?.score ?? 0), threshold)),
+    }));
+    if (!best || best.score < threshold) {
+      const confidence = best ? probability(none, best.score, second, threshold) : 1;
+      return { intent: NO_INTENT, confidence: round(confidence), ranking, scores, threshold };
     }
-    return { intent: best.id, confidence: round(best.score), scores };
+    return { intent: best.id, confidence: ranking[0]?.score ?? 0, ranking, scores, threshold };
   }
 }
 

@@ -3,38 +3,12 @@
  * descriptions and examples). Only words the English model does not know are corrected, so real
  * words are never "fixed" into other real words ("joke" stays "joke", not "coke").
  */
-import { LruCache } from './lru';
+import { osaDistance } from '../../util/edit-distance';
+import { LruCache } from '../../util/lru';
 
 export interface Correction {
   word: string;
   distance: number;
-}
-
-/**
- * Optimal string alignment distance (Levenshtein + adjacent transposition, the commonest typing
- * slip: "recieve", "flihgt"). Returns max + 1 as soon as the distance must exceed `max`.
- */
-export function osaDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const row: number[] = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
-      }
-      row.push(d);
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    prevPrev = prev;
-    prev = row;
-  }
-  return prev[b.length] ?? max + 1;
 }
 
 /** Short words get one edit, long ones two: "wether" -> "weather" but not "cat" -> "car" -> ... */
@@ -47,7 +21,7 @@ export function maxEditsFor(word: string): number {
 export class Vocabulary {
   private readonly byLength = new Map<number, string[]>();
   private readonly words = new Set<string>();
-  private readonly memo = new LruCache<string, Correction | null>(2000);
+  private readonly memo = new LruCache<string, Correction | null>({ maxEntries: 2000 });
 
   constructor(words: Iterable<string>) {
     for (const word of words) {

@@ -113,12 +113,7 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'while',
   'though',
   'although',
-  'what',
-  'which',
-  'who',
-  'whom',
   'whose',
-  'why',
   'there',
   'here',
   'also',
@@ -221,6 +216,12 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
  * open", "where is my pizza") but must not decide alone.
  */
 export const WEAK_WORDS: ReadonlySet<string> = new Set([
+  // Question words tell close intents apart ("when" vs "how" to change the oil, "who" made you).
+  'what',
+  'which',
+  'who',
+  'whom',
+  'why',
   'where',
   'when',
   'how',

@@ -1,3 +1,4 @@
+import { DEFAULT_INTENT_TIMEOUT_MS } from '../../config/limits';
 import { BurstLog } from '../../util/burst-log';
 import { type Clock, systemClock } from '../../util/clock';
 import { silentLogger, type Logger } from '../../util/logger';
@@ -20,7 +21,7 @@ import { isIntentFailure, type FailureReason, type FallbackReason } from './inte
  *   fallback failed  -> reject (FallbackFailedError)
  */
 
-export const DEFAULT_INTENT_TIMEOUT_MS = 8000;
+export { DEFAULT_INTENT_TIMEOUT_MS };
 /** Fallbacks after the first one are summarised in one log line per window. */
 export const DEFAULT_FAILURE_LOG_WINDOW_MS = 60_000;
 

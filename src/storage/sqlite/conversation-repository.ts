@@ -1,3 +1,4 @@
+import { PAGE_LIMIT } from '../../config/limits';
 import type Database from 'better-sqlite3';
 import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepRecord, TurnWrite } from '../records';
 import { errors } from '../../errors';
@@ -5,7 +6,8 @@ import type { ConversationRepository } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, type SqliteGuard } from './errors';
 
-export const MAX_PAGE_SIZE = 100;
+/** The largest page a caller may ask for: the API's own page limit. */
+export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
 
 interface ConversationRow {
   id: string;
@@ -35,6 +37,8 @@ interface StepRow {
   fallback_reason: string | null;
   latency_ms: number | null;
   error: string | null;
+  runner_up: string | null;
+  runner_up_score: number | null;
   case_index: number | null;
   choice: string | null;
   at: string;
@@ -53,6 +57,8 @@ type StepInsert = [
   fallbackReason: string | null,
   latencyMs: number | null,
   error: string | null,
+  runnerUp: string | null,
+  runnerUpScore: number | null,
   caseIndex: number | null,
   choice: string | null,
   at: string,
@@ -94,6 +100,8 @@ function toStep(row: StepRow): StepRecord {
   if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
   if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
   if (row.error !== null) step.error = row.error;
+  if (row.runner_up !== null) step.runnerUp = row.runner_up;
+  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
   if (row.case_index !== null) step.case = row.case_index;
   if (row.choice !== null) step.choice = row.choice;
   return step;
@@ -153,7 +161,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error, case_index, choice, at
+      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
+              runner_up, runner_up_score, case_index, choice, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -170,8 +179,9 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          confidence, fallback_reason, latency_ms, error, case_index, choice, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
+                          case_index, choice, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -255,6 +265,8 @@ export class SqliteConversationRepository implements ConversationRepository {
         // Latencies are measured with fractional timers; whole milliseconds are plenty.
         step.latencyMs === undefined ? null : Math.round(step.latencyMs),
         step.error ?? null,
+        step.runnerUp ?? null,
+        step.runnerUpScore ?? null,
         step.case ?? null,
         step.choice ?? null,
         step.at,

@@ -104,6 +104,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'detection runner-up',
+    up: `
+      -- The second-best intent of a detection and its score, where the provider ranks its answers.
+      ALTER TABLE steps ADD COLUMN runner_up TEXT;
+      ALTER TABLE steps ADD COLUMN runner_up_score REAL;
+    `,
+  },
+  {
+    version: 5,
     name: 'step case and choice',
     up: `
       -- Which case of a condition block held (0-based), and the value of the choice a user picked:

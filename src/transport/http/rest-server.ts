@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
+import type { DetectService } from '../../services/detect-service';
 import type { FlowService } from '../../services/flow-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
@@ -10,6 +11,7 @@ import { createTokenCheck } from './auth';
 import { conversationRoutes } from './conversations-controller';
 import { describeApi, type WebSocketLimits } from './descriptions';
 import { descriptionRoutes } from './descriptions-controller';
+import { detectRoutes } from './detect-controller';
 import { DOCS_CSP, isDocsPath, registerDocsPage } from './docs-page';
 import { toErrorResponse } from './error-response';
 import { flowRoutes } from './flows-controller';
@@ -21,6 +23,7 @@ import { isWebPath, PAGE_CSP, type PageSettings, registerWebRoutes } from './web
 export interface RestServerDeps {
   logger: Logger;
   flows: FlowService;
+  detect: DetectService;
   history: HistoryService;
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
@@ -90,6 +93,7 @@ export function createRestServer(deps: RestServerDeps): Server {
   routes.push(
     healthRoute(deps.health),
     ...flowRoutes(deps.flows, deps.maxBodyBytes),
+    ...detectRoutes(deps.detect, deps.maxBodyBytes),
     ...conversationRoutes(deps.history),
     ...descriptionRoutes(descriptions),
   );

@@ -1,7 +1,6 @@
 import { type AppError, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
-import { removeControlCharacters } from '../../util/control-characters';
-import { exceedsGraphemes } from '../../util/graphemes';
+import { userMessageText, userTextProblem } from '../../util/user-text';
 
 /** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
@@ -33,18 +32,8 @@ function bad(message: string): ClientFrame {
 }
 
 /**
- * The text of a user message as the flow sees it: made well formed (a lone UTF-16 surrogate survives
- * JSON but not UTF-8 storage: U+FFFD instead), neutralised (controls other than tab and newline and
- * the bidi embedding, override and isolate controls removed: see util/control-characters.ts), then
- * trimmed. What is stored, echoed and shown is this text, never the raw one.
- */
-export function userMessageText(raw: string): string {
-  return removeControlCharacters(raw.toWellFormed()).trim();
-}
-
-/**
  * Checks a client text frame: `{"type":"message","text":"..."}`, text of 1 to `maxChars`
- * (MAX_MESSAGE_CHARS) characters after userMessageText, counted as a person counts them (grapheme
+ * (MAX_MESSAGE_CHARS) characters after userMessageText (util/user-text.ts), counted as a person counts them (grapheme
  * clusters, see util/graphemes.ts); or `{"type":"choice","value":"..."}`, a button: the same as a
  * message whose text is the choice's value (the flow matches it to the choice by its value). No
  * default here: the web page type-checks against this file, and the settings module it would pull
@@ -64,7 +53,8 @@ export function parseClientFrame(data: string, maxChars: number): ClientFrame {
   const raw = frame[field];
   if (typeof raw !== 'string') return bad(`"${field}" must be a string`);
   const text = userMessageText(raw);
-  if (text.length === 0) return bad(`"${field}" is empty`);
-  if (exceedsGraphemes(text, maxChars)) return bad(`"${field}" is longer than ${maxChars} characters`);
+  const problem = userTextProblem(text, maxChars);
+  if (problem === 'empty') return bad(`"${field}" is empty`);
+  if (problem === 'too_long') return bad(`"${field}" is longer than ${maxChars} characters`);
   return { ok: true, text };
 }

@@ -73,6 +73,9 @@ describe('SqliteConversationRepository: records', () => {
       provider: 'openai',
       fallbackReason: 'timeout',
       latencyMs: 12,
+      confidence: 0.82,
+      runnerUp: 'travel',
+      runnerUpScore: 0.11,
       at: at(4),
     };
     await storage.conversations.appendTurn(

@@ -78,29 +78,31 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('adds confidence and error to the steps of a version 2 database, keeping the steps it has', () => {
+  it('adds confidence, error and the runner-up to the steps of a version 2 database, keeping the steps it has', () => {
     const db = new Database(':memory:');
     applyMigrations(db, MIGRATIONS.slice(0, 2));
     db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
              INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
-    expect(applyMigrations(db, MIGRATIONS.slice(0, 3))).toEqual([3]);
+    expect(applyMigrations(db, MIGRATIONS.slice(0, 4))).toEqual([3, 4]);
     const columns = db
       .prepare<[], { name: string; type: string }>("SELECT name, type FROM pragma_table_info('steps')")
       .all()
       .map((c) => `${c.name} ${c.type}`);
-    expect(columns).toEqual(expect.arrayContaining(['confidence REAL', 'error TEXT']));
-    expect(db.prepare('SELECT to_block, confidence, error FROM steps').all()).toEqual([{ to_block: 'a', confidence: null, error: null }]);
+    expect(columns).toEqual(expect.arrayContaining(['confidence REAL', 'error TEXT', 'runner_up TEXT', 'runner_up_score REAL']));
+    expect(db.prepare('SELECT to_block, confidence, error, runner_up, runner_up_score FROM steps').all()).toEqual([
+      { to_block: 'a', confidence: null, error: null, runner_up: null, runner_up_score: null },
+    ]);
     db.close();
   });
 
-  it('adds case and choice to the steps of a version 3 database, keeping the steps it has', () => {
+  it('adds case and choice to the steps of a version 4 database, keeping the steps it has', () => {
     const db = new Database(':memory:');
-    applyMigrations(db, MIGRATIONS.slice(0, 3));
+    applyMigrations(db, MIGRATIONS.slice(0, 4));
     db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
              INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
-    expect(applyMigrations(db)).toEqual([4]);
+    expect(applyMigrations(db)).toEqual([5]);
     expect(db.prepare('SELECT to_block, case_index, choice FROM steps').all()).toEqual([{ to_block: 'a', case_index: null, choice: null }]);
     db.close();
   });

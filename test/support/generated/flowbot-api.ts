@@ -125,6 +125,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows/{version}/blocks/{blockId}/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try one utterance on an intent block
+         * @description Asks the configured intent provider (the same detector, options and cache as a conversation at that block) which intent the text means. Nothing is stored.
+         */
+        post: operations["detectIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -350,6 +370,23 @@ export interface components {
             /** @description the neighbourhood's depth; null for the whole flow */
             depth: number | null;
         };
+        /** DetectAnswer */
+        DetectAnswer: {
+            /** @description an intent id of the block, or `none` */
+            intent: string;
+            /** @description how likely the answer is right; null when the provider has no notion of it (OpenAI) */
+            confidence: number | null;
+            /** @description who answered */
+            provider: "local" | "openai";
+            /** @description best first; a provider without scores lists its one choice */
+            ranking: {
+                intent: string;
+                /** @description null when the provider gives no scores */
+                score: number | null;
+            }[];
+            /** @description set when the configured provider failed and another one answered */
+            fallbackReason?: string;
+        };
         /** Conversation */
         Conversation: {
             /** @description the conversation id (a UUID for conversations started over the WebSocket) */
@@ -412,6 +449,10 @@ export interface components {
             provider?: string;
             /** @description how sure the provider was, when it has a notion of confidence (the local classifier) */
             confidence?: number;
+            /** @description the second-best intent, where the provider ranks its answers */
+            runnerUp?: string;
+            /** @description the runner-up's score */
+            runnerUpScore?: number;
             /** @description why another provider answered (e.g. `timeout`), when one did */
             fallbackReason?: string;
             /** @description how long the detection took */
@@ -457,7 +498,7 @@ export interface components {
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_expired" | "replaced" | "flow_error";
+        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_expired" | "replaced" | "flow_error";
         /** Error */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -530,6 +571,8 @@ export interface components {
             id: components["schemas"]["FlowId"];
             description: string;
             examples?: string[];
+            /** @description Words or short phrases that mean this intent in this bot (brand names, jargon), for the local classifier. */
+            synonyms?: string[];
             next: components["schemas"]["FlowBlockRef"];
         };
         /** @description Sends text if given, then ends the conversation. */
@@ -1314,6 +1357,148 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {unknown} */
                         code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    detectIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+                /** @description the id of an intent block of that version */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        /** @description the text to classify, as a user would send it (trimmed; at most MAX_MESSAGE_CHARS characters) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what the provider answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectAnswer"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (the detect endpoint); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
                     };
                 };
             };

@@ -69,6 +69,26 @@ export const MachineConfig = Type.Object(
   },
 );
 
+export const DetectAnswer = Type.Object(
+  {
+    intent: Type.String({ description: 'an intent id of the block, or `none`' }),
+    confidence: nullable(
+      Type.Number({ minimum: 0, maximum: 1 }),
+      'how likely the answer is right; null when the provider has no notion of it (OpenAI)',
+    ),
+    provider: Type.Union([Type.Literal('local'), Type.Literal('openai')], { description: 'who answered' }),
+    ranking: Type.Array(
+      Type.Object(
+        { intent: Type.String(), score: nullable(Type.Number({ minimum: 0, maximum: 1 }), 'null when the provider gives no scores') },
+        { additionalProperties: false },
+      ),
+      { description: 'best first; a provider without scores lists its one choice' },
+    ),
+    fallbackReason: Type.Optional(Type.String({ description: 'set when the configured provider failed and another one answered' })),
+  },
+  { title: 'DetectAnswer', additionalProperties: false },
+);
+
 const diagramNode = Type.Object(
   {
     node: Type.String({ description: 'the node id in `mermaid` (`b<index in the flow>`, the same in every view)' }),
@@ -149,6 +169,8 @@ export const Step = Type.Object(
         description: 'how sure the provider was, when it has a notion of confidence (the local classifier)',
       }),
     ),
+    runnerUp: Type.Optional(Type.String({ description: 'the second-best intent, where the provider ranks its answers' })),
+    runnerUpScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "the runner-up's score" })),
     fallbackReason: Type.Optional(Type.String({ description: 'why another provider answered (e.g. `timeout`), when one did' })),
     latencyMs: Type.Optional(Type.Integer({ minimum: 0, description: 'how long the detection took' })),
     error: Type.Optional(Type.String({ description: 'why detection failed outright (`intent.error` steps)' })),

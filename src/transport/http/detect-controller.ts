@@ -1,0 +1,46 @@
+import { Type } from '@sinclair/typebox';
+import { errors } from '../../errors';
+import type { DetectService } from '../../services/detect-service';
+import { readJsonBody } from './read-json-body';
+import { versionOrCurrent } from './routes/parameters';
+import { type AnyRoute, defineRoute } from './routes/route';
+import { BLOCK_ID_PATTERN, DetectAnswer } from './routes/schemas';
+
+/** Trying one utterance: POST /api/flows/{version|current}/blocks/{blockId}/detect with {"text": "..."}. */
+export function detectRoutes(detect: DetectService, maxBodyBytes: number): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/flows/{version}/blocks/{blockId}/detect',
+      operationId: 'detectIntent',
+      tag: 'flows',
+      summary: 'Try one utterance on an intent block',
+      description:
+        'Asks the configured intent provider (the same detector, options and cache as a conversation at that block) which intent the text means. Nothing is stored.',
+      secured: true,
+      storage: true,
+      params: Type.Object({
+        version: versionOrCurrent,
+        blockId: Type.String({ pattern: BLOCK_ID_PATTERN, description: 'the id of an intent block of that version' }),
+      }),
+      query: Type.Object({}),
+      body: {
+        description: 'the text to classify, as a user would send it (trimmed; at most MAX_MESSAGE_CHARS characters)',
+        schema: Type.Object({ text: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        mediaType: 'application/json',
+      },
+      responses: { 200: { description: 'what the provider answered', content: { 'application/json': DetectAnswer } } },
+      errors: [
+        errors.invalidJson,
+        errors.invalidEncoding,
+        errors.payloadTooLarge,
+        errors.unsupportedMediaType,
+        errors.invalidBody,
+        errors.notFound,
+      ],
+    })(async ({ params, req }) => {
+      const body = await readJsonBody(req, maxBodyBytes);
+      return { status: 200, json: await detect.detect(String(params.version), params.blockId, body.value) };
+    }),
+  ];
+}
