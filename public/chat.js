@@ -4,7 +4,7 @@
 // Bot text is plain text: it is only ever inserted with textContent.
 
 import { apiGet } from './api.js';
-import { createMessageGuard, messageFrame } from './composer.js';
+import { choiceFrame, createMessageGuard, messageFrame } from './composer.js';
 import { loadSession, newSession, saveSession } from './transcript.js';
 
 /** @typedef {import('../src/transport/ws/frames').ServerFrame} ServerFrame */
@@ -23,6 +23,7 @@ import { loadSession, newSession, saveSession } from './transcript.js';
  * @property {HTMLInputElement} input
  * @property {HTMLButtonElement} send
  * @property {HTMLElement} count
+ * @property {HTMLElement} choices the buttons of the block the bot waits at
  */
 
 /**
@@ -67,7 +68,23 @@ export function toServerFrame(data) {
       };
     case 'message':
       return isText(f.text) && isText(f.blockId) ? { type: 'message', text: String(f.text), blockId: String(f.blockId) } : undefined;
-    case 'waiting':
+    case 'waiting': {
+      if (!isText(f.blockId)) return undefined;
+      /** @type {Array<{ label: string, value: string }>} */
+      const choices = [];
+      for (const c of Array.isArray(f.choices) ? f.choices : []) {
+        const choice = /** @type {Record<string, unknown> | null} */ (c);
+        if (choice && isText(choice.label) && isText(choice.value))
+          choices.push({ label: String(choice.label), value: String(choice.value) });
+      }
+      if (choices.length === 0) return { type: 'waiting', blockId: String(f.blockId) };
+      return {
+        type: 'waiting',
+        blockId: String(f.blockId),
+        choices,
+        ...(f.choicesOnly === true ? { choicesOnly: /** @type {true} */ (true) } : {}),
+      };
+    }
     case 'end':
       return isText(f.blockId) ? { type: f.type, blockId: String(f.blockId) } : undefined;
     case 'error':
@@ -201,11 +218,56 @@ export function createChat(ui, events) {
     renderMessage({ from, text });
   }
 
+  /** True while the block the bot waits at takes nothing but one of its choices. */
+  let choicesOnly = false;
+
+  /**
+   * The buttons of the block the bot waits at: real buttons (Tab reaches them, Enter and Space press
+   * them), in a labelled group after the log, so a screen reader hears the bot's question and then
+   * what it can answer. Typing still works unless the block takes only a choice.
+   * @param {Array<{ label: string, value: string }>} choices
+   * @param {boolean} only
+   */
+  function showChoices(choices, only) {
+    const label = ui.choices.firstElementChild;
+    ui.choices.replaceChildren(...(label ? [label] : []));
+    choicesOnly = only && choices.length > 0;
+    for (const choice of choices) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'button secondary';
+      button.textContent = choice.label;
+      button.addEventListener('click', () => pick(choice));
+      ui.choices.append(button);
+    }
+    if (label) label.textContent = choicesOnly ? 'Choose one:' : 'Choose one, or type your answer:';
+    ui.choices.hidden = choices.length === 0;
+    const typing = document.activeElement === ui.input;
+    updateComposer();
+    // The text box is off while only a choice is an answer: focus moves to the first button, not to nowhere.
+    const first = ui.choices.querySelector('button');
+    if (choicesOnly && typing && first) first.focus();
+  }
+
+  /** @param {{ label: string, value: string }} choice */
+  function pick(choice) {
+    if (session.ended || replaced || !ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(choiceFrame(choice.value));
+    addMessage('user', choice.label);
+    showChoices([], false);
+    setBusy(true);
+    ui.input.focus();
+  }
+
   function updateComposer() {
     const closed = session.ended || replaced;
-    ui.input.disabled = closed;
-    ui.send.disabled = closed;
-    ui.input.placeholder = session.ended ? 'The conversation has ended' : 'Type a message and press Enter';
+    ui.input.disabled = closed || choicesOnly;
+    ui.send.disabled = closed || choicesOnly;
+    ui.input.placeholder = session.ended
+      ? 'The conversation has ended'
+      : choicesOnly
+        ? 'Pick one of the choices above'
+        : 'Type a message and press Enter';
     ui.ended.hidden = !session.ended;
     ui.replaced.hidden = !replaced;
   }
@@ -263,9 +325,11 @@ export function createChat(ui, events) {
       case 'waiting':
         setBusy(false);
         setBlock(frame.blockId);
+        showChoices(frame.choices ?? [], frame.choicesOnly === true);
         break;
       case 'end':
         setBusy(false);
+        showChoices([], false);
         session.ended = true;
         setBlock(frame.blockId);
         updateComposer();
@@ -377,6 +441,7 @@ export function createChat(ui, events) {
     }
     ws.send(messageFrame(text));
     addMessage('user', text);
+    showChoices([], false);
     ui.input.value = '';
     guard.update();
     setBusy(true);
@@ -393,7 +458,7 @@ export function createChat(ui, events) {
     startFreshOnClose = false;
     session = newSession();
     renderAll();
-    updateComposer();
+    showChoices([], false);
     setBusy(false);
     events.onConversation(null);
     events.onBlock(null);

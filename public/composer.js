@@ -32,6 +32,11 @@ export function messageFrame(text) {
   return JSON.stringify({ type: 'message', text });
 }
 
+/** The frame the chat sends when a choice (a button) is picked. @param {string} value */
+export function choiceFrame(value) {
+  return JSON.stringify({ type: 'choice', value });
+}
+
 /**
  * @param {{ input: HTMLInputElement, count: HTMLElement }} ui
  */

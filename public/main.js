@@ -50,6 +50,7 @@ const chat = createChat(
     input: $('message-input', HTMLInputElement),
     send: $('send', HTMLButtonElement),
     count: el('composer-count'),
+    choices: el('choices'),
   },
   {
     onConversation: (flowVersion) => diagram.setFlowVersion(flowVersion),

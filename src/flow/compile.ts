@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import { type BlockEdge, outgoingEdges } from './edges';
-import type { Block, Flow, IntentBlock } from './types';
+import { type BlockEdge, DEFAULT_MAX_SILENCES, outgoingEdges } from './edges';
+import type { Block, ConditionBlock, Flow, IntentBlock, WaitBlock } from './types';
 import {
   type ActionRef,
+  type JsonValue,
   type MachineConfigJson,
+  RESUME_EVENT,
+  SILENCE_CLOCK_TAG,
   type StateJson,
   type TransitionJson,
   USER_MESSAGE_EVENT,
   WAITING_TAG,
 } from './machine-config';
+import { defaultInvalidText } from './semantics';
 
 /** What an intent block's detection needs at run time, precomputed once per flow version. */
 export interface IntentBlockInfo {
@@ -23,6 +27,12 @@ export interface CompiledFlow {
   flow: Flow;
   config: MachineConfigJson;
   intentBlocks: ReadonlyMap<string, IntentBlockInfo>;
+}
+
+/** The choices (buttons) a compiled flow offers where it waits at `blockId`; none for other blocks. */
+export function choicesAt(compiled: CompiledFlow, blockId: string): ReadonlyArray<{ label: string; value: string }> {
+  const state = Object.hasOwn(compiled.config.states, blockId) ? compiled.config.states[blockId] : undefined;
+  return state?.meta?.choices ?? [];
 }
 
 /**
@@ -58,21 +68,60 @@ export function compileFlow(flow: Flow): CompiledFlow {
   };
 }
 
-function step(from: string, to: string, event: string): ActionRef {
-  return { type: 'step', params: { from, to, event } };
+/** What the history records of a move: `from`, `to`, the event name, and which case or choice took it. */
+function step(from: string, to: string, event: string, detail: Record<string, JsonValue> = {}): ActionRef {
+  return { type: 'step', params: { from, to, event, ...detail } };
 }
 
-function go(from: string, to: string, event: string, extra: ActionRef[] = []): TransitionJson {
-  return { target: to, actions: [...extra, step(from, to, event)] };
+function go(from: string, to: string, event: string, extra: ActionRef[] = [], detail?: Record<string, JsonValue>): TransitionJson {
+  return { target: to, actions: [...extra, step(from, to, event, detail)] };
+}
+
+/** A transition back into the same wait state: it exits and enters again, so its silence clock restarts. */
+function again(block: WaitBlock, event: string, actions: ActionRef[]): TransitionJson {
+  return { target: block.id, reenter: true, actions: [...actions, step(block.id, block.id, event)] };
+}
+
+function say(blockId: string, text: string): ActionRef {
+  return { type: 'say', params: { blockId, text } };
 }
 
 /** The transition that takes one edge, with the event name its `step` reports. */
 function take(block: Block, edge: BlockEdge): TransitionJson {
   switch (edge.kind) {
     case 'next':
-      return block.type === 'wait'
-        ? go(block.id, edge.to, USER_MESSAGE_EVENT, [{ type: 'saveReply', params: { saveAs: block.saveAs ?? null } }])
-        : go(block.id, edge.to, 'next');
+      return block.type === 'wait' ? answer(block, edge.to) : go(block.id, edge.to, 'next');
+    case 'choice': {
+      const saveAs = block.type === 'wait' ? (block.saveAs ?? null) : null;
+      return {
+        guard: { type: 'choiceIs', params: { label: edge.label, value: edge.value } },
+        ...go(block.id, edge.to, 'choice', [{ type: 'saveChoice', params: { blockId: block.id, saveAs, value: edge.value } }], {
+          choice: edge.value,
+        }),
+      };
+    }
+    case 'invalid':
+      return {
+        guard: { type: 'invalidLimitReached', params: { blockId: block.id, max: edge.max } },
+        ...go(block.id, edge.to, 'answer.maxTries', [
+          { type: 'rejectAnswer', params: { blockId: block.id } },
+          { type: 'clearCounts', params: { blockId: block.id } },
+        ]),
+      };
+    case 'silence':
+      return {
+        guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: edge.max } },
+        ...go(block.id, edge.to, 'silence.maxTimes', [{ type: 'clearCounts', params: { blockId: block.id } }]),
+      };
+    case 'reprompt':
+      return block.type === 'wait' ? reprompt(block, edge.cause) : go(block.id, edge.to, 'next');
+    case 'case':
+      return {
+        guard: { type: 'caseHolds', params: { when: (block as ConditionBlock).cases[edge.index]?.when as unknown as JsonValue } },
+        ...go(block.id, edge.to, 'condition.case', [], { case: edge.index }),
+      };
+    case 'else':
+      return go(block.id, edge.to, 'condition.else');
     case 'intent':
       return { guard: { type: 'intentIs', params: { intent: edge.intentId } }, ...go(block.id, edge.to, 'intent.matched') };
     case 'maxNoMatch':
@@ -102,7 +151,15 @@ function compileBlock(block: Block): StateJson {
         always: required(block, edges[0]),
       };
     case 'wait':
-      return { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: required(block, edges[0]) } };
+      return compileWait(block, edges);
+    case 'condition':
+      // Eventless and guarded: the first case that holds is taken at once; `else` has no guard.
+      return { always: edges.map((edge) => take(block, edge)) };
+    case 'set':
+      return {
+        entry: [{ type: 'assignVariables', params: { assign: block.assign as unknown as JsonValue } }],
+        always: required(block, edges[0]),
+      };
     case 'intent': {
       const onDone: TransitionJson[] = [];
       let onError: BlockEdge | undefined;
@@ -121,4 +178,69 @@ function compileBlock(block: Block): StateJson {
         ...(block.text !== undefined ? { entry: [{ type: 'say', params: { blockId: block.id, text: block.text } }] } : {}),
       };
   }
+}
+
+/** The answer to a wait block: free text is saved as it is; a typed answer only when it fits, normalised. */
+function answer(block: WaitBlock, to: string): TransitionJson {
+  if (!block.expect || block.expect.type === 'text') {
+    // A plain wait block compiles as it always has (its actions carry no block id).
+    const params: Record<string, JsonValue> =
+      block.choices || block.noReply ? { saveAs: block.saveAs ?? null, blockId: block.id } : { saveAs: block.saveAs ?? null };
+    return go(block.id, to, USER_MESSAGE_EVENT, [{ type: 'saveReply', params }]);
+  }
+  const expect = block.expect as unknown as JsonValue;
+  return {
+    guard: { type: 'answerFits', params: { expect } },
+    ...go(block.id, to, USER_MESSAGE_EVENT, [{ type: 'saveAnswer', params: { blockId: block.id, saveAs: block.saveAs ?? null, expect } }]),
+  };
+}
+
+function reprompt(block: WaitBlock, cause: 'invalid' | 'silence'): TransitionJson {
+  if (cause === 'invalid') {
+    const text = block.invalid?.text ?? defaultInvalidText(block.expect ?? { type: 'text' }, block.choices);
+    return again(block, 'answer.invalid', [{ type: 'rejectAnswer', params: { blockId: block.id } }, say(block.id, text)]);
+  }
+  const text = block.noReply?.text;
+  return again(block, 'silence', [
+    { type: 'noteSilence', params: { blockId: block.id } },
+    ...(text !== undefined ? [say(block.id, text)] : []),
+  ]);
+}
+
+/**
+ * A wait state: the `user.message` transitions are tried in edge order (choices, the answer, the
+ * `maxTries`-th misfit, the reprompt); a `noReply` adds a delayed (`after`) transition list, a tag that
+ * tells the runtime its clock runs, and a transition that restarts the clock on a resume.
+ */
+function compileWait(block: WaitBlock, edges: BlockEdge[]): StateJson {
+  if (!block.choices && !block.expect && !block.noReply) {
+    return { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: required(block, edges[0]) } };
+  }
+  const onMessage: TransitionJson[] = [];
+  const onSilence: TransitionJson[] = [];
+  for (const edge of edges) {
+    const silent = edge.kind === 'silence' || (edge.kind === 'reprompt' && edge.cause === 'silence');
+    (silent ? onSilence : onMessage).push(take(block, edge));
+  }
+  const state: StateJson = { tags: [WAITING_TAG], on: { [USER_MESSAGE_EVENT]: onMessage } };
+  if (block.choices) {
+    const choices = block.choices.map((c) => ({ label: c.label, value: c.value ?? c.label }));
+    // `choicesOnly`: free text is not an answer here (a client may hide its text box).
+    state.meta = block.expect?.type === 'choice' ? { choices, choicesOnly: true } : { choices };
+  }
+  const noReply = block.noReply;
+  if (noReply) {
+    if (noReply.next === undefined) {
+      // No way out: after `maxTimes` reprompts the next silence is taken by this guard and does nothing,
+      // which stops the clock until the user writes again.
+      onSilence.unshift({
+        guard: { type: 'silenceLimitReached', params: { blockId: block.id, max: (noReply.maxTimes ?? DEFAULT_MAX_SILENCES) + 1 } },
+        actions: [],
+      });
+    }
+    state.tags = [WAITING_TAG, SILENCE_CLOCK_TAG];
+    state.after = { [String(noReply.afterSeconds * 1000)]: onSilence };
+    (state.on as Record<string, TransitionJson>)[RESUME_EVENT] = { target: block.id, reenter: true, actions: [] };
+  }
+  return state;
 }

@@ -3,20 +3,33 @@
  * stored, exported, pasted into the Stately visualizer and handed to `createMachine()` as is. Behaviour
  * is referenced by name (`{ type, params }`) and supplied through `setup()` by src/runtime.
  */
+import type { Scalar } from './types';
+
+/** Any JSON value: what params may hold. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type ActionType =
+  'say' | 'saveReply' | 'saveChoice' | 'saveAnswer' | 'rejectAnswer' | 'noteSilence' | 'clearCounts' | 'assignVariables' | 'step';
 
 export interface ActionRef {
-  type: 'say' | 'saveReply' | 'step';
-  params: Record<string, string | number | null>;
+  type: ActionType;
+  params: Record<string, JsonValue>;
 }
 
+export type GuardType =
+  'intentIs' | 'noMatchLimitReached' | 'caseHolds' | 'choiceIs' | 'answerFits' | 'invalidLimitReached' | 'silenceLimitReached';
+
 export interface GuardRef {
-  type: 'intentIs' | 'noMatchLimitReached';
-  params: Record<string, string | number>;
+  type: GuardType;
+  params: Record<string, JsonValue>;
 }
 
 export interface TransitionJson {
-  target: string;
+  /** Absent on a transition that only stops something (a silence past its last reprompt). */
+  target?: string;
   guard?: GuardRef;
+  /** A transition to the state itself that exits and enters it again, restarting its silence clock. */
+  reenter?: true;
   actions: ActionRef[];
 }
 
@@ -24,9 +37,13 @@ export interface StateJson {
   type?: 'final';
   tags?: string[];
   description?: string;
+  /** What a wait state offers its client (its choices). */
+  meta?: { choices?: Array<{ label: string; value: string }>; choicesOnly?: true };
   entry?: ActionRef[];
-  always?: TransitionJson;
-  on?: Record<string, TransitionJson>;
+  always?: TransitionJson | TransitionJson[];
+  on?: Record<string, TransitionJson | TransitionJson[]>;
+  /** Delayed transitions, by delay in milliseconds. */
+  after?: Record<string, TransitionJson[]>;
   invoke?: {
     id: string;
     src: 'detectIntent';
@@ -37,10 +54,17 @@ export interface StateJson {
 }
 
 export interface FlowContext {
-  /** `saveAs` variables plus `lastMessage` and `intent`. */
-  variables: Record<string, string>;
+  /** `saveAs` and `set` variables plus `lastMessage` and `intent`: JSON scalars. */
+  variables: Record<string, Scalar>;
   /** No-matches in a row, per intent block id. */
   noMatchCounts: Record<string, number>;
+  /**
+   * Answers in a row that did not fit, per wait block id. Optional: snapshots stored before typed
+   * answers existed have none, and a flow without them never writes one.
+   */
+  invalidCounts?: Record<string, number>;
+  /** Silences in a row, per wait block id (optional for the same reason). */
+  silenceCounts?: Record<string, number>;
 }
 
 export interface MachineConfigJson {
@@ -53,5 +77,12 @@ export interface MachineConfigJson {
 
 /** The tag of states where the conversation is stable, waiting for the user. */
 export const WAITING_TAG = 'waiting';
-/** The one event the machine takes from outside. */
+/** The tag of waiting states whose silence clock runs (a `noReply` block): their actor must stay. */
+export const SILENCE_CLOCK_TAG = 'silenceClock';
+/** The one event the machine takes from the user. */
 export const USER_MESSAGE_EVENT = 'user.message';
+/**
+ * Sent by the runtime to an actor restored from a snapshot: a waiting state with a silence clock
+ * enters itself again, so that its clock starts again (XState does not persist delayed events).
+ */
+export const RESUME_EVENT = 'conversation.resumed';

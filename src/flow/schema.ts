@@ -9,7 +9,7 @@ let compiled: ValidateFunction | undefined;
 /** The schema compiled once per process (Ajv compiles to code: a second compile costs milliseconds). */
 function schemaValidator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
     compiled = ajv.compile(flowSchemaDocument());
   }
   return compiled;
@@ -35,7 +35,13 @@ const CODE_BY_KEYWORD: Record<string, string> = {
 const PATTERN_HINTS: Record<string, string> = {
   '^[A-Za-z][A-Za-z0-9_-]{0,63}$': 'a letter, then up to 63 letters, digits, "_" or "-"',
   '^[A-Za-z][A-Za-z0-9_]{0,63}$': 'a letter, then up to 63 letters, digits or "_"',
+  '\\S': 'something other than spaces',
 };
+
+function describePattern(pattern: string): string {
+  const hint = PATTERN_HINTS[pattern];
+  return `must match ${pattern}${hint ? ` (${hint})` : ''}`;
+}
 
 function toProblem(error: ErrorObject): FlowProblem | undefined {
   // `if`/`then` wrappers only repeat the errors of the branch that failed.
@@ -43,7 +49,22 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
   const params = error.params as Record<string, unknown>;
   const code = CODE_BY_KEYWORD[error.keyword] ?? 'schema_violation';
   const base = error.instancePath;
+  // A bad key of `assign`: point at the key itself, once (Ajv also reports the enclosing propertyNames).
+  if (error.propertyName !== undefined) {
+    if (error.keyword === 'propertyNames') return undefined;
+    const name = error.propertyName;
+    return {
+      path: `${base}/${escapeSegment(name)}`,
+      code,
+      message: `${JSON.stringify(name)} is not a variable name: ${describePattern(String(params.pattern))}`,
+    };
+  }
   switch (error.keyword) {
+    case 'false schema': {
+      // `min`/`max` on a non-numeric answer, `pattern` off a pattern answer, `value` with isSet/isEmpty.
+      const field = base.slice(base.lastIndexOf('/') + 1);
+      return { path: base, code: 'unknown_property', message: `"${field.replace(/~1/g, '/').replace(/~0/g, '~')}" is not used here` };
+    }
     case 'required':
       return {
         path: `${base}/${escapeSegment(String(params.missingProperty))}`,
@@ -68,11 +89,8 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
         code,
         message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
       };
-    case 'pattern': {
-      const pattern = String(params.pattern);
-      const hint = PATTERN_HINTS[pattern];
-      return { path: base, code, message: `must match ${pattern}${hint ? ` (${hint})` : ''}` };
-    }
+    case 'pattern':
+      return { path: base, code, message: describePattern(String(params.pattern)) };
     default:
       return { path: base, code, message: error.message ?? 'is invalid' };
   }

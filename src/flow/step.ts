@@ -7,8 +7,18 @@ export interface Step {
   /** null for the first step into the start block. */
   from: string | null;
   to: string;
-  /** `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`. */
+  /**
+   * What moved the conversation: `start`, `next` (a message or set block went on), `user.message` (an
+   * answer: free text, or a typed answer that fits), `choice`, `answer.invalid` (a misfit, asked
+   * again), `answer.maxTries`, `silence` (asked again after a silence), `silence.maxTimes`,
+   * `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`,
+   * `intent.error`.
+   */
   event: string;
+  /** Which case of the condition block held (0-based), for `condition.case` steps. */
+  case?: number;
+  /** The value of the choice the user picked, for `choice` steps. */
+  choice?: string;
   /** The intent detected (an id of the block, or `none`), for the `intent.*` steps that had an answer. */
   intent?: string;
   /** Which strategy answered (`local`, `openai`). */

@@ -13,11 +13,99 @@ export interface MessageBlock {
   next: BlockId;
 }
 
+/** A value a variable holds: a JSON scalar. */
+export type Scalar = string | number | boolean;
+
+/** A button of a wait block. */
+export interface Choice {
+  label: string;
+  /** What the choice stores; defaults to the label. */
+  value?: string;
+  /** Where the choice goes; defaults to the block's `next`. */
+  next?: BlockId;
+}
+
+export type ExpectType = 'text' | 'number' | 'integer' | 'email' | 'date' | 'pattern' | 'choice';
+
+/** The kind of answer a wait block takes. */
+export interface Expect {
+  type: ExpectType;
+  /** Bounds of a `number` or `integer` answer, inclusive. */
+  min?: number;
+  max?: number;
+  /** The regular expression of a `pattern` answer. */
+  pattern?: string;
+}
+
+/** What happens to an answer that does not fit `expect`. */
+export interface InvalidAnswer {
+  /** Said before waiting again; a default text otherwise. */
+  text?: string;
+  /** Misfits in a row before `next` (default 3). */
+  maxTries?: number;
+  /** Where the `maxTries`-th misfit in a row goes; without it the block keeps asking. */
+  next?: BlockId;
+}
+
+/** What happens when the user says nothing. */
+export interface NoReply {
+  afterSeconds: number;
+  /** Said after a silence, before waiting again. */
+  text?: string;
+  /** Silences in a row before `next` (default 1). */
+  maxTimes?: number;
+  /** Where the `maxTimes`-th silence in a row goes; without it the bot stops reprompting after `maxTimes` silences. */
+  next?: BlockId;
+}
+
 export interface WaitBlock {
   id: BlockId;
   type: 'wait';
-  /** Variable that receives the user's message (it always lands in `lastMessage` too). */
+  /** Variable that receives the user's message, or the choice's value, or the normalised answer (it always lands in `lastMessage` too). */
   saveAs?: string;
+  next: BlockId;
+  choices?: Choice[];
+  expect?: Expect;
+  invalid?: InvalidAnswer;
+  noReply?: NoReply;
+}
+
+export type ComparisonOp =
+  'eq' | 'ne' | 'contains' | 'startsWith' | 'endsWith' | 'matches' | 'gt' | 'gte' | 'lt' | 'lte' | 'isSet' | 'isEmpty';
+
+export interface Comparison {
+  var: string;
+  op: ComparisonOp;
+  /** Absent for `isSet` and `isEmpty`; a string may hold placeholders (not for `matches`, a regular expression). */
+  value?: Scalar;
+}
+
+export type Predicate = Comparison | { all: Predicate[] } | { any: Predicate[] } | { not: Predicate };
+
+export interface ConditionCase {
+  when: Predicate;
+  next: BlockId;
+}
+
+export interface ConditionBlock {
+  id: BlockId;
+  type: 'condition';
+  cases: ConditionCase[];
+  else: BlockId;
+}
+
+/** `{add: [a, b]}`: the sum of two numbers (templates rendered first; text that is not a number counts as 0). */
+export interface AddValue {
+  add: [string | number, string | number];
+}
+
+export type AssignValue = Scalar | AddValue;
+
+export interface SetBlock {
+  id: BlockId;
+  type: 'set';
+  /** Variables assigned in the order written; a string is a template. */
+  assign: Record<string, AssignValue>;
   next: BlockId;
 }
 
@@ -47,7 +135,7 @@ export interface EndBlock {
   text?: string;
 }
 
-export type Block = MessageBlock | WaitBlock | IntentBlock | EndBlock;
+export type Block = MessageBlock | WaitBlock | IntentBlock | EndBlock | ConditionBlock | SetBlock;
 export type BlockType = Block['type'];
 
 export interface Flow {

@@ -1,8 +1,9 @@
 import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import { errors } from '../errors';
-import { WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
+import { RESUME_EVENT, WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
 import { type Clock, systemClock } from '../util/clock';
-import type { ConversationEvent, Turn, TurnOutcome } from './events';
+import { ActorClock } from './actor-clock';
+import type { ConversationEvent, Turn, TurnOutcome, WaitingChoice } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
 
 /** Where a conversation begins. */
@@ -54,6 +55,12 @@ type Lifecycle =
    * an actor (~30-45 µs).
    */
   | { status: 'parked'; snapshot: unknown }
+  /**
+   * Waits for the user with nothing queued but keeps its actor: the block's silence clock runs (a
+   * `noReply` block), and XState keeps scheduled events only in a running actor: it neither persists
+   * them in `getPersistedSnapshot()` nor schedules them again on a restore (statelyai/xstate#5331).
+   */
+  | { status: 'listening'; actor: FlowActor; snapshot: unknown }
   | { status: 'ended' | 'failed' | 'stopped'; blockId: string | null };
 
 /**
@@ -69,6 +76,12 @@ export class Conversation {
   private readonly queue: string[] = [];
   private buffer: ConversationEvent[] = [];
   private lifecycle: Lifecycle;
+  /** The clock of the actor's delayed transitions (a `noReply` block's silence); see ActorClock. */
+  private readonly timers = new ActorClock((fire) => this.onTimer(fire));
+  /** A silence that came due while a turn was being delivered; it runs after, unless the user wrote meanwhile. */
+  private dueTimer: (() => void) | undefined;
+  /** True while the running turn was started by a timer, not by a user message. */
+  private timerTurn = false;
 
   constructor(options: ConversationOptions) {
     this.machine = options.machine;
@@ -87,6 +100,7 @@ export class Conversation {
       case 'new':
       case 'busy':
       case 'delivering':
+      case 'listening':
         return valueOf(lifecycle.actor.getSnapshot());
       case 'parked':
         return valueOf(lifecycle.snapshot);
@@ -102,7 +116,25 @@ export class Conversation {
 
   get status(): LifecycleStatus {
     const { status } = this.lifecycle;
-    return status === 'delivering' || status === 'parked' ? 'waiting' : status;
+    return status === 'delivering' || status === 'parked' || status === 'listening' ? 'waiting' : status;
+  }
+
+  /** The choices (buttons) offered where the conversation waits; none elsewhere. */
+  get choices(): WaitingChoice[] {
+    const choices = this.waitMeta?.choices;
+    return Array.isArray(choices) ? (choices as WaitingChoice[]) : [];
+  }
+
+  /** True where the block takes nothing but one of its choices. */
+  get choicesOnly(): boolean {
+    return this.waitMeta?.choicesOnly === true;
+  }
+
+  /** The compiler puts a wait block's choices in its state's meta. */
+  private get waitMeta(): { choices?: unknown; choicesOnly?: unknown } | undefined {
+    const blockId = this.blockId;
+    if (blockId === null || !Object.hasOwn(this.machine.states, blockId)) return undefined;
+    return this.machine.states[blockId]?.meta as { choices?: unknown; choicesOnly?: unknown } | undefined;
   }
 
   get pendingMessages(): number {
@@ -117,6 +149,9 @@ export class Conversation {
     if (!resumed) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.clock.now() });
     this.lifecycle = { status: 'busy', actor: lifecycle.actor, resumed };
     lifecycle.actor.start();
+    // A restored actor has lost the silence clock of the block it waits at: a block with one enters
+    // itself again, which starts its clock again; other states ignore the event.
+    if (resumed) lifecycle.actor.send({ type: RESUME_EVENT });
   }
 
   /** Accepts a user message; it is handled now if the flow waits, otherwise queued in order. */
@@ -124,7 +159,7 @@ export class Conversation {
     const { status } = this.lifecycle;
     if (status === 'ended' || status === 'failed' || status === 'stopped') return;
     this.queue.push(text);
-    if (status === 'parked') this.next();
+    if (status === 'parked' || status === 'listening') this.next();
   }
 
   /** Stops the actor: an intent detection in flight is aborted (its AbortSignal fires). */
@@ -135,12 +170,15 @@ export class Conversation {
     this.lifecycle = { status: 'stopped', blockId };
     this.queue.length = 0;
     this.buffer = [];
+    this.dueTimer = undefined;
+    this.timers.clear();
     if ('actor' in lifecycle) lifecycle.actor.stop();
   }
 
   private spawn(snapshot: unknown): FlowActor {
     const actor = createActor(this.machine, {
       systemId: CONVERSATION_SYSTEM_ID,
+      clock: this.timers,
       ...(snapshot !== undefined ? { snapshot: snapshot as never } : {}),
     });
     actor.on('*', (emitted) => this.record(actor, emitted as FlowEmitted));
@@ -154,18 +192,27 @@ export class Conversation {
     return this.lifecycle.status === 'busy' && this.lifecycle.actor === actor;
   }
 
-  /** Handles the next queued message of a waiting conversation, or parks it when there is none. */
+  /**
+   * Handles the next queued message of a waiting conversation; with none, runs a silence that came
+   * due meanwhile, or keeps listening while a silence clock runs, or parks.
+   */
   private next(): void {
     const lifecycle = this.lifecycle;
-    if (lifecycle.status !== 'parked' && lifecycle.status !== 'delivering') return;
+    if (lifecycle.status !== 'parked' && lifecycle.status !== 'delivering' && lifecycle.status !== 'listening') return;
+    const due = this.dueTimer;
+    this.dueTimer = undefined;
     const text = this.queue.shift();
     if (text === undefined) {
-      if (lifecycle.status === 'delivering') {
+      if (lifecycle.status === 'parked') return;
+      if (due) this.runTimer(lifecycle.actor, due);
+      else if (this.timers.pending > 0) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
+      else {
         lifecycle.actor.stop();
         this.lifecycle = { status: 'parked', snapshot: lifecycle.snapshot };
       }
       return;
     }
+    // A message that came before a due silence ran ends the silence: that timer is dropped.
     let actor: FlowActor;
     if (lifecycle.status === 'parked') {
       actor = this.spawn(lifecycle.snapshot);
@@ -178,6 +225,20 @@ export class Conversation {
     this.lifecycle = { status: 'busy', actor, resumed: false };
     this.push({ type: 'user_message', text, blockId, at: this.clock.now() });
     actor.send({ type: USER_MESSAGE_EVENT, text });
+  }
+
+  /** A timer of the actor is due: its delayed event runs as a turn of its own, once no turn is being delivered. */
+  private onTimer(fire: () => void): void {
+    const lifecycle = this.lifecycle;
+    if (lifecycle.status === 'listening') this.runTimer(lifecycle.actor, fire);
+    else if (lifecycle.status === 'delivering') this.dueTimer = fire;
+    // Otherwise the timer is stale: the flow left the block (busy), or the actor is gone.
+  }
+
+  private runTimer(actor: FlowActor, fire: () => void): void {
+    this.lifecycle = { status: 'busy', actor, resumed: false };
+    this.timerTurn = true;
+    fire();
   }
 
   private push(event: ConversationEvent): void {
@@ -203,7 +264,19 @@ export class Conversation {
       this.push({ type: 'end', blockId: this.blockId ?? '', at: this.clock.now() });
       this.deliver('ended', null);
     } else if (snapshot.status === 'active' && snapshot.hasTag(WAITING_TAG)) {
-      this.push({ type: 'waiting', blockId: this.blockId ?? '', at: this.clock.now() });
+      if (this.timerTurn && this.buffer.length === 0) {
+        // The delayed event changed nothing (a silence after the last reprompt): there is no turn to
+        // report. Outside XState's update loop, as after a delivery, the actor may then park.
+        this.timerTurn = false;
+        const listening: Lifecycle = { status: 'listening', actor, snapshot: actor.getPersistedSnapshot() };
+        this.lifecycle = listening;
+        void Promise.resolve().then(() => {
+          if (this.lifecycle === listening) this.next();
+        });
+        return;
+      }
+      const choices = this.choices;
+      this.push({ type: 'waiting', blockId: this.blockId ?? '', ...offered(choices, this.choicesOnly), at: this.clock.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
       this.deliver('waiting', actor.getPersistedSnapshot());
@@ -226,6 +299,7 @@ export class Conversation {
     const context = actor.getSnapshot().context as FlowContext | undefined;
     const turn: Turn = { events: this.buffer, outcome, blockId, variables: { ...(context?.variables ?? {}) }, snapshot, resumed };
     this.buffer = [];
+    this.timerTurn = false;
     let delivering: Lifecycle | undefined;
     if (outcome === 'waiting') {
       delivering = { status: 'delivering', actor, snapshot };
@@ -255,4 +329,10 @@ export class Conversation {
 function valueOf(snapshot: unknown): string | null {
   const value = (snapshot as { value?: unknown } | undefined)?.value;
   return typeof value === 'string' ? value : null;
+}
+
+/** The `choices` (and `choicesOnly`) of a waiting event: present only where the block has choices. */
+export function offered(choices: WaitingChoice[], choicesOnly: boolean): { choices?: WaitingChoice[]; choicesOnly?: true } {
+  if (choices.length === 0) return {};
+  return choicesOnly ? { choices, choicesOnly: true } : { choices };
 }

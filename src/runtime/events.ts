@@ -1,13 +1,22 @@
 /** What a conversation reports, in order. Transports turn these into frames; storage into rows. */
 import type { Step } from '../flow/step';
+import type { Scalar } from '../flow/types';
 
 export type ConversationEvent =
   | { type: 'user_message'; text: string; blockId: string; at: Date }
   | { type: 'bot_message'; text: string; blockId: string; at: Date }
   | { type: 'step'; step: Step; at: Date }
-  | { type: 'waiting'; blockId: string; at: Date }
+  /** `choices`: the buttons of the wait block, when it has some. */
+  /** `choicesOnly`: the block takes nothing but one of its choices (`expect: {type: "choice"}`). */
+  | { type: 'waiting'; blockId: string; choices?: WaitingChoice[]; choicesOnly?: true; at: Date }
   | { type: 'end'; blockId: string; at: Date }
   | { type: 'error'; code: string; message: string; at: Date };
+
+/** A button the client shows where the flow waits. */
+export interface WaitingChoice {
+  label: string;
+  value: string;
+}
 
 export type TurnOutcome = 'waiting' | 'ended' | 'failed';
 
@@ -20,7 +29,7 @@ export interface Turn {
   outcome: TurnOutcome;
   /** The block the conversation waits at or ended at; null if it failed before reaching one. */
   blockId: string | null;
-  variables: Record<string, string>;
+  variables: Record<string, Scalar>;
   /** Persisted actor snapshot to resume from; only at a waiting point, null otherwise. */
   snapshot: unknown;
   /**

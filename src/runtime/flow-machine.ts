@@ -1,9 +1,10 @@
 import { type AnyActorRef, type AnyStateMachine, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
-import { renderTemplate } from '../flow/template';
-import { NO_INTENT } from '../flow/types';
+import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '../flow/semantics';
+import { renderTemplate, scalarText } from '../flow/template';
 import type { Step } from '../flow/step';
+import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
 import type { IntentDetector, IntentScore } from '../intent/detector';
 import { type Clock, systemClock } from '../util/clock';
 
@@ -43,8 +44,40 @@ function errorOf(event: unknown): string | undefined {
  * Own properties only: block ids such as "constructor" or "toString" are valid, and a plain lookup would
  * read Object.prototype's function instead of a missing count.
  */
+function countOf(counts: Readonly<Record<string, number>> | undefined, blockId: string): number {
+  return counts !== undefined && Object.hasOwn(counts, blockId) ? (counts[blockId] ?? 0) : 0;
+}
+
 function noMatchCount(context: FlowContext, blockId: string): number {
-  return Object.hasOwn(context.noMatchCounts, blockId) ? (context.noMatchCounts[blockId] ?? 0) : 0;
+  return countOf(context.noMatchCounts, blockId);
+}
+
+/** The counts without this block's entry; the same object when it has none (nothing to copy). */
+function without(counts: Record<string, number> | undefined, blockId: string): Record<string, number> | undefined {
+  if (counts === undefined || !Object.hasOwn(counts, blockId)) return counts;
+  const copy = { ...counts };
+  delete copy[blockId];
+  return copy;
+}
+
+function plusOne(counts: Record<string, number> | undefined, blockId: string): Record<string, number> {
+  return { ...counts, [blockId]: countOf(counts, blockId) + 1 };
+}
+
+/** The user's text of the event being handled ("" for events that carry none). */
+function textOf(event: unknown): string {
+  return (event as Partial<UserMessage>).text ?? '';
+}
+
+/**
+ * The context after the user answered at `blockId` with `value` stored: `lastMessage` (and `saveAs`)
+ * get it, and the block's counts of misfits and silences in a row start again.
+ */
+function answered(context: FlowContext, blockId: string | null, saveAs: string | null, value: Scalar): Partial<FlowContext> {
+  const variables: Record<string, Scalar> = { ...context.variables, lastMessage: value };
+  if (saveAs) variables[saveAs] = value;
+  if (blockId === null) return { variables };
+  return { variables, invalidCounts: without(context.invalidCounts, blockId), silenceCounts: without(context.silenceCounts, blockId) };
 }
 
 export interface FlowMachineOptions {
@@ -61,13 +94,16 @@ export interface FlowMachineOptions {
 export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOptions): AnyStateMachine {
   const { detector } = options;
   const clock = options.clock ?? systemClock;
+  // The flow's regular expressions, compiled once for every conversation on this version.
+  const patterns = new PatternCache();
 
   const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
     const block = compiled.intentBlocks.get(input.blockId);
     if (!block) throw new Error(`no intent block "${input.blockId}"`);
     const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
     const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
-    const text = context?.variables.lastMessage ?? '';
+    const last = context?.variables.lastMessage;
+    const text = last === undefined ? '' : scalarText(last);
     const started = clock.monotonic();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
     const runnerUp = result.ranking?.filter((r) => block.intentIds.has(r.intent))[1];
@@ -84,7 +120,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
 
   const machine = setup({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- setup() infers the machine's types from this value
-    types: {} as { context: FlowContext; events: UserMessage; emitted: FlowEmitted },
+    types: {} as { context: FlowContext; events: UserMessage | { type: 'conversation.resumed' }; emitted: FlowEmitted },
     actors: { detectIntent },
     actions: {
       say: emit(({ context }, params: { blockId: string; text: string }) => ({
@@ -92,43 +128,79 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         blockId: params.blockId,
         text: renderTemplate(params.text, context.variables),
       })),
-      saveReply: assign(({ context, event }, params: { saveAs: string | null }) => {
-        const text = (event as Partial<UserMessage>).text ?? '';
-        const variables: Record<string, string> = { ...context.variables, lastMessage: text };
-        if (params.saveAs) variables[params.saveAs] = text;
-        return { variables };
-      }),
-      step: enqueueActions(({ context, event, enqueue }, params: { from: string; to: string; event: string }) => {
-        const info: Step = { from: params.from, to: params.to, event: params.event };
-        if (params.event.startsWith('intent.')) {
-          const detection = detectionOf(event);
-          const counts = { ...context.noMatchCounts };
-          if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
-          else if (params.event !== 'intent.error') delete counts[params.from];
-          if (detection) {
-            info.intent = detection.intent;
-            info.provider = detection.provider;
-            if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
-            if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
-            info.latencyMs = detection.latencyMs;
-            if (detection.runnerUp !== undefined) {
-              info.runnerUp = detection.runnerUp.intent;
-              info.runnerUpScore = detection.runnerUp.score;
+      saveReply: assign(({ context, event }, params: { saveAs: string | null; blockId?: string }) =>
+        answered(context, params.blockId ?? null, params.saveAs, textOf(event)),
+      ),
+      saveChoice: assign(({ context }, params: { blockId: string; saveAs: string | null; value: string }) =>
+        answered(context, params.blockId, params.saveAs, params.value),
+      ),
+      saveAnswer: assign(({ context, event }, params: { blockId: string; saveAs: string | null; expect: Expect }) =>
+        // The guard answerFits took this transition, so the answer fits; "" is only a defence.
+        answered(context, params.blockId, params.saveAs, parseAnswer(params.expect, textOf(event), patterns) ?? ''),
+      ),
+      /** An answer that does not fit: `lastMessage` says what it was, the misfit is counted, silences start again. */
+      rejectAnswer: assign(({ context, event }, params: { blockId: string }) => ({
+        variables: { ...context.variables, lastMessage: textOf(event) },
+        invalidCounts: plusOne(context.invalidCounts, params.blockId),
+        silenceCounts: without(context.silenceCounts, params.blockId),
+      })),
+      noteSilence: assign(({ context }, params: { blockId: string }) => ({
+        silenceCounts: plusOne(context.silenceCounts, params.blockId),
+      })),
+      /** Leaving a wait block by its `maxTries` or `maxTimes` way out: coming back starts counting afresh. */
+      clearCounts: assign(({ context }, params: { blockId: string }) => ({
+        invalidCounts: without(context.invalidCounts, params.blockId),
+        silenceCounts: without(context.silenceCounts, params.blockId),
+      })),
+      assignVariables: assign(({ context }, params: { assign: Record<string, AssignValue> }) => ({
+        variables: applyAssignments(params.assign, context.variables),
+      })),
+      step: enqueueActions(
+        ({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
+          const info: Step = { from: params.from, to: params.to, event: params.event };
+          if (params.case !== undefined) info.case = params.case;
+          if (params.choice !== undefined) info.choice = params.choice;
+          if (params.event.startsWith('intent.')) {
+            const detection = detectionOf(event);
+            const counts = { ...context.noMatchCounts };
+            if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
+            else if (params.event !== 'intent.error') delete counts[params.from];
+            if (detection) {
+              info.intent = detection.intent;
+              info.provider = detection.provider;
+              if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
+              if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
+              info.latencyMs = detection.latencyMs;
+              if (detection.runnerUp !== undefined) {
+                info.runnerUp = detection.runnerUp.intent;
+                info.runnerUpScore = detection.runnerUp.score;
+              }
+              enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
+            } else {
+              const error = errorOf(event);
+              if (error !== undefined) info.error = error;
+              enqueue.assign({ noMatchCounts: counts });
             }
-            enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
-          } else {
-            const error = errorOf(event);
-            if (error !== undefined) info.error = error;
-            enqueue.assign({ noMatchCounts: counts });
           }
-        }
-        enqueue.emit({ type: 'step', ...info });
-      }),
+          enqueue.emit({ type: 'step', ...info });
+        },
+      ),
     },
     guards: {
       intentIs: ({ event }, params: { intent: string }) => detectionOf(event)?.intent === params.intent,
       noMatchLimitReached: ({ context }, params: { blockId: string; max: number }) =>
         noMatchCount(context, params.blockId) + 1 >= params.max,
+      caseHolds: ({ context }, params: { when: Predicate }) => holds(params.when, context.variables, patterns),
+      /** Whole text, trimmed and case-folded, against the label or the value: never a substring. */
+      choiceIs: ({ event }, params: { label: string; value: string }) => {
+        const text = foldText(textOf(event));
+        return text !== '' && (text === foldText(params.label) || text === foldText(params.value));
+      },
+      answerFits: ({ event }, params: { expect: Expect }) => parseAnswer(params.expect, textOf(event), patterns) !== undefined,
+      invalidLimitReached: ({ context }, params: { blockId: string; max: number }) =>
+        countOf(context.invalidCounts, params.blockId) + 1 >= params.max,
+      silenceLimitReached: ({ context }, params: { blockId: string; max: number }) =>
+        countOf(context.silenceCounts, params.blockId) + 1 >= params.max,
     },
   });
   // The config is plain JSON whose action/guard names match the implementations above; XState's

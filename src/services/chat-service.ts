@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AppError, errors } from '../errors';
 import type { Step } from '../flow/step';
 import type { Turn } from '../runtime/events';
-import { Conversation } from '../runtime/conversation';
+import { Conversation, offered } from '../runtime/conversation';
 import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
 import type { Clock } from '../util/clock';
@@ -149,7 +149,7 @@ export class ChatService {
       if (conversation.status === 'waiting' && conversation.blockId) {
         const at = this.clock.now();
         live.listener.onTurn({
-          events: [{ type: 'waiting', blockId: conversation.blockId, at }],
+          events: [{ type: 'waiting', blockId: conversation.blockId, ...offered(conversation.choices, conversation.choicesOnly), at }],
           outcome: 'waiting',
           blockId: conversation.blockId,
           variables: {},
@@ -240,5 +240,7 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.error !== undefined) record.error = step.error;
   if (step.runnerUp !== undefined) record.runnerUp = step.runnerUp;
   if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
+  if (step.case !== undefined) record.case = step.case;
+  if (step.choice !== undefined) record.choice = step.choice;
   return record;
 }

@@ -23,7 +23,8 @@ export interface ConversationRecord {
   id: string;
   flowVersion: number;
   status: ConversationStatus;
-  variables: Record<string, string>;
+  /** JSON scalars by name, as the flow set them. */
+  variables: Record<string, string | number | boolean>;
   /** The block the conversation waits at or ended at; null before the first turn is stored. */
   currentBlock: string | null;
   createdAt: string;
@@ -48,7 +49,8 @@ export interface TurnWrite {
   messages: MessageRecord[];
   steps: StepRecord[];
   status: ConversationStatus;
-  variables: Record<string, string>;
+  /** JSON scalars by name, as the flow set them. */
+  variables: Record<string, string | number | boolean>;
   currentBlock: string | null;
   /**
    * The actor's persisted snapshot at the stable point that ends the turn; null once ended;

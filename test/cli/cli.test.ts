@@ -34,7 +34,13 @@ describe('flowbot validate', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       valid: true,
       errors: [],
-      warnings: [{ path: '/blocks/9', code: 'unreachable_block', message: 'block "orphan" cannot be reached from the start' }],
+      warnings: [
+        {
+          path: `/blocks/${flow.blocks.length - 1}`,
+          code: 'unreachable_block',
+          message: 'block "orphan" cannot be reached from the start',
+        },
+      ],
     });
   });
 
@@ -76,14 +82,37 @@ describe('flowbot export', () => {
   });
 });
 
+/** The buttons of the default flow's first question, as `flowbot chat` prints them. */
+const BUTTONS = ['  1) Weather forecast', '  2) Travel offers', '  3) Restaurant tips'];
+
 describe('flowbot chat', () => {
   it('holds a real conversation with the default flow over a pipe, with the local classifier', async () => {
     const r = await run(['chat', DEFAULT_FLOW_PATH], 'will it rain tomorrow?\nI am starving, any good pizza?\nbye\n');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       'bot> Hi! I can give you the weather, travel offers or restaurant tips. What would you like?',
+      ...BUTTONS,
       'bot> It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+      ...BUTTONS,
       'bot> Try Casa Nostra, the best pasta in town. Anything else?',
+      ...BUTTONS,
+      'bot> Happy to help. Bye!',
+    ]);
+  });
+
+  it('prints choices numbered and takes a number for a choice, read against the choices offered then', async () => {
+    // 2: "Travel offers" at ask; then "2" at the nights question is two nights, not a choice.
+    const r = await run(['chat', DEFAULT_FLOW_PATH], '2\nten\n2\n1\nbye\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'bot> Hi! I can give you the weather, travel offers or restaurant tips. What would you like?',
+      ...BUTTONS,
+      'bot> How many nights would you like to stay? (1 to 14)',
+      'bot> Please answer with a number of nights from 1 to 14.',
+      'bot> Offer 1: 2 nights in Lisbon, 69 EUR a night. Anything else?',
+      ...BUTTONS,
+      'bot> It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
+      ...BUTTONS,
       'bot> Happy to help. Bye!',
     ]);
   });
@@ -91,7 +120,10 @@ describe('flowbot chat', () => {
   it('answers every piped line, then exits 0 when stdin closes before the flow ends', async () => {
     const r = await run(['chat', DEFAULT_FLOW_PATH], 'qwertyuiop\nhotel deals?\n');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('bot> '));
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe('bot> Sorry, I did not get "qwertyuiop". I can help with the weather, travel offers or restaurants.');
     expect(lines[2]).toContain('Lisbon');

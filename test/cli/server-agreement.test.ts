@@ -84,13 +84,15 @@ const DOCUMENTS: Case[] = [
   ],
 ];
 
-const STRICT_ENV = { MAX_BODY_BYTES: '2048', MAX_FLOW_BLOCKS: '9', MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' };
+/** The default flow fits (compact, not as shipped) and is at the block limit exactly. */
+const BLOCK_LIMIT = defaultFlow().blocks.length;
+const STRICT_ENV = { MAX_BODY_BYTES: '4096', MAX_FLOW_BLOCKS: String(BLOCK_LIMIT), MAX_INTENTS_PER_BLOCK: '3', MAX_TEXT_CHARS: '80' };
 const STRICT_DOCUMENTS: Case[] = [
   ['the default flow, compact: too many intents', Buffer.from(JSON.stringify(defaultFlow())), '/blocks/2/intents too_many_intents'],
   ['the default flow, compact: a text too long', Buffer.from(JSON.stringify(defaultFlow())), '/blocks/0/text text_too_long'],
-  ['the default flow as shipped, over 2 KiB', source, ' payload_too_large'],
-  ['ten blocks', Buffer.from(JSON.stringify(chain(10))), '/blocks too_many_blocks'],
-  ['nine blocks', Buffer.from(JSON.stringify(chain(9))), 'valid'],
+  ['the default flow as shipped, over 4 KiB', source, ' payload_too_large'],
+  ['one block over the limit', Buffer.from(JSON.stringify(chain(BLOCK_LIMIT + 1))), '/blocks too_many_blocks'],
+  ['as many blocks as the limit', Buffer.from(JSON.stringify(chain(BLOCK_LIMIT))), 'valid'],
 ];
 
 describe.each([

@@ -1,6 +1,7 @@
 import { createEmptyActor, createMachine } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { compileFlow } from '../../src/flow/compile';
+import type { FlowContext } from '../../src/flow/machine-config';
 import type { Flow } from '../../src/flow/types';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
 import { FakeDetector } from '../support/fake-detector';
@@ -31,7 +32,16 @@ describe('compileFlow', () => {
 
   it('maps each block type to its XState shape', () => {
     expect(config.states.welcome).toMatchObject({ entry: [{ type: 'say' }], always: { target: 'ask' } });
-    expect(config.states.ask).toMatchObject({ tags: ['waiting'], on: { 'user.message': { target: 'route' } } });
+    expect(config.states.ask).toMatchObject({
+      tags: ['waiting'],
+      on: { 'user.message': [{ target: 'weather' }, { target: 'nightsAsk' }, { target: 'food' }, { target: 'route' }] },
+    });
+    expect(config.states.nights).toMatchObject({
+      tags: ['waiting', 'silenceClock'],
+      after: { '60000': [{ target: 'pause' }, { target: 'nights' }] },
+    });
+    expect(config.states.countOffer).toMatchObject({ entry: [{ type: 'assignVariables' }], always: { target: 'pickOffer' } });
+    expect(config.states.pickOffer).toMatchObject({ always: [{ target: 'longStay' }, { target: 'oneNight' }, { target: 'shortBreak' }] });
     expect(config.states.route!.invoke).toMatchObject({ src: 'detectIntent', input: { blockId: 'route' }, onError: { target: 'clarify' } });
     expect(config.states.goodbye).toMatchObject({ type: 'final', entry: [{ type: 'say' }] });
   });
@@ -53,7 +63,18 @@ describe('compileFlow', () => {
     const answers = ['weather', 'travel', 'restaurants', 'bye', 'none'];
     const eventsAt = (snapshot: { value: unknown }): never[] => {
       const state = String(snapshot.value);
-      if (state === 'ask') return [{ type: 'user.message', text: 'x' }] as never[];
+      if (state === 'ask')
+        return [
+          { type: 'user.message', text: 'x' },
+          { type: 'user.message', text: 'offers' },
+        ] as never[];
+      if (state === 'nights') {
+        // XState names a delayed event after its delay and the state node's id.
+        return [
+          ...['1', '3', '7', 'x'].map((text) => ({ type: 'user.message', text })),
+          { type: 'xstate.after.60000.flow.nights' },
+        ] as never[];
+      }
       if (state === 'route') {
         return [
           ...answers.map((intent) => ({ type: 'xstate.done.actor.detect-route', output: { intent, provider: 'local', latencyMs: 0 } })),
@@ -62,7 +83,16 @@ describe('compileFlow', () => {
       }
       return [];
     };
-    const paths = getShortestPaths(machine, { events: eventsAt, limit: 500 });
+    // States differ by block and by the counts that change where the flow goes, not by the variables
+    // (the offer counter grows without bound).
+    const serializeState = (snapshot: { value: unknown; context: FlowContext }): string =>
+      JSON.stringify([
+        snapshot.value,
+        snapshot.context.noMatchCounts,
+        snapshot.context.invalidCounts ?? {},
+        snapshot.context.silenceCounts ?? {},
+      ]);
+    const paths = getShortestPaths(machine, { events: eventsAt, limit: 500, serializeState: serializeState as never });
     // Paths end in stable states; message blocks are passed through by eventless transitions, so each
     // explored (state, event) pair is replayed microstep by microstep to see the blocks in between.
     const empty = createEmptyActor();

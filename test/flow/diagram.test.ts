@@ -10,7 +10,7 @@ describe('diagram export', () => {
   it('the whole flow: the Mermaid export itself and a node for every block', () => {
     const diagram = toDiagram(travel);
     expect(diagram.mermaid).toBe(toMermaid(travel));
-    expect(diagram.blockCount).toBe(9);
+    expect(diagram.blockCount).toBe(defaultFlow().blocks.length);
     expect(diagram.start).toBe('welcome');
     expect(diagram.around).toBeNull();
     expect(diagram.depth).toBeNull();
@@ -24,6 +24,14 @@ describe('diagram export', () => {
       food: { node: 'b6', type: 'message' },
       handover: { node: 'b7', type: 'end' },
       goodbye: { node: 'b8', type: 'end' },
+      nightsAsk: { node: 'b9', type: 'message' },
+      nights: { node: 'b10', type: 'wait' },
+      countOffer: { node: 'b11', type: 'set' },
+      pickOffer: { node: 'b12', type: 'condition' },
+      longStay: { node: 'b13', type: 'message' },
+      oneNight: { node: 'b14', type: 'message' },
+      shortBreak: { node: 'b15', type: 'message' },
+      pause: { node: 'b16', type: 'message' },
     });
     // Every node the map names is a state of the Mermaid text: the page highlights by this map.
     for (const [id, { node, type }] of Object.entries(diagram.nodes)) {

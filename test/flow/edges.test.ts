@@ -2,18 +2,22 @@ import fc from 'fast-check';
 import { compileFlow } from '../../src/flow/compile';
 import { outgoingEdges } from '../../src/flow/edges';
 import { toMermaid } from '../../src/flow/export';
-import type { StateJson, TransitionJson } from '../../src/flow/machine-config';
+import { RESUME_EVENT, type StateJson, type TransitionJson } from '../../src/flow/machine-config';
 import type { Flow } from '../../src/flow/types';
 import { validateFlow } from '../../src/flow/validate';
 import { defaultFlow } from '../support/flows';
 import { validFlowArb } from '../support/flow-fuzz';
 
+/** The transitions that move the flow on: not the resume event's re-entry, not a targetless no-op. */
 function transitionsOf(state: StateJson): TransitionJson[] {
   return [
-    ...(state.always ? [state.always] : []),
-    ...Object.values(state.on ?? {}),
+    ...(state.always ? [state.always].flat() : []),
+    ...Object.entries(state.on ?? {})
+      .filter(([event]) => event !== RESUME_EVENT)
+      .flatMap(([, transitions]) => [transitions].flat()),
+    ...Object.values(state.after ?? {}).flat(),
     ...(state.invoke ? [...state.invoke.onDone, state.invoke.onError] : []),
-  ];
+  ].filter((t) => t.target !== undefined);
 }
 
 describe('outgoingEdges', () => {

@@ -1,6 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { FLOW_SCHEMA_PATH } from '../../src/flow/schema';
-import type { EndBlock, Flow, IntentBlock, IntentOption, MessageBlock, WaitBlock } from '../../src/flow/types';
+import type {
+  Choice,
+  Comparison,
+  ConditionBlock,
+  ConditionCase,
+  EndBlock,
+  Expect,
+  Flow,
+  IntentBlock,
+  IntentOption,
+  InvalidAnswer,
+  MessageBlock,
+  NoReply,
+  SetBlock,
+  WaitBlock,
+} from '../../src/flow/types';
 
 /**
  * schemas/flow.schema.json is the source of truth; src/flow/types.ts mirrors it by hand. The key lists
@@ -20,7 +35,7 @@ const spec = {
     required: { id: true, type: true, text: true, next: true },
   } satisfies KeySpec<MessageBlock>,
   waitBlock: {
-    all: { id: true, type: true, saveAs: true, next: true },
+    all: { id: true, type: true, saveAs: true, next: true, choices: true, expect: true, invalid: true, noReply: true },
     required: { id: true, type: true, next: true },
   } satisfies KeySpec<WaitBlock>,
   intentBlock: {
@@ -35,11 +50,28 @@ const spec = {
     all: { id: true, type: true, text: true },
     required: { id: true, type: true },
   } satisfies KeySpec<EndBlock>,
+  choice: { all: { label: true, value: true, next: true }, required: { label: true } } satisfies KeySpec<Choice>,
+  expect: { all: { type: true, min: true, max: true, pattern: true }, required: { type: true } } satisfies KeySpec<Expect>,
+  invalid: { all: { text: true, maxTries: true, next: true }, required: {} } satisfies KeySpec<InvalidAnswer>,
+  noReply: {
+    all: { afterSeconds: true, text: true, maxTimes: true, next: true },
+    required: { afterSeconds: true },
+  } satisfies KeySpec<NoReply>,
+  conditionBlock: {
+    all: { id: true, type: true, cases: true, else: true },
+    required: { id: true, type: true, cases: true, else: true },
+  } satisfies KeySpec<ConditionBlock>,
+  conditionCase: { all: { when: true, next: true }, required: { when: true, next: true } } satisfies KeySpec<ConditionCase>,
+  comparison: { all: { var: true, op: true, value: true }, required: { var: true, op: true } } satisfies KeySpec<Comparison>,
+  setBlock: {
+    all: { id: true, type: true, assign: true, next: true },
+    required: { id: true, type: true, assign: true, next: true },
+  } satisfies KeySpec<SetBlock>,
 };
 
 interface ObjectSchema {
   properties: Record<string, unknown>;
-  required: string[];
+  required?: string[];
   additionalProperties?: boolean;
 }
 
@@ -50,12 +82,19 @@ describe('flow schema and TypeScript types', () => {
     const objectSchema = name === 'flow' ? schema : schema.definitions[name];
     expect(objectSchema).toBeDefined();
     expect(Object.keys(objectSchema!.properties).sort()).toEqual(Object.keys(keys.all).sort());
-    expect([...objectSchema!.required].sort()).toEqual(Object.keys(keys.required).sort());
+    expect([...(objectSchema!.required ?? [])].sort()).toEqual(Object.keys(keys.required).sort());
     expect(objectSchema!.additionalProperties).toBe(false);
   });
 
   it('lists every block type the types know', () => {
-    const blockTypes: Record<Flow['blocks'][number]['type'], true> = { message: true, wait: true, intent: true, end: true };
+    const blockTypes: Record<Flow['blocks'][number]['type'], true> = {
+      message: true,
+      wait: true,
+      intent: true,
+      end: true,
+      condition: true,
+      set: true,
+    };
     const schemaTypes = (schema.definitions.block!.properties.type as { enum: string[] }).enum;
     expect([...schemaTypes].sort()).toEqual(Object.keys(blockTypes).sort());
   });

@@ -150,6 +150,7 @@ describe('GET /api/asyncapi.json', () => {
     expect(asyncapi.operations.receiveUserMessages.action).toBe('receive');
     expect(Object.keys(asyncapi.components.messages).sort()).toEqual([
       'botMessage',
+      'choiceMessage',
       'conversation',
       'end',
       'error',
@@ -177,7 +178,8 @@ describe('GET /schemas/flow.schema.json', () => {
 
   it('validates flows that name it in "$schema", and the server takes them', async () => {
     const schema = JSON.parse(readFileSync(FLOW_SCHEMA_PATH, 'utf8'));
-    const validate = new Ajv({ strict: true }).compile(schema);
+    // Union types (`["string", "number", "boolean"]` for a variable's value) are plain JSON Schema; Ajv's strict mode wants them allowed.
+    const validate = new Ajv({ strict: true, allowUnionTypes: true }).compile(schema);
     const flow = { $schema: `${server.url}/schemas/flow.schema.json`, ...defaultFlow() };
     expect(validate(flow)).toBe(true);
     const res = await checkedFetch(`${server.url}/api/flows`, {

@@ -91,7 +91,10 @@ describe('idle expiry', () => {
 describe('flow limits and hostile input', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ detector: new FakeDetector(), env: { MAX_FLOW_BLOCKS: '9', CORS_ORIGINS: 'https://editor.example' } });
+    server = await startTestServer({
+      detector: new FakeDetector(),
+      env: { MAX_FLOW_BLOCKS: String(defaultFlow().blocks.length), CORS_ORIGINS: 'https://editor.example' },
+    });
   });
   afterAll(() => server.close(true));
 

@@ -13,6 +13,13 @@ async function upload(server: TestServer, flow: unknown): Promise<number> {
   return ((await res.json()) as { version: number }).version;
 }
 
+/** The buttons of the default flow's first question, as the waiting frame carries them. */
+const ASK_CHOICES = [
+  { label: 'Weather forecast', value: 'forecast' },
+  { label: 'Travel offers', value: 'offers' },
+  { label: 'Restaurant tips', value: 'tips' },
+];
+
 describe('WebSocket chat with the local classifier', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -29,7 +36,7 @@ describe('WebSocket chat with the local classifier', () => {
       text: 'Hi! I can give you the weather, travel offers or restaurant tips. What would you like?',
       blockId: 'welcome',
     });
-    expect(await client.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
+    expect(await client.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask', choices: ASK_CHOICES });
     expect(await client.ask('is it going to snow this weekend?')).toEqual([
       'It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?',
     ]);
@@ -159,14 +166,14 @@ describe('WebSocket chat with the local classifier', () => {
     await first.ask('hmm?');
     const second = await ChatClient.connect(`${server.wsUrl}?conversationId=${String(conversationId)}`);
     expect(await second.next('conversation')).toEqual({ type: 'conversation', conversationId, flowVersion: 1, resumed: true });
-    expect(await second.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
+    expect(await second.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask', choices: ASK_CHOICES });
     expect(await first.next('error')).toMatchObject({ code: 'replaced' });
     expect((await first.closed).code).toBe(4409);
     await second.close();
 
     const third = await ChatClient.connect(`${server.wsUrl}?conversationId=${String(conversationId)}`);
     expect(await third.next('conversation')).toMatchObject({ resumed: true });
-    expect(await third.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
+    expect(await third.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask', choices: ASK_CHOICES });
     // The no-match count survived the reconnects: two more no-matches reach the handover.
     await third.ask('huh');
     expect(await third.ask('meh')).toEqual(['I am not getting it, sorry. Let me hand you over to a human. Bye!']);
@@ -214,7 +221,7 @@ describe('WebSocket chat with a slow detector', () => {
     try {
       const resumed = await ChatClient.connect(`${second.wsUrl}?conversationId=${String(conversationId)}`);
       expect(await resumed.next('conversation')).toMatchObject({ conversationId, resumed: true, flowVersion: 1 });
-      expect(await resumed.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask' });
+      expect(await resumed.next('waiting')).toEqual({ type: 'waiting', blockId: 'ask', choices: ASK_CHOICES });
       expect(await resumed.ask('weather')).toEqual(['It will be sunny, 24°C. Anything else? Travel offers or a restaurant tip?']);
       await resumed.close();
       const history = (await (await checkedFetch(`${second.url}/api/conversations/${String(conversationId)}`)).json()) as {

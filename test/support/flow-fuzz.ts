@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Block, Flow, IntentOption } from '../../src/flow/types';
+import type { AssignValue, Block, Choice, Expect, Flow, IntentOption, Predicate, WaitBlock } from '../../src/flow/types';
 
 /**
  * fast-check arbitraries for flows: small flows that are valid by construction, and mutations that
@@ -50,8 +50,68 @@ const textArb = fc.oneof(
   fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{toString}} {{hasOwnProperty}}'),
 );
 
-const BLOCK_TYPES = ['message', 'wait', 'intent', 'end'] as const;
+const BLOCK_TYPES = ['message', 'wait', 'intent', 'end', 'condition', 'set'] as const;
 type BlockType = (typeof BLOCK_TYPES)[number];
+
+/** Variables the generated set blocks and conditions use (never a builtin, which a set may not assign). */
+const FUZZ_VARS = ['tries', 'size', 'qty', 'constructor', 'name'] as const;
+/** Patterns known to be safe (the ReDoS check caches them): fuzzing is not about the checker. */
+const SAFE_PATTERNS = ['^\\d{3}$', '^[a-z]+$', 'yes|no'] as const;
+const EXPECT_TYPES: Array<Expect['type']> = ['text', 'number', 'integer', 'email', 'date', 'pattern', 'choice'];
+const OPS = ['eq', 'ne', 'contains', 'startsWith', 'endsWith', 'matches', 'gt', 'gte', 'lt', 'lte', 'isSet', 'isEmpty'] as const;
+
+/** A predicate built from seeds: comparisons of every operator, nested up to `depth` combinators. */
+function predicateOf(seed: () => number, depth: number): Predicate {
+  const shape = seed() % (depth > 0 ? 6 : 3);
+  if (shape === 3) return { all: [predicateOf(seed, depth - 1), predicateOf(seed, depth - 1)] };
+  if (shape === 4) return { any: [predicateOf(seed, depth - 1), predicateOf(seed, depth - 1)] };
+  if (shape === 5) return { not: predicateOf(seed, depth - 1) };
+  const op = pick(OPS, seed());
+  const name = pick(FUZZ_VARS, seed());
+  if (op === 'isSet' || op === 'isEmpty') return { var: name, op };
+  if (op === 'matches') return { var: name, op, value: pick(SAFE_PATTERNS, seed()) };
+  return { var: name, op, value: pick<string | number | boolean>([3, 'S', '{{qty|2}}', true, -1.5, ''], seed()) };
+}
+
+function assignmentsFrom(seed: () => number, text: string): Record<string, AssignValue> {
+  const assign: Record<string, AssignValue> = {};
+  const count = 1 + (seed() % 3);
+  for (let k = 0; k < count; k++) {
+    const name = pick(FUZZ_VARS, seed());
+    assign[name] = pick<AssignValue>([{ add: [`{{${name}|0}}`, 1] }, 7, false, text, { add: ['{{qty}}', '2.5'] }], seed());
+  }
+  return assign;
+}
+
+/** The options of a wait block beyond `next` and `saveAs`: choices, a typed answer, silence. */
+function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: string[]): Partial<WaitBlock> {
+  const options: Partial<WaitBlock> = {};
+  const type = pick(EXPECT_TYPES, seed());
+  if (flag(0) || type === 'choice') {
+    const choices: Choice[] = [];
+    const count = 1 + (seed() % 3);
+    for (let k = 0; k < count; k++) {
+      const choice: Choice = { label: `Option ${k}` };
+      if (seed() % 2 === 0) choice.value = `v${k}`;
+      if (seed() % 2 === 0) choice.next = pick(targets, seed());
+      choices.push(choice);
+    }
+    options.choices = choices;
+  }
+  if (flag(1) || type === 'choice') {
+    const expect: Expect = { type };
+    if ((type === 'number' || type === 'integer') && seed() % 2 === 0) Object.assign(expect, { min: 1, max: 1 + (seed() % 10) });
+    if (type === 'pattern') expect.pattern = pick(SAFE_PATTERNS, seed());
+    options.expect = expect;
+    if (seed() % 2 === 0)
+      options.invalid = { text: 'Try again, {{lastMessage}}?', maxTries: 1 + (seed() % 3), next: pick(targets, seed()) };
+  }
+  if (flag(2)) {
+    options.noReply = { afterSeconds: 1 + (seed() % 100), ...(seed() % 2 === 0 ? { text: 'Still there?' } : {}) };
+    if (seed() % 2 === 0) Object.assign(options.noReply, { maxTimes: 1 + (seed() % 3), next: pick(targets, seed()) });
+  }
+  return options;
+}
 
 /** Picks one of `options` by a seed; options is never empty where this is called. */
 function pick<T>(options: readonly T[], seed: number): T {
@@ -80,11 +140,15 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
           ),
           { minLength: n, maxLength: n },
         ),
-        saveAs: fc.array(fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES))), { minLength: n, maxLength: n }),
+        saveAs: fc.array(
+          fc.option(fc.oneof(plainVar, fc.constantFrom(...PROTOTYPE_NAMES)).filter((v) => v !== 'lastMessage' && v !== 'intent')),
+          { minLength: n, maxLength: n },
+        ),
         flags: fc.array(fc.boolean(), { minLength: 3 * n, maxLength: 3 * n }),
+        waitFlags: fc.array(fc.boolean(), { minLength: 3 * n, maxLength: 3 * n }),
         name: fc.string({ minLength: 1, maxLength: 30 }),
       })
-      .map(({ ids, types, seeds, texts, intentIds, saveAs, flags, name }) => {
+      .map(({ ids, types, seeds, texts, intentIds, saveAs, flags, waitFlags, name }) => {
         const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' ? 'wait' : t));
         let s = 0;
         const seed = (): number => seeds[s++ % seeds.length] as number;
@@ -97,8 +161,18 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
               return { id, type: 'message', text: texts[i] as string, next: pick(forward(i), seed()) };
             case 'wait': {
               const save = saveAs[i];
-              return { id, type: 'wait', ...(save ? { saveAs: save } : {}), next: pick(ids, seed()) };
+              const options = waitOptions(seed, (k) => waitFlags[i * 3 + k] === true, ids);
+              return { id, type: 'wait', ...(save ? { saveAs: save } : {}), next: pick(ids, seed()), ...options };
             }
+            case 'condition':
+              return {
+                id,
+                type: 'condition',
+                cases: Array.from({ length: 1 + (seed() % 3) }, () => ({ when: predicateOf(seed, 2), next: pick(forward(i), seed()) })),
+                else: pick(forward(i), seed()),
+              };
+            case 'set':
+              return { id, type: 'set', assign: assignmentsFrom(seed, texts[i] as string), next: pick(forward(i), seed()) };
             case 'intent': {
               const intents: IntentOption[] = (intentIds[i] as string[]).map((intentId) => ({
                 id: intentId,

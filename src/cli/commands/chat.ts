@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { loadSettings } from '../../config/settings';
 import { createIntentDetector } from '../../intent/create-detector';
 import { Conversation } from '../../runtime/conversation';
+import { choicesAt } from '../../flow/compile';
 import type { Turn } from '../../runtime/events';
 import { createFlowMachine } from '../../runtime/flow-machine';
 import type { Command } from '../command';
@@ -15,8 +16,10 @@ export const chatCommand: Command = {
   summary: 'talk to a flow in the terminal (stdin may be a pipe)',
   description: [
     'Runs the flow in FILE with the same runtime and intent settings as the server. Reads user lines from',
-    'stdin (a pipe works: lines are answered in order) and prints each bot message as `bot> TEXT`. A line',
-    'longer than MAX_MESSAGE_CHARS is refused with an error on stderr, as the server refuses the message.',
+    'stdin (a pipe works: lines are answered in order) and prints each bot message as `bot> TEXT`. Where',
+    'the flow offers choices they are printed numbered (`  1) Small`); a line that is just a number picks',
+    'that choice. Silence counts while stdin is open. A line longer than MAX_MESSAGE_CHARS is refused',
+    'with an error on stderr, as the server refuses the message.',
   ].join('\n'),
   options: {},
   positionals: ['FILE'],
@@ -47,18 +50,37 @@ export const chatCommand: Command = {
         conversation.stop();
         resolve(code);
       };
-      const idle = (): boolean => conversation.status === 'waiting' && conversation.pendingMessages === 0;
+      /** The choices offered where the flow waits now; a line that is only their number picks one. */
+      let offered: ReadonlyArray<{ label: string; value: string }> = [];
+      /**
+       * Lines not yet sent. A line is handed over only while the flow waits, so that a number is read
+       * against the choices offered at that moment, also when a pipe delivers every line at once.
+       */
+      const lineQueue: string[] = [];
+      const idle = (): boolean => conversation.status === 'waiting' && conversation.pendingMessages === 0 && lineQueue.length === 0;
+      const sendNext = (): void => {
+        const text = lineQueue.shift();
+        if (text === undefined) return;
+        // "2" picks the second choice; any other text is sent as typed (it may still name a choice).
+        const picked = /^\d{1,2}$/.test(text) ? offered[Number(text) - 1] : undefined;
+        conversation.send(picked ? picked.value : text);
+      };
       const conversation = new Conversation({
         machine,
         onTurn: (turn: Turn) => {
           for (const event of turn.events) {
             if (event.type === 'bot_message') writeLine(io.stdout, `bot> ${event.text}`);
             if (event.type === 'error') writeLine(io.stderr, `error: ${event.message} (${event.code})`);
+            if (event.type === 'waiting') {
+              offered = choicesAt(prepared.compiled, event.blockId);
+              offered.forEach((choice, i) => writeLine(io.stdout, `  ${i + 1}) ${choice.label}`));
+            }
           }
           if (turn.outcome === 'ended') finish(EXIT_OK);
           else if (turn.outcome === 'failed') finish(EXIT_INVALID);
-          else if (inputClosed && conversation.pendingMessages === 0) finish(EXIT_OK);
-          else if (interactive && conversation.pendingMessages === 0) io.stdout.write('you> ');
+          else if (lineQueue.length > 0) sendNext();
+          else if (inputClosed) finish(EXIT_OK);
+          else if (interactive) io.stdout.write('you> ');
         },
       });
       lines.on('line', (line) => {
@@ -72,7 +94,9 @@ export const chatCommand: Command = {
           if (interactive && idle()) io.stdout.write('you> ');
           return;
         }
-        conversation.send(text);
+        const waiting = idle();
+        lineQueue.push(text);
+        if (waiting) sendNext();
       });
       lines.on('close', () => {
         inputClosed = true;

@@ -1,26 +1,11 @@
 import type { CompiledFlow } from '../compile';
-import { type BlockEdge, outgoingEdges } from '../edges';
+import { outgoingEdges } from '../edges';
 import type { Block } from '../types';
+import { edgeLabel } from './labels';
 
 /** Mermaid node id of a block: ids may hold "-" or be Mermaid keywords ("end"), so nodes are numbered. */
 export function mermaidNodeId(index: number): string {
   return `b${index}`;
-}
-
-/** The label of an edge in the diagram: what takes it. */
-function labelOf(block: Block, edge: BlockEdge): string {
-  switch (edge.kind) {
-    case 'next':
-      return block.type === 'wait' ? 'user message' : '';
-    case 'intent':
-      return edge.intentId;
-    case 'maxNoMatch':
-      return `${edge.max} no matches`;
-    case 'noMatch':
-      return 'no match';
-    case 'error':
-      return 'error';
-  }
 }
 
 /** A block's edges as the diagram draws them: parallel edges to the same block merged, labels kept in order. */
@@ -28,7 +13,7 @@ export function diagramEdges(block: Block): Array<{ to: string; labels: string[]
   const merged = new Map<string, string[]>();
   for (const edge of outgoingEdges(block)) {
     const labels = merged.get(edge.to) ?? [];
-    const label = labelOf(block, edge);
+    const label = edgeLabel(block, edge);
     if (label && !labels.includes(label)) labels.push(label);
     merged.set(edge.to, labels);
   }
@@ -61,7 +46,14 @@ export function toMermaid(compiled: CompiledFlow, only?: ReadonlySet<string>): s
   lines.push('  classDef waitBlock fill:#e8f1ff,stroke:#3b6fd8');
   lines.push('  classDef intentBlock fill:#fff4e0,stroke:#d88a1c');
   lines.push('  classDef endBlock fill:#f0f0f0,stroke:#777');
-  const classOf: Partial<Record<Block['type'], string>> = { wait: 'waitBlock', intent: 'intentBlock', end: 'endBlock' };
+  lines.push('  classDef logicBlock fill:#eefaf0,stroke:#3a9a52');
+  const classOf: Partial<Record<Block['type'], string>> = {
+    wait: 'waitBlock',
+    intent: 'intentBlock',
+    end: 'endBlock',
+    condition: 'logicBlock',
+    set: 'logicBlock',
+  };
   flow.blocks.forEach((block, i) => {
     const cls = classOf[block.type];
     if (cls && shown(block.id)) lines.push(`  class ${mermaidNodeId(i)} ${cls}`);

@@ -2,16 +2,20 @@ import { blockEntries, isRecord } from '../document';
 import { readGraph } from '../graph';
 import type { FlowLimits } from '../limits';
 import type { FlowProblem } from '../problems';
+import { answerBounds } from './answers';
 import { uniqueBlockIds } from './block-ids';
+import { duplicateChoices } from './choices';
 import type { Rule, RuleContext } from './context';
 import { intentIds } from './intent-ids';
 import { operatorLimits } from './limits';
 import { loopsWithoutWait } from './loops';
 import { intentBeforeWait, unreachableBlocks } from './reachability';
 import { references } from './references';
+import { patterns } from './patterns';
 import { Suggester } from './suggest';
 import { templates } from './templates';
 import { reservedVariables } from './variables';
+import { variablesMaybeUnset } from './dataflow';
 
 export { blockCountProblem } from './limits';
 
@@ -21,10 +25,14 @@ const RULES: readonly Rule[] = [
   intentIds,
   reservedVariables,
   references,
+  duplicateChoices,
+  answerBounds,
+  patterns,
   loopsWithoutWait,
   intentBeforeWait,
   unreachableBlocks,
   templates,
+  variablesMaybeUnset,
   operatorLimits,
 ];
 

@@ -3,6 +3,7 @@ import type { FlowLimits } from '../limits';
 import { type FlowProblem, pointer } from '../problems';
 import { FLOW_SCHEMA_CAPS } from '../schema-caps';
 import { countCodePoints } from '../../util/code-points';
+import { templatesOf } from '../variables';
 import type { Rule } from './context';
 
 /**
@@ -20,8 +21,8 @@ export function blockCountProblem(doc: unknown, limits: FlowLimits): FlowProblem
 }
 
 /**
- * `too_many_intents` (MAX_INTENTS_PER_BLOCK) and `text_too_long` (MAX_TEXT_CHARS): the operator's
- * limits below the schema's caps. Beyond a cap the schema's own error says it, so it is not repeated.
+ * `too_many_intents` (MAX_INTENTS_PER_BLOCK) and `text_too_long` (MAX_TEXT_CHARS, for every text the
+ * bot says: message and end texts, reprompts): the operator's limits below the schema's caps. Beyond a cap the schema's own error says it, so it is not repeated.
  */
 export const operatorLimits: Rule = ({ blocks, limits, errors }) => {
   const { maxIntentsPerBlock, maxTextChars } = limits;
@@ -34,12 +35,12 @@ export const operatorLimits: Rule = ({ blocks, limits, errors }) => {
         message: `an intent block may have at most ${maxIntentsPerBlock} intents (MAX_INTENTS_PER_BLOCK)`,
       });
     }
-    const text = (block.type === 'message' || block.type === 'end') && typeof block.text === 'string' ? block.text : '';
-    if (text.length > maxTextChars) {
+    for (const { text, field, said } of templatesOf(block)) {
+      if (!said || text.length <= maxTextChars) continue;
       const chars = countCodePoints(text);
       if (chars > maxTextChars && chars <= FLOW_SCHEMA_CAPS.textChars) {
         errors.push({
-          path: pointer('blocks', index, 'text'),
+          path: pointer('blocks', index, ...field),
           code: 'text_too_long',
           message: `a text may have at most ${maxTextChars} characters (MAX_TEXT_CHARS)`,
         });

@@ -3,7 +3,19 @@ import { pointer } from '../problems';
 import type { Rule } from './context';
 
 /** Dangling references of one block are reported in the order its fields are documented. */
-const FIELD_ORDER: Record<BlockEdge['kind'], number> = { next: 0, noMatch: 1, error: 2, maxNoMatch: 3, intent: 4 };
+const FIELD_ORDER: Record<BlockEdge['kind'], number> = {
+  next: 0,
+  noMatch: 1,
+  error: 2,
+  maxNoMatch: 3,
+  intent: 4,
+  choice: 5,
+  invalid: 6,
+  silence: 7,
+  reprompt: 8,
+  case: 9,
+  else: 10,
+};
 
 /** `unknown_block`: `start` and every edge name an existing block; a near miss gets a suggestion. */
 export const references: Rule = ({ start, graph, suggester, errors }) => {
@@ -18,7 +30,7 @@ export const references: Rule = ({ start, graph, suggester, errors }) => {
   for (const node of graph.nodes) {
     const dangling = node.edges
       // An implied edge repeats the field it falls back to, which is checked on its own.
-      .filter((edge) => !(edge.kind === 'error' && edge.implied) && !byId.has(edge.to))
+      .filter((edge) => !((edge.kind === 'error' || edge.kind === 'choice') && edge.implied) && !byId.has(edge.to))
       .sort((a, b) => FIELD_ORDER[a.kind] - FIELD_ORDER[b.kind]);
     for (const edge of dangling) {
       errors.push({

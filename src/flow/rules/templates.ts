@@ -1,7 +1,7 @@
 import { pointer } from '../problems';
 import { VARIABLE_NAME_PATTERN } from '../schema-caps';
 import { parseTemplate, type TemplateError } from '../template';
-import { templatesOf, variableInventory } from '../variables';
+import { templatesOf, variableInventory, variableReadsOf } from '../variables';
 import type { Rule } from './context';
 
 /** Longest piece of a malformed placeholder quoted in a message. */
@@ -27,9 +27,10 @@ function describe(error: TemplateError, text: string): string {
 }
 
 /**
- * `invalid_template` (an error): a malformed placeholder, such as an unclosed `{{`.
- * `unknown_variable` (a warning): a placeholder naming a variable no block sets and the runtime does not
- * set either; it would render as "". Both point at the text that holds them.
+ * `invalid_template` (an error): a malformed placeholder, such as an unclosed `{{`, or a secret in a
+ * text that may not hold one. `unknown_variable` (a warning): a placeholder or a condition naming a
+ * variable no block sets and the runtime does not set either; it would render as "" (or its fallback).
+ * Both point at the text (or the `var`) that holds them.
  */
 export const templates: Rule = ({ blocks, suggester, errors, warnings }) => {
   const known = variableInventory(blocks);
@@ -41,14 +42,29 @@ export const templates: Rule = ({ blocks, suggester, errors, warnings }) => {
       for (const error of parsed.errors) errors.push({ path, code: 'invalid_template', message: describe(error, text) });
       const reported = new Set<string>();
       for (const part of parsed.parts) {
-        if (part.kind !== 'placeholder' || known.has(part.name) || reported.has(part.name)) continue;
+        if (part.kind !== 'placeholder') continue;
+        if (part.scope === 'secret') {
+          // Secrets may only be sent to the flow's own services, never said to a user or stored.
+          errors.push({ path, code: 'invalid_template', message: `{{secret.${part.name}}}: a secret cannot be used in this text` });
+          continue;
+        }
+        if (known.has(part.name) || reported.has(part.name)) continue;
         reported.add(part.name);
+        const shown = part.fallback === undefined ? '""' : `its fallback ${JSON.stringify(part.fallback)}`;
         warnings.push({
           path,
           code: 'unknown_variable',
-          message: `no block sets the variable "${part.name}", so {{${part.name}}} renders as ""${suggester.didYouMean(part.name, known)}`,
+          message: `no block sets the variable "${part.name}", so {{${part.name}}} renders as ${shown}${suggester.didYouMean(part.name, known)}`,
         });
       }
+    }
+    for (const read of variableReadsOf(block)) {
+      if (known.has(read.name)) continue;
+      warnings.push({
+        path: pointer('blocks', index, ...read.field),
+        code: 'unknown_variable',
+        message: `no block sets the variable "${read.name}", so the condition always sees it unset${suggester.didYouMean(read.name, known)}`,
+      });
     }
   }
 };

@@ -1,3 +1,11 @@
 /** Flow texts with `{{name}}` placeholders: the syntax (parse) and how a text is rendered. */
-export { renderTemplate } from './render';
-export { parseTemplate, type ParsedTemplate, type Placeholder, type TemplateError, type TemplateFault, type TemplatePart } from './parse';
+export { renderTemplate, scalarText, variableValue, type SecretResolver, type Variables } from './render';
+export {
+  parseTemplate,
+  type ParsedTemplate,
+  type Placeholder,
+  type PlaceholderScope,
+  type TemplateError,
+  type TemplateFault,
+  type TemplatePart,
+} from './parse';

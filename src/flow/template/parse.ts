@@ -1,20 +1,32 @@
 /**
- * The placeholder syntax of flow texts, defined once: `{{name}}` (spaces inside the braces allowed),
- * where `name` is a variable name. Anything else that opens with `{{` or closes with `}}` is malformed;
- * validation reports it (`invalid_template`) and the renderer leaves it as it is.
+ * The placeholder syntax of flow texts, defined once: `{{name}}` or `{{name|fallback}}` (spaces around
+ * the name and the fallback are dropped), where `name` is a variable name, or `secret.NAME` for a
+ * secret (read from the environment by the blocks that may use one). Anything else that opens with
+ * `{{` or closes with `}}` is malformed; validation reports it (`invalid_template`) and the renderer
+ * leaves it as it is.
  *
- * The syntax will grow (`{{name|fallback}}`): a placeholder then gains fields, and a text that is
- * malformed today may become valid, never the other way round.
+ * The syntax only grows: a text that is malformed today may become valid, never the other way round.
  */
 
 import { VARIABLE_NAME_PATTERN } from '../schema-caps';
 
 const OPEN = '{{';
 const CLOSE = '}}';
+const FALLBACK = '|';
+const SECRET_PREFIX = 'secret.';
+/** Secret names, as environment variable suffixes are written (`FLOWBOT_SECRET_ORDERS_TOKEN`). */
+const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** Where a placeholder's value comes from: a conversation variable, or a secret of the server. */
+export type PlaceholderScope = 'variable' | 'secret';
 
 export interface Placeholder {
   kind: 'placeholder';
+  scope: PlaceholderScope;
+  /** The variable's name, or the secret's NAME (without `secret.`). */
   name: string;
+  /** The text after `|`, rendered when the variable is unset or empty; undefined without `|`. */
+  fallback?: string;
   /** Where `{{` starts and after `}}` ends, in UTF-16 code units. */
   start: number;
   end: number;
@@ -71,10 +83,13 @@ export function parseTemplate(text: string): ParsedTemplate {
       continue;
     }
     const end = close + CLOSE.length;
-    const name = text.slice(open + OPEN.length, close).trim();
-    if (VARIABLE_NAME_PATTERN.test(name)) {
+    const inside = text.slice(open + OPEN.length, close);
+    const bar = inside.indexOf(FALLBACK);
+    const name = (bar === -1 ? inside : inside.slice(0, bar)).trim();
+    const placeholder = placeholderOf(name, bar === -1 ? undefined : inside.slice(bar + 1).trim(), open, end);
+    if (placeholder) {
       literalUpTo(open);
-      parts.push({ kind: 'placeholder', name, start: open, end });
+      parts.push(placeholder);
       literalFrom = end;
     } else {
       errors.push({ fault: name === '' ? 'empty' : 'not_a_variable', source: text.slice(open, end), start: open });
@@ -83,6 +98,16 @@ export function parseTemplate(text: string): ParsedTemplate {
   }
   literalUpTo(text.length);
   return { parts, errors };
+}
+
+function placeholderOf(name: string, fallback: string | undefined, start: number, end: number): Placeholder | undefined {
+  const withFallback = fallback === undefined ? {} : { fallback };
+  if (VARIABLE_NAME_PATTERN.test(name)) return { kind: 'placeholder', scope: 'variable', name, ...withFallback, start, end };
+  if (name.startsWith(SECRET_PREFIX)) {
+    const secret = name.slice(SECRET_PREFIX.length);
+    if (SECRET_NAME.test(secret)) return { kind: 'placeholder', scope: 'secret', name: secret, ...withFallback, start, end };
+  }
+  return undefined;
 }
 
 /**

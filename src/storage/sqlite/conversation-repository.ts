@@ -39,6 +39,8 @@ interface StepRow {
   error: string | null;
   runner_up: string | null;
   runner_up_score: number | null;
+  case_index: number | null;
+  choice: string | null;
   at: string;
 }
 
@@ -57,6 +59,8 @@ type StepInsert = [
   error: string | null,
   runnerUp: string | null,
   runnerUpScore: number | null,
+  caseIndex: number | null,
+  choice: string | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -76,7 +80,7 @@ function toConversation(row: ConversationRow): ConversationRecord {
     id: row.id,
     flowVersion: row.flow_version,
     status: row.status,
-    variables: JSON.parse(row.variables) as Record<string, string>,
+    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
     currentBlock: row.current_block,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -98,6 +102,8 @@ function toStep(row: StepRow): StepRecord {
   if (row.error !== null) step.error = row.error;
   if (row.runner_up !== null) step.runnerUp = row.runner_up;
   if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
+  if (row.case_index !== null) step.case = row.case_index;
+  if (row.choice !== null) step.choice = row.choice;
   return step;
 }
 
@@ -156,7 +162,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
       `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-              runner_up, runner_up_score, at
+              runner_up, runner_up_score, case_index, choice, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -173,8 +179,9 @@ export class SqliteConversationRepository implements ConversationRepository {
     );
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
+                          case_index, choice, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -260,6 +267,8 @@ export class SqliteConversationRepository implements ConversationRepository {
         step.error ?? null,
         step.runnerUp ?? null,
         step.runnerUpScore ?? null,
+        step.case ?? null,
+        step.choice ?? null,
         step.at,
       );
     }

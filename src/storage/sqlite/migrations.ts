@@ -111,6 +111,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps ADD COLUMN runner_up_score REAL;
     `,
   },
+  {
+    version: 5,
+    name: 'step case and choice',
+    up: `
+      -- Which case of a condition block held (0-based), and the value of the choice a user picked:
+      -- what moved the flow at condition.case and choice steps. NULL for every other step.
+      ALTER TABLE steps ADD COLUMN case_index INTEGER;
+      ALTER TABLE steps ADD COLUMN choice TEXT;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

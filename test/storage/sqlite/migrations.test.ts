@@ -84,7 +84,7 @@ describe('migrations', () => {
     db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
              INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
-    expect(applyMigrations(db)).toEqual([3, 4]);
+    expect(applyMigrations(db, MIGRATIONS.slice(0, 4))).toEqual([3, 4]);
     const columns = db
       .prepare<[], { name: string; type: string }>("SELECT name, type FROM pragma_table_info('steps')")
       .all()
@@ -93,6 +93,17 @@ describe('migrations', () => {
     expect(db.prepare('SELECT to_block, confidence, error, runner_up, runner_up_score FROM steps').all()).toEqual([
       { to_block: 'a', confidence: null, error: null, runner_up: null, runner_up_score: null },
     ]);
+    db.close();
+  });
+
+  it('adds case and choice to the steps of a version 4 database, keeping the steps it has', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, MIGRATIONS.slice(0, 4));
+    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
+    expect(applyMigrations(db)).toEqual([5]);
+    expect(db.prepare('SELECT to_block, case_index, choice FROM steps').all()).toEqual([{ to_block: 'a', case_index: null, choice: null }]);
     db.close();
   });
 

@@ -395,9 +395,9 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description the `saveAs` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
             variables: {
-                [key: string]: string;
+                [key: string]: string | number | boolean;
             };
             /** @description the block it waits or ended at; null before the first turn is stored */
             currentBlock: string | null;
@@ -437,8 +437,12 @@ export interface components {
             from: string | null;
             /** @description the block entered */
             to: string;
-            /** @description what moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
+            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
             event: string;
+            /** @description which case of the condition block held, from 0 (`condition.case` steps) */
+            case?: number;
+            /** @description the value of the choice the user picked (`choice` steps) */
+            choice?: string;
             /** @description the intent detected (`none` for no match) */
             intent?: string;
             /** @description who detected it: `local` or `openai` */
@@ -469,9 +473,9 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description the `saveAs` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
             variables: {
-                [key: string]: string;
+                [key: string]: string | number | boolean;
             };
             /** @description the block it waits or ended at; null before the first turn is stored */
             currentBlock: string | null;
@@ -522,7 +526,7 @@ export interface components {
         FlowBlockRef: components["schemas"]["FlowId"];
         FlowVariableName: string;
         FlowText: string;
-        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"];
+        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"] | components["schemas"]["FlowConditionBlock"] | components["schemas"]["FlowSetBlock"];
         /** @description Sends text to the user, then goes on to next at once. */
         FlowMessageBlock: {
             id: components["schemas"]["FlowId"];
@@ -534,7 +538,7 @@ export interface components {
             text: components["schemas"]["FlowText"];
             next: components["schemas"]["FlowBlockRef"];
         };
-        /** @description Waits for the user's next message; stores it in saveAs (if given) and in lastMessage. */
+        /** @description Waits for the user's next message; stores it (normalised when an answer type is expected) in saveAs (if given) and in lastMessage. Optional buttons (choices), a typed answer (expect, invalid) and a reaction to silence (noReply). */
         FlowWaitBlock: {
             id: components["schemas"]["FlowId"];
             /**
@@ -544,6 +548,10 @@ export interface components {
             type: "wait";
             saveAs?: components["schemas"]["FlowVariableName"];
             next: components["schemas"]["FlowBlockRef"];
+            choices?: components["schemas"]["FlowChoice"][];
+            expect?: components["schemas"]["FlowExpect"];
+            invalid?: components["schemas"]["FlowInvalid"];
+            noReply?: components["schemas"]["FlowNoReply"];
         };
         /** @description Detects which intent the latest user message means and branches on it. */
         FlowIntentBlock: {
@@ -577,6 +585,91 @@ export interface components {
             type: "end";
             text?: components["schemas"]["FlowText"];
         };
+        /** @description A JSON scalar: strings may hold {{variable}} placeholders. */
+        FlowScalar: string | number | boolean;
+        /** @description A regular expression (JavaScript syntax, case-insensitive, Unicode mode). */
+        FlowPattern: string;
+        /** @description A button: the user picks it by clicking, by typing its label or value (trimmed, case-insensitive, whole text), or with a choice frame. */
+        FlowChoice: {
+            label: string;
+            value?: string;
+            next?: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description What kind of answer the wait block takes; an answer that does not fit is handled by invalid. */
+        FlowExpect: {
+            /** @enum {unknown} */
+            type: "text" | "number" | "integer" | "email" | "date" | "pattern" | "choice";
+            min?: number;
+            max?: number;
+            pattern?: components["schemas"]["FlowPattern"];
+        } & (unknown & unknown);
+        /** @description What happens to an answer that does not fit expect. */
+        FlowInvalid: {
+            text?: components["schemas"]["FlowReprompt"];
+            maxTries?: number;
+            next?: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description What happens when the user says nothing for afterSeconds (counted while a client is connected). */
+        FlowNoReply: {
+            afterSeconds: number;
+            text?: components["schemas"]["FlowReprompt"];
+            maxTimes?: number;
+            next?: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description Branches on variables: the first case whose when holds, else else. Never waits. */
+        FlowConditionBlock: {
+            id: components["schemas"]["FlowId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "condition";
+            cases: components["schemas"]["FlowConditionCase"][];
+            else: components["schemas"]["FlowBlockRef"];
+        };
+        FlowConditionCase: {
+            when: components["schemas"]["FlowPredicate"];
+            next: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description A comparison {var, op, value?}, or {all: [...]}, {any: [...]}, {not: predicate}. */
+        FlowPredicate: {
+            [key: string]: unknown;
+        };
+        FlowAllPredicate: {
+            all: components["schemas"]["FlowPredicate"][];
+        };
+        FlowAnyPredicate: {
+            any: components["schemas"]["FlowPredicate"][];
+        };
+        FlowNotPredicate: {
+            not: components["schemas"]["FlowPredicate"];
+        };
+        FlowComparison: {
+            var: components["schemas"]["FlowVariableName"];
+            /** @enum {unknown} */
+            op: "eq" | "ne" | "contains" | "startsWith" | "endsWith" | "matches" | "gt" | "gte" | "lt" | "lte" | "isSet" | "isEmpty";
+            value?: components["schemas"]["FlowScalar"];
+        } & (unknown & unknown);
+        /** @description Assigns variables, in the order written, then goes on to next at once. */
+        FlowSetBlock: {
+            id: components["schemas"]["FlowId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "set";
+            assign: {
+                [key: string]: components["schemas"]["FlowAssignValue"];
+            };
+            next: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description A template string, a number, a boolean, or {add: [a, b]} (numbers; text that is not a number counts as 0). */
+        FlowAssignValue: unknown;
+        FlowAddValue: {
+            add: (string | number)[];
+        };
+        /** @description A text said to the user again; {{variable}} placeholders are rendered. */
+        FlowReprompt: string;
     };
     responses: never;
     parameters: never;

@@ -1,7 +1,7 @@
 import { CLOSE_CODES, ERROR_CATALOGUE, errors } from '../../../errors';
 import { WS_PATH } from '../../ws/gateway';
 import type { RecordedExamples } from './examples';
-import { SERVER_FRAMES, userMessageFrame } from './frame-schemas';
+import { choiceFrame, SERVER_FRAMES, userMessageFrame } from './frame-schemas';
 import { hoistTitled, type Json, type JsonObject, plain } from './json-schema';
 
 export interface AsyncApiOptions {
@@ -89,6 +89,12 @@ export function buildAsyncApiDocument(options: AsyncApiOptions): JsonObject {
     'a user message',
     options.examples.userMessage,
   );
+  messages.choiceMessage = message(
+    'choiceMessage',
+    frameRef(choiceFrame(options.maxMessageChars)),
+    'a choice picked (a button)',
+    options.examples.choiceMessage,
+  );
   const codes = closeCodes();
   const channelMessages = Object.fromEntries(Object.keys(messages).map((name) => [name, { $ref: `${MESSAGES}${name}` }]));
   const serverMessages = Object.keys(SERVER_FRAMES).map((name) => ({ $ref: `#/channels/${CHANNEL}/messages/${name}` }));
@@ -158,9 +164,9 @@ export function buildAsyncApiDocument(options: AsyncApiOptions): JsonObject {
       receiveUserMessages: {
         action: 'receive',
         title: 'User messages',
-        summary: 'What the client sends: user messages.',
+        summary: 'What the client sends: user messages and choices.',
         channel: { $ref: `#/channels/${CHANNEL}` },
-        messages: [{ $ref: `#/channels/${CHANNEL}/messages/userMessage` }],
+        messages: [{ $ref: `#/channels/${CHANNEL}/messages/userMessage` }, { $ref: `#/channels/${CHANNEL}/messages/choiceMessage` }],
       },
     },
     components: { schemas, messages },

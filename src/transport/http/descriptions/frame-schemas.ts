@@ -44,8 +44,29 @@ export const BotMessageFrame = Type.Object(
   { title: 'BotMessageFrame', additionalProperties: false, description: 'A bot message.' },
 );
 
+export const Choice = Type.Object(
+  {
+    label: Type.String({ minLength: 1, description: 'what the button shows' }),
+    value: Type.String({ minLength: 1, description: 'what to send back: `{"type":"choice","value":...}`' }),
+  },
+  { title: 'Choice', additionalProperties: false, description: 'A button of a wait block.' },
+);
+
 export const WaitingFrame = Type.Object(
-  { type: Type.Literal('waiting'), blockId: blockId('the wait block') },
+  {
+    type: Type.Literal('waiting'),
+    blockId: blockId('the wait block'),
+    choices: Type.Optional(
+      Type.Array(Choice, {
+        minItems: 1,
+        description:
+          'buttons to offer, in order, when the wait block has some. Typing a label or a value (whole text, any case) picks it too; free text still goes on unless the block takes only choices',
+      }),
+    ),
+    choicesOnly: Type.Optional(
+      Type.Literal(true, { description: 'present when the block takes nothing but one of its choices: other text is answered as invalid' }),
+    ),
+  },
   { title: 'WaitingFrame', additionalProperties: false, description: 'The bot now waits for the user.' },
 );
 
@@ -92,6 +113,27 @@ export function userMessageFrame(maxChars: number) {
       additionalProperties: true,
       description:
         'A user message. Other properties are ignored. Any other frame (not JSON, not this shape, binary) is answered with an `error` frame `invalid_message` and the connection stays open.',
+    },
+  );
+}
+
+/** A button pressed: the same as a message whose text is the choice's value. */
+export function choiceFrame(maxChars: number) {
+  return Type.Object(
+    {
+      type: Type.Literal('choice'),
+      value: Type.String({
+        minLength: 1,
+        maxLength: maxChars,
+        pattern: '\\S',
+        description: 'the `value` of one of the `choices` of the last `waiting` frame',
+      }),
+    },
+    {
+      title: 'ChoiceFrame',
+      additionalProperties: true,
+      description:
+        'A choice picked (a button pressed). Other properties are ignored; a value that is no choice of the block is handled as typed text.',
     },
   );
 }

@@ -118,7 +118,10 @@ const conversationFields = {
   }),
   variables: Type.Object(
     {},
-    { additionalProperties: Type.String(), description: 'the `saveAs` variables and the builtins `lastMessage` and `intent`' },
+    {
+      additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+      description: 'JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent`',
+    },
   ),
   currentBlock: nullable(Type.String(), 'the block it waits or ended at; null before the first turn is stored'),
   createdAt: dateTime('when the conversation started'),
@@ -151,8 +154,12 @@ export const Step = Type.Object(
     to: Type.String({ description: 'the block entered' }),
     event: Type.String({
       description:
-        'what moved the conversation: `start`, `next`, `user.message`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error`',
+        'what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error`',
     }),
+    case: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'which case of the condition block held, from 0 (`condition.case` steps)' }),
+    ),
+    choice: Type.Optional(Type.String({ description: 'the value of the choice the user picked (`choice` steps)' })),
     intent: Type.Optional(Type.String({ description: 'the intent detected (`none` for no match)' })),
     provider: Type.Optional(Type.String({ description: 'who detected it: `local` or `openai`' })),
     confidence: Type.Optional(
