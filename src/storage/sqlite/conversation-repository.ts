@@ -407,7 +407,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number> {
-    checkLimit(query.limit);
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be a positive integer, got ${query.limit}`);
     this.flush();
     return this.guard.write('conversations.eraseEnded', () =>
       query.bot === undefined
