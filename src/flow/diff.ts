@@ -108,7 +108,8 @@ export function diffFlows(before: Flow, after: Flow): FlowDiff {
   for (const [key, transition] of newTransitions) {
     const was = oldTransitions.get(key);
     if (!was) transitions.added.push(transition);
-    else if (was.to !== transition.to) transitions.changed.push({ from: transition.from, on: transition.on, before: was.to, after: transition.to });
+    else if (was.to !== transition.to)
+      transitions.changed.push({ from: transition.from, on: transition.on, before: was.to, after: transition.to });
   }
   for (const [key, transition] of oldTransitions) if (!newTransitions.has(key)) transitions.removed.push(transition);
 

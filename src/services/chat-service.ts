@@ -90,9 +90,7 @@ export class ChatService {
     private readonly logger: Pick<Logger, 'error'>,
   ) {
     this.flowsOf =
-      typeof flows === 'function'
-        ? flows
-        : (bot) => (bot === flows.bot ? Promise.resolve(flows) : Promise.reject(errors.unknownBot(bot)));
+      typeof flows === 'function' ? flows : (bot) => (bot === flows.bot ? Promise.resolve(flows) : Promise.reject(errors.unknownBot(bot)));
   }
 
   get liveCount(): number {

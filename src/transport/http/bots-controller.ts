@@ -18,8 +18,7 @@ export function botRoutes(bots: BotService, maxBodyBytes: number): AnyRoute[] {
       operationId: 'createBot',
       tag: 'bots',
       summary: 'Create a bot',
-      description:
-        'A new bot has no flow version: upload one with `POST /api/bots/{bot}/flows`. Until then `/ws?bot=` answers `no_flow`.',
+      description: 'A new bot has no flow version: upload one with `POST /api/bots/{bot}/flows`. Until then `/ws?bot=` answers `no_flow`.',
       secured: true,
       storage: true,
       query: noQuery,
@@ -47,7 +46,14 @@ export function botRoutes(bots: BotService, maxBodyBytes: number): AnyRoute[] {
           },
         },
       },
-      errors: [errors.invalidJson, errors.invalidEncoding, errors.payloadTooLarge, errors.unsupportedMediaType, errors.invalidBody, errors.botExists],
+      errors: [
+        errors.invalidJson,
+        errors.invalidEncoding,
+        errors.payloadTooLarge,
+        errors.unsupportedMediaType,
+        errors.invalidBody,
+        errors.botExists,
+      ],
     })(async ({ req }) => {
       const bot = await bots.create((await readJsonBody(req, maxBodyBytes)).value);
       return { status: 201, headers: { Location: `/api/bots/${bot.id}` }, json: bot };

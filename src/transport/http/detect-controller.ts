@@ -7,7 +7,13 @@ import { botId, versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 import { BLOCK_ID_PATTERN, DetectAnswer } from './routes/schemas';
 
-const SCOPES: Array<{ base: string; params: { bot?: typeof botId }; operationId: string; tag: string; errors: typeof errors.unknownBot[] }> = [
+const SCOPES: Array<{
+  base: string;
+  params: { bot?: typeof botId };
+  operationId: string;
+  tag: string;
+  errors: (typeof errors.unknownBot)[];
+}> = [
   { base: '/api/flows', params: {}, operationId: 'detectIntent', tag: 'flows', errors: [] },
   { base: '/api/bots/{bot}/flows', params: { bot: botId }, operationId: 'detectBotIntent', tag: 'bots', errors: [errors.unknownBot] },
 ];

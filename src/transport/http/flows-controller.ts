@@ -161,7 +161,8 @@ function scopedFlowRoutes(scope: FlowScope, maxBodyBytes: number): AnyRoute[] {
       operationId: scope.operationId('listFlowVersions'),
       tag: scope.tag,
       summary: 'List flow versions, newest first',
-      description: 'Paged like the conversations: pass `nextCursor` back as `cursor` for the next page. Drafts are listed too, with `current: false`.',
+      description:
+        'Paged like the conversations: pass `nextCursor` back as `cursor` for the next page. Drafts are listed too, with `current: false`.',
       secured: true,
       storage: true,
       params: botOnly,

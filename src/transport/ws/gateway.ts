@@ -42,7 +42,8 @@ function readOpenRequest(url: URL): OpenRequest | AppError {
   const conversationId = url.searchParams.get('conversationId') || undefined;
   if (conversationId !== undefined) return { conversationId };
   const bot = url.searchParams.get('bot') || undefined;
-  if (bot !== undefined && !isBotId(bot)) return errors.invalidParameter('bot must be a bot id (a letter, then letters, digits, "_" or "-")');
+  if (bot !== undefined && !isBotId(bot))
+    return errors.invalidParameter('bot must be a bot id (a letter, then letters, digits, "_" or "-")');
   const versionText = url.searchParams.get('version') || undefined;
   if (versionText !== undefined && (!VERSION_TEXT.test(versionText) || Number(versionText) > MAX_VERSION)) {
     return errors.invalidParameter(`version must be a whole number from 1 to ${MAX_VERSION}`);
@@ -58,7 +59,12 @@ function offeredTokens(protocols: Iterable<string>): string[] {
 /** The Sec-WebSocket-Protocol values of a request, as ws reads them. */
 function requestProtocols(req: IncomingMessage): string[] {
   const header = req.headers['sec-websocket-protocol'];
-  return header === undefined ? [] : header.split(',').map((p) => p.trim()).filter(Boolean);
+  return header === undefined
+    ? []
+    : header
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
 }
 
 /**

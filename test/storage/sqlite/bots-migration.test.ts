@@ -40,7 +40,24 @@ function writeOldDatabase(file: string): { sources: string[] } {
     insertMessage.run(id, 1, 'bot', `Hi ${id}`, 'hello', at(12));
     insertMessage.run(id, 2, 'user', `answer ${id}`, 'ask', at(13));
     insertStep.run(id, 1, null, 'hello', 'start', null, null, null, null, null, null, null, null, null, null, at(12));
-    insertStep.run(id, 2, 'ask', 'route', 'intent.matched', 'weather', 'local', 0.9, 'timeout', 12, null, 'travel', 0.1, null, null, at(13));
+    insertStep.run(
+      id,
+      2,
+      'ask',
+      'route',
+      'intent.matched',
+      'weather',
+      'local',
+      0.9,
+      'timeout',
+      12,
+      null,
+      'travel',
+      0.1,
+      null,
+      null,
+      at(13),
+    );
     insertStep.run(id, 3, 'route', 'pick', 'condition.case', null, null, null, null, null, 'boom', null, null, 1, 'L', at(14));
   }
   db.close();
@@ -71,7 +88,9 @@ describe('migration 6: bots', () => {
     expect(raw.prepare('SELECT * FROM steps ORDER BY conversation_id, seq').all()).toEqual(oldSteps);
     expect(raw.pragma('foreign_key_check')).toEqual([]);
     const indexes = raw
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversations' AND sql IS NOT NULL")
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'conversations' AND sql IS NOT NULL",
+      )
       .all()
       .map((row) => row.name)
       .sort();
@@ -97,9 +116,7 @@ describe('migration 6: bots', () => {
     }
     raw.close();
 
-    await expect(storage.bots.list()).resolves.toEqual([
-      { id: 'default', name: 'Default bot', currentVersion: 2, createdAt: at(0) },
-    ]);
+    await expect(storage.bots.list()).resolves.toEqual([{ id: 'default', name: 'Default bot', currentVersion: 2, createdAt: at(0) }]);
     await expect(storage.flows.list()).resolves.toEqual([
       { version: 3, name: 'three', createdAt: at(2), current: false },
       { version: 2, name: 'two', createdAt: at(1), current: true },
@@ -116,7 +133,10 @@ describe('migration 6: bots', () => {
       createdAt: at(10),
       updatedAt: at(11),
     });
-    await expect(storage.conversations.get('done')).resolves.toMatchObject({ status: 'completed', variables: { answer: 'y', n: 3, ok: true } });
+    await expect(storage.conversations.get('done')).resolves.toMatchObject({
+      status: 'completed',
+      variables: { answer: 'y', n: 3, ok: true },
+    });
     await expect(storage.conversations.snapshot('live')).resolves.toEqual({ value: 'ask', context: {} });
     await expect(storage.conversations.steps('done')).resolves.toEqual([
       { from: null, to: 'hello', event: 'start', at: at(12) },
@@ -143,7 +163,9 @@ describe('migration 6: bots', () => {
     const next = await storage.flows.create({ flow: sampleFlow('four'), source: JSON.stringify(sampleFlow('four')), createdAt: at(40) });
     expect(next.version).toBe(4);
     await storage.bots.create({ id: 'pizza', name: 'Pizza', createdAt: at(41) });
-    const pizza = await storage.bots.flows('pizza').create({ flow: sampleFlow('p'), source: JSON.stringify(sampleFlow('p')), createdAt: at(42) });
+    const pizza = await storage.bots
+      .flows('pizza')
+      .create({ flow: sampleFlow('p'), source: JSON.stringify(sampleFlow('p')), createdAt: at(42) });
     expect(pizza.version).toBe(1);
     await storage.conversations.create({ id: 'new', bot: 'pizza', flowVersion: 1, createdAt: at(43) });
     await expect(storage.conversations.get('new')).resolves.toMatchObject({ bot: 'pizza', flowVersion: 1 });
@@ -168,7 +190,9 @@ describe('migration 6: bots', () => {
 
   it('gives a new database the default bot with no version', async () => {
     const storage = openSqliteStorage({ path: ':memory:' });
-    await expect(storage.bots.list()).resolves.toEqual([{ id: 'default', name: 'Default bot', currentVersion: null, createdAt: expect.any(String) }]);
+    await expect(storage.bots.list()).resolves.toEqual([
+      { id: 'default', name: 'Default bot', currentVersion: null, createdAt: expect.any(String) },
+    ]);
     await expect(storage.flows.currentVersion()).resolves.toBeUndefined();
     await storage.close();
   });

@@ -23,4 +23,8 @@ export const pageQuery = {
   ),
 };
 
-export const botId = Type.String({ pattern: BOT_ID_PATTERN, description: 'a bot id (`default` is the bot every path without one means)', examples: ['pizza'] });
+export const botId = Type.String({
+  pattern: BOT_ID_PATTERN,
+  description: 'a bot id (`default` is the bot every path without one means)',
+  examples: ['pizza'],
+});
