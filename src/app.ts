@@ -185,13 +185,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger.info({ count, retentionDays: settings.retentionDays }, `erased ${count} conversation(s) past RETENTION_DAYS`);
     return count;
   };
-  const retention =
-    settings.retentionDays === undefined
-      ? undefined
-      : setInterval(() => {
-          applyRetention().catch((err: unknown) => logger.warn({ err }, 'could not apply RETENTION_DAYS'));
-        }, RETENTION_SWEEP_MS);
+  const retain = (): void => {
+    applyRetention().catch((err: unknown) => logger.warn({ err }, 'could not apply RETENTION_DAYS'));
+  };
+  const retention = settings.retentionDays === undefined ? undefined : setInterval(retain, RETENTION_SWEEP_MS);
   retention?.unref();
+  // Once at start too (a server restarted more often than hourly would otherwise never apply it); its
+  // first batch runs now, before any request, and the rest yield to them.
+  if (retention) retain();
 
   return {
     rest,
