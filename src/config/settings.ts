@@ -3,7 +3,12 @@
  * that names the variable; nothing else in the code reads process.env. Defaults and ranges of the
  * numbers are in ./limits.ts.
  */
-import { WHOLE_NUMBER_SETTINGS, type WholeNumberSettingName } from './limits';
+import {
+  OPTIONAL_WHOLE_NUMBER_SETTINGS,
+  type OptionalWholeNumberSettingName,
+  WHOLE_NUMBER_SETTINGS,
+  type WholeNumberSettingName,
+} from './limits';
 
 export type IntentProviderSetting = 'auto' | 'openai' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -41,6 +46,8 @@ export interface Settings {
   };
   /** A conversation with no activity for this long is closed and marked abandoned. */
   idleTimeoutMs: number;
+  /** Ended and abandoned conversations last active longer ago than this are erased; undefined: kept forever. */
+  retentionDays: number | undefined;
   /** Origins allowed to call the REST API from a browser (CORS); empty: CORS off. */
   corsOrigins: string[];
   /** WebSocket ping interval; a peer that misses one is dropped. */
@@ -70,13 +77,21 @@ class Reader {
 
   /** A whole-number setting, with its default and range from WHOLE_NUMBER_SETTINGS. */
   int(name: WholeNumberSettingName): number {
-    const { default: fallback, min, max } = WHOLE_NUMBER_SETTINGS[name];
+    const { default: fallback } = WHOLE_NUMBER_SETTINGS[name];
+    return this.optionalInt(name, WHOLE_NUMBER_SETTINGS[name]) ?? fallback;
+  }
+
+  /** A whole-number setting that is off (undefined) unless set. */
+  optionalInt(
+    name: WholeNumberSettingName | OptionalWholeNumberSettingName,
+    { min, max }: { min: number; max: number } = OPTIONAL_WHOLE_NUMBER_SETTINGS[name as OptionalWholeNumberSettingName],
+  ): number | undefined {
     const value = this.raw(name);
-    if (value === undefined) return fallback;
+    if (value === undefined) return undefined;
     const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
       this.problems.push(`${name}=${JSON.stringify(value)}: must be a whole number from ${min} to ${max}`);
-      return fallback;
+      return undefined;
     }
     return parsed;
   }
@@ -154,6 +169,7 @@ export function loadSettings(env: Env = process.env): Settings {
       maxBufferedBytes: r.int('WS_MAX_BUFFERED_BYTES'),
     },
     idleTimeoutMs: r.int('IDLE_TIMEOUT_MS'),
+    retentionDays: r.optionalInt('RETENTION_DAYS'),
     corsOrigins: r.origins('CORS_ORIGINS'),
     heartbeatMs: r.int('HEARTBEAT_MS'),
   };

@@ -3,6 +3,18 @@ import type { Flow } from '../flow/types';
 
 /** Storage records: plain data, no behaviour. Timestamps are ISO-8601 strings in UTC. */
 
+/** The bot that always exists: every path without a bot in it means this one. */
+export const DEFAULT_BOT = 'default';
+
+/** A named series of flow versions with its own current version. */
+export interface BotRecord {
+  id: string;
+  name: string;
+  /** The version new conversations of this bot start on; null before the first upload is made current. */
+  currentVersion: number | null;
+  createdAt: string;
+}
+
 export interface FlowVersionSummary {
   version: number;
   name: string;
@@ -21,6 +33,11 @@ export type ConversationStatus = 'active' | 'completed' | 'abandoned';
 
 export interface ConversationRecord {
   id: string;
+  /**
+   * The bot it belongs to; absent for the `default` bot, so that records (and the answers and frames
+   * made from them) of a server with one bot stay exactly what they were before bots existed.
+   */
+  bot?: string;
   flowVersion: number;
   status: ConversationStatus;
   /** JSON scalars by name, as the flow set them. */
@@ -58,6 +75,12 @@ export interface TurnWrite {
    */
   snapshot?: unknown;
   at: string;
+}
+
+/** What the history may be filtered by. */
+export interface ConversationFilter {
+  bot?: string;
+  status?: ConversationStatus;
 }
 
 export interface Page<T> {

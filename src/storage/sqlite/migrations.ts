@@ -14,6 +14,14 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /**
+   * The migration rebuilds tables that others reference (SQLite cannot change a primary key or add a
+   * table constraint in place). Foreign keys are then off while it runs, as SQLite's procedure for
+   * schema changes says (sqlite.org/lang_altertable.html#otheralter): otherwise dropping the old
+   * `conversations` would cascade into its messages and steps. Every foreign key is checked before
+   * the transaction commits, so a rebuild that broke one rolls back.
+   */
+  rebuildsTables?: true;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -121,6 +129,76 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps ADD COLUMN choice TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'bots',
+    rebuildsTables: true,
+    up: `
+      -- A bot is a named series of flow versions with its own current version. Plain types and
+      -- constraints only, so that other backends (PostgreSQL) take the same schema.
+      -- current_version has no foreign key: it would make bots and flow_versions reference each
+      -- other; the repository only ever sets it to a version of that bot, in the same statement.
+      CREATE TABLE bots (
+        id               TEXT PRIMARY KEY,
+        name             TEXT NOT NULL,
+        current_version  INTEGER,
+        created_at       TEXT NOT NULL
+      ) STRICT;
+
+      -- Everything stored so far belongs to the bot that always exists.
+      INSERT INTO bots (id, name, current_version, created_at)
+      SELECT 'default', 'Default bot', (SELECT version FROM current_flow WHERE id = 1),
+             COALESCE((SELECT MIN(created_at) FROM flow_versions), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+      -- Versions are numbered per bot.
+      CREATE TABLE flow_versions_new (
+        bot_id      TEXT NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL CHECK (version > 0),
+        name        TEXT NOT NULL,
+        source      TEXT NOT NULL, -- the uploaded body, byte for byte
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (bot_id, version)
+      ) STRICT;
+      INSERT INTO flow_versions_new (bot_id, version, name, source, created_at)
+      SELECT 'default', version, name, source, created_at FROM flow_versions;
+
+      CREATE TABLE conversations_new (
+        id             TEXT PRIMARY KEY,
+        bot_id         TEXT NOT NULL,
+        flow_version   INTEGER NOT NULL,
+        status         TEXT NOT NULL DEFAULT 'active'
+                         CHECK (status IN ('active', 'completed', 'abandoned')),
+        variables      TEXT NOT NULL DEFAULT '{}',
+        current_block  TEXT,
+        snapshot       TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        FOREIGN KEY (bot_id, flow_version) REFERENCES flow_versions (bot_id, version) ON DELETE CASCADE
+      ) STRICT;
+      INSERT INTO conversations_new
+        (id, bot_id, flow_version, status, variables, current_block, snapshot, created_at, updated_at)
+      SELECT id, 'default', flow_version, status, variables, current_block, snapshot, created_at, updated_at
+      FROM conversations;
+
+      DROP TABLE conversations;
+      DROP TABLE current_flow;
+      DROP TABLE flow_versions;
+      ALTER TABLE flow_versions_new RENAME TO flow_versions;
+      ALTER TABLE conversations_new RENAME TO conversations;
+
+      -- Newest-first paging, whole history and each filter: each matches ORDER BY created_at DESC,
+      -- id DESC and the keyset condition after its equality columns.
+      CREATE INDEX conversations_newest ON conversations (created_at DESC, id DESC);
+      CREATE INDEX conversations_bot_newest ON conversations (bot_id, created_at DESC, id DESC);
+      CREATE INDEX conversations_status_newest ON conversations (status, created_at DESC, id DESC);
+      CREATE INDEX conversations_bot_status_newest ON conversations (bot_id, status, created_at DESC, id DESC);
+      -- The idle scan (active, not updated since) and retention (completed or abandoned, not updated
+      -- since), oldest first; also "does this bot have an active conversation" through the next one.
+      CREATE INDEX conversations_status_updated ON conversations (status, updated_at);
+      -- Lets the foreign key to flow_versions be checked (and cascade) without a full scan.
+      CREATE INDEX conversations_flow_version ON conversations (bot_id, flow_version);
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */
@@ -169,7 +247,20 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
       // PRAGMA takes no bound parameters; the value is an integer we checked above.
       db.pragma(`user_version = ${migration.version}`);
     }
+    if (pending.some((migration) => migration.rebuildsTables)) {
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`a migration broke ${broken.length} foreign key reference(s): ${JSON.stringify(broken[0])}`);
+    }
     return pending.map((migration) => migration.version);
   });
-  return migrate.immediate();
+  // Only when a rebuild is pending (read outside the transaction: the pragma is a no-op inside one);
+  // if another process migrates first, the transaction finds nothing pending and changes nothing.
+  const rebuildPending = migrations.slice(schemaVersion(db)).some((migration) => migration.rebuildsTables);
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (rebuildPending && foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    return migrate.immediate();
+  } finally {
+    if (rebuildPending && foreignKeys) db.pragma('foreign_keys = ON');
+  }
 }

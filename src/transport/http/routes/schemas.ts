@@ -110,8 +110,72 @@ export const FlowDiagram = Type.Object(
   { title: 'FlowDiagram', additionalProperties: false, description: 'What the web page draws (`format=diagram`).' },
 );
 
+export const Bot = Type.Object(
+  {
+    id: Type.String({ pattern: BLOCK_ID_PATTERN, description: 'the bot id, used in paths (`/api/bots/{id}/flows`) and `/ws?bot=`' }),
+    name: Type.String({ description: 'a name for people' }),
+    currentVersion: nullable(Type.Integer({ minimum: 1 }), 'the version new conversations start on; null before one is made current'),
+    createdAt: dateTime('when the bot was created'),
+  },
+  { title: 'Bot', additionalProperties: false, description: 'A named series of flow versions with its own current version.' },
+);
+
+export const BotList = Type.Object(
+  { items: Type.Array(Bot, { description: '`default` first, then by id' }) },
+  { title: 'BotList', additionalProperties: false },
+);
+
+const transition = Type.Object(
+  {
+    from: Type.String({ description: 'the block the transition leaves' }),
+    on: Type.String({
+      description:
+        'what takes it: `next`, `choice:<value>`, `case:<index>`, `else`, `intent:<id>`, `noMatch`, `maxNoMatch`, `error`, `invalid`, `silence`, `reprompt:invalid` or `reprompt:silence`',
+    }),
+    to: Type.String({ description: 'the block it enters' }),
+  },
+  { additionalProperties: false },
+);
+
+export const FlowVersionDiff = Type.Object(
+  {
+    from: Type.Integer({ minimum: 1, description: 'the version compared from' }),
+    to: Type.Integer({ minimum: 1, description: 'the version compared to' }),
+    properties: Type.Array(Type.String(), { description: 'top-level properties other than `blocks` that differ (`name`, `start`, ...)' }),
+    blocks: Type.Object(
+      {
+        added: Type.Array(Type.String(), { description: 'ids of blocks only in `to`' }),
+        removed: Type.Array(Type.String(), { description: 'ids of blocks only in `from`' }),
+        changed: Type.Array(
+          Type.Object(
+            { id: Type.String(), fields: Type.Array(Type.String(), { description: 'the fields whose value differs' }) },
+            { additionalProperties: false },
+          ),
+          { description: 'blocks in both whose content differs' },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    transitions: Type.Object(
+      {
+        added: Type.Array(transition),
+        removed: Type.Array(transition),
+        changed: Type.Array(
+          Type.Object(
+            { from: Type.String(), on: Type.String(), before: Type.String(), after: Type.String() },
+            { additionalProperties: false, description: 'the same way out of the same block, now into another block' },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { title: 'FlowVersionDiff', additionalProperties: false, description: 'What changed from version `from` to version `to`.' },
+);
+
 const conversationFields = {
   id: Type.String({ description: 'the conversation id (a UUID for conversations started over the WebSocket)' }),
+  bot: Type.Optional(Type.String({ description: 'the bot it belongs to; absent for the `default` bot' })),
   flowVersion: Type.Integer({ minimum: 1, description: 'the flow version the conversation runs on, for its whole life' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('completed'), Type.Literal('abandoned')], {
     description: '`active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS)',
