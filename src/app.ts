@@ -11,6 +11,9 @@ import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
 import { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
+import { OutboundCalls } from './services/outbound-calls';
+import { guardedRequester, httpCallSettings } from './outbound';
+import type { HttpRequester } from './runtime/http-requester';
 import type { Storage } from './storage/repositories';
 import { watchConnectionDrops } from './transport/connection-drops';
 import type { HealthReport } from './transport/http/health-controller';
@@ -32,6 +35,11 @@ export interface AppDeps {
    * dropped silently by libuv. Unset: no limit of our own (tests, platforms without /proc).
    */
   sockets?: { max: number; openFileLimit?: number };
+  /**
+   * How http blocks call out. Default: the guarded client of the settings (the address guard,
+   * HTTP_ALLOWED_HOSTS, the size and concurrency limits); `flowbot test` and tests plug in their own.
+   */
+  httpRequester?: HttpRequester;
 }
 
 export interface App {
@@ -54,7 +62,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.monotonic();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector, undefined, clock), clock, flowLimitsOf(settings));
+  const outbound = new OutboundCalls(logger, clock);
+  const http = httpCallSettings(settings, deps.httpRequester ?? guardedRequester(settings), outbound.record);
+  const flows = new FlowService(
+    storage.flows,
+    new FlowMachineCache(deps.intent.detector, undefined, clock, http),
+    clock,
+    flowLimitsOf(settings),
+    (name) => Object.hasOwn(settings.secrets, name),
+  );
   if (deps.defaultFlowSource) {
     try {
       const seeded = await flows.ensureDefault(deps.defaultFlowSource);
@@ -93,6 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       database: database ? 'ok' : 'unavailable',
       flowVersion,
       intent: deps.intent.status(),
+      http: outbound.report(),
       connections: gateway.connections,
       liveConversations: chat.liveCount,
       uptimeSeconds: Math.round((clock.monotonic() - startedAt) / 1000),
@@ -187,6 +204,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       httpServer.closeIdleConnections();
       await closed;
       drops.close();
+      outbound.close();
       deps.intent.close?.();
     },
   };

@@ -3,6 +3,7 @@ import { compileFlow, type CompiledFlow } from '../flow/compile';
 import type { Flow } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
 import { createFlowMachine } from '../runtime/flow-machine';
+import type { HttpCallSettings } from '../runtime/http-call';
 import { type Clock, systemClock } from '../util/clock';
 import { LruCache } from '../util/lru';
 
@@ -24,6 +25,8 @@ export class FlowMachineCache {
     private readonly detector: IntentDetector,
     maxEntries = 64,
     private readonly clock: Clock = systemClock,
+    /** How http blocks call out (the server's guarded client, or a test's mocks). */
+    private readonly http?: HttpCallSettings,
   ) {
     this.entries = new LruCache({ maxEntries });
   }
@@ -36,7 +39,15 @@ export class FlowMachineCache {
   get(version: number, flow: Flow, compiled?: CompiledFlow): FlowMachine {
     return this.entries.getOrCreate(version, () => {
       const ready = compiled ?? compileFlow(flow);
-      return { version, compiled: ready, machine: createFlowMachine(ready, { detector: this.detector, clock: this.clock }) };
+      return {
+        version,
+        compiled: ready,
+        machine: createFlowMachine(ready, {
+          detector: this.detector,
+          clock: this.clock,
+          ...(this.http ? { http: this.http } : {}),
+        }),
+      };
     });
   }
 }
