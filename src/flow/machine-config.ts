@@ -71,7 +71,7 @@ export interface StateJson {
 }
 
 export interface FlowContext {
-  /** `saveAs` and `set` variables plus `lastMessage` and `intent`: JSON scalars. */
+  /** `saveAs`, `set` and `save` variables plus the builtins (`lastMessage`, `intent`, `httpError`, `httpStatus`): JSON scalars. */
   variables: Record<string, Scalar>;
   /** No-matches in a row, per intent block id. */
   noMatchCounts: Record<string, number>;

@@ -9,13 +9,17 @@ import type { BlockEdge, FieldPath } from './edges';
  * lives in ./template.
  */
 
-/** Variables the runtime sets itself on every message: `lastMessage`, and `intent` (the id last detected). */
-export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['lastMessage', 'intent']);
-
 /** What an http block sets when its call fails: `timeout`, `network`, `blocked`, `status`, `too_large` or `invalid_json`. */
 export const HTTP_ERROR_VARIABLE = 'httpError';
-/** The status code of the last answer an http block got (2xx or not). */
+/** The status code of the last answer an http block got (2xx or not); unset after a call that got none. */
 export const HTTP_STATUS_VARIABLE = 'httpStatus';
+
+/**
+ * Variables the runtime sets itself: `lastMessage` (every message), `intent` (the id last detected),
+ * `httpError` and `httpStatus` (every http call). No block may assign them, and reading them before
+ * they are set is not warned about: a flow reads them right where the runtime has just set them.
+ */
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['lastMessage', 'intent', HTTP_ERROR_VARIABLE, HTTP_STATUS_VARIABLE]);
 
 /** A variable a block assigns, and the field that names it. */
 export interface Assignment {
@@ -54,16 +58,15 @@ export function assignmentsOf(block: unknown): Assignment[] {
     case 'set':
       return isRecord(block.assign) ? Object.keys(block.assign).map((name) => ({ name, field: ['assign', name] })) : [];
     case 'http':
-      return [...httpAnswerAssignments(block), { name: HTTP_ERROR_VARIABLE, field: ['onError'] }];
+      return httpSaves(block);
     default:
       return [];
   }
 }
 
-/** What an http block sets when its call gets a 2xx: its `save` variables, and `httpStatus`. */
-function httpAnswerAssignments(block: JsonRecord): Assignment[] {
-  const saved = isRecord(block.save) ? Object.keys(block.save).map((name): Assignment => ({ name, field: ['save', name] })) : [];
-  return [...saved, { name: HTTP_STATUS_VARIABLE, field: ['next'] }];
+/** What an http block sets when its call gets a 2xx: its `save` variables (`httpStatus` and `httpError` are builtins). */
+function httpSaves(block: JsonRecord): Assignment[] {
+  return isRecord(block.save) ? Object.keys(block.save).map((name): Assignment => ({ name, field: ['save', name] })) : [];
 }
 
 /**
@@ -72,9 +75,8 @@ function httpAnswerAssignments(block: JsonRecord): Assignment[] {
  */
 export function assignmentsAlong(block: JsonRecord, edge: BlockEdge): Assignment[] {
   if (block.type === 'wait' && edge.kind !== 'next' && edge.kind !== 'choice') return [];
-  // An http block's `save` only on a 2xx; `httpError` only on its way to `onError`.
-  if (block.type === 'http')
-    return edge.kind === 'next' ? httpAnswerAssignments(block) : [{ name: HTTP_ERROR_VARIABLE, field: ['onError'] }];
+  // An http block's `save` only on a 2xx.
+  if (block.type === 'http') return edge.kind === 'next' ? httpSaves(block) : [];
   return assignmentsOf(block);
 }
 

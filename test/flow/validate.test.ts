@@ -290,7 +290,7 @@ describe('validateFlow', () => {
 
   describe('operator limits', () => {
     it('applies none beyond the schema by default', () => {
-      expect(SCHEMA_FLOW_LIMITS).toEqual({ maxBlocks: Infinity, maxIntentsPerBlock: 50, maxTextChars: 4000 });
+      expect(SCHEMA_FLOW_LIMITS).toEqual({ maxBlocks: Infinity, maxIntentsPerBlock: 50, maxTextChars: 4000, maxHttpTimeoutMs: 120000 });
     });
 
     it('refuses more blocks than maxBlocks before checking anything else', () => {

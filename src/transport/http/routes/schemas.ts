@@ -120,7 +120,8 @@ const conversationFields = {
     {},
     {
       additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
-      description: 'JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent`',
+      description:
+        'JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus`',
     },
   ),
   currentBlock: nullable(Type.String(), 'the block it waits or ended at; null before the first turn is stored'),
