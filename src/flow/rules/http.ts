@@ -34,8 +34,10 @@ function authorityEnd(url: string): number {
 
 /** Why an http block's url template cannot be called, or undefined when it can. */
 function urlProblem(url: string): string | undefined {
+  // The schema's pattern already refuses a URL that is not http(s); invalid_template, a malformed placeholder.
+  if (!/^https?:\/\//i.test(url)) return undefined;
   const parsed = parseTemplate(url);
-  if (parsed.errors.length > 0) return undefined; // invalid_template says it
+  if (parsed.errors.length > 0) return undefined;
   const hostEnd = authorityEnd(url);
   if (parsed.parts.some((part) => part.kind === 'placeholder' && part.start < hostEnd)) {
     return 'placeholders may only stand after the host (in the path, the query or the fragment): the address a flow calls is fixed';
