@@ -1,5 +1,5 @@
 import { compileFlow } from '../../src/flow/compile';
-import type { Block, Flow } from '../../src/flow/types';
+import type { Flow } from '../../src/flow/types';
 import { Conversation } from '../../src/runtime/conversation';
 import type { Turn } from '../../src/runtime/events';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
@@ -33,7 +33,7 @@ const flow: Flow = {
       save: { orderStatus: '/status', echo: '/echo', gone: '/nothing', list: '/items' },
       next: 'show',
       onError: 'sorry',
-    } as Block,
+    },
     { id: 'show', type: 'message', text: '{{orderStatus}} {{echo|-}} {{gone|unset}} {{list|not a scalar}}', next: 'ask' },
     { id: 'sorry', type: 'message', text: 'sorry {{httpError}} {{httpStatus|-}}', next: 'ask' },
   ],
