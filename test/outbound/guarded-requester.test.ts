@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { GuardedHttpRequester, type Resolver } from '../../src/outbound/guarded-requester';
 import { parseAllowedHosts } from '../../src/outbound/allowed-hosts';
 import type { HttpRequest } from '../../src/runtime/http-requester';
@@ -281,5 +286,39 @@ describe('the guarded HTTP client, against real servers on 127.0.0.1', () => {
       body: '{"a":"é"}',
       headers: expect.objectContaining({ 'content-type': 'application/json', 'x-trace': 't1', 'content-length': '10' }),
     });
+  });
+});
+
+describe('the guarded HTTP client over TLS', () => {
+  const dir = join(__dirname, '..', 'fixtures', 'tls');
+  let server: Server;
+  const servernames: string[] = [];
+
+  beforeAll(async () => {
+    // A self-signed certificate for orders.test (a test-only key, in test/fixtures/tls).
+    const credentials = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    const context = createSecureContext(credentials);
+    // SNICallback sees the name the client asked for, even when the client then refuses the certificate.
+    const SNICallback = (servername: string, done: (err: Error | null, ctx?: SecureContext) => void): void => {
+      servernames.push(servername);
+      done(null, context);
+    };
+    server = createTlsServer({ ...credentials, SNICallback }, (_req, res) => json(res, 200, {}));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('connects to the checked address, names the host in SNI, and verifies the certificate', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const resolve: Resolver = () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+    const answer = await requester({ allow: `orders.test:${port}`, resolve }).request(get(`https://orders.test:${port}/x`));
+    // The handshake reached the server at the pinned address for orders.test, and the client refused
+    // the self-signed certificate: TLS verification is not switched off for http blocks.
+    expect(servernames).toEqual(['orders.test']);
+    expect(answer).toMatchObject({ ok: false, error: 'network' });
+    expect(answer.ok ? '' : answer.detail).toMatch(/self-signed certificate/);
   });
 });
