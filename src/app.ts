@@ -14,6 +14,9 @@ import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
 import type { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
+import { OutboundCalls } from './services/outbound-calls';
+import { guardedRequester, httpCallSettings } from './outbound';
+import type { HttpRequester } from './runtime/http-requester';
 import type { Storage } from './storage/repositories';
 import { watchConnectionDrops } from './transport/connection-drops';
 import type { HealthReport } from './transport/http/health-controller';
@@ -35,6 +38,11 @@ export interface AppDeps {
    * dropped silently by libuv. Unset: no limit of our own (tests, platforms without /proc).
    */
   sockets?: { max: number; openFileLimit?: number };
+  /**
+   * How http blocks call out. Default: the guarded client of the settings (the address guard,
+   * HTTP_ALLOWED_HOSTS, the size and concurrency limits); `flowbot test` and tests plug in their own.
+   */
+  httpRequester?: HttpRequester;
 }
 
 export interface App {
@@ -61,15 +69,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.monotonic();
+  const outbound = new OutboundCalls(logger, clock);
+  const http = httpCallSettings(settings, deps.httpRequester ?? guardedRequester(settings), outbound.record);
   const erasure = new ErasureService(storage.conversations, clock);
   const bots: BotService = new BotService(
     storage,
-    new FlowMachineCache(deps.intent.detector, undefined, clock),
+    new FlowMachineCache(deps.intent.detector, undefined, clock, http),
     clock,
     flowLimitsOf(settings),
     erasure,
     // Called only once the app is built (a DELETE request): the chat service is made below, from the bots.
     (bot): boolean => chat.hasLive(bot),
+    (name) => Object.hasOwn(settings.secrets, name),
   );
   const flows = bots.defaultFlows;
   if (deps.defaultFlowSource) {
@@ -110,6 +121,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       database: database ? 'ok' : 'unavailable',
       flowVersion,
       intent: deps.intent.status(),
+      http: outbound.report(),
       connections: gateway.connections,
       liveConversations: chat.liveCount,
       uptimeSeconds: Math.round((clock.monotonic() - startedAt) / 1000),
@@ -225,6 +237,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       httpServer.closeIdleConnections();
       await closed;
       drops.close();
+      outbound.close();
       deps.intent.close?.();
     },
   };

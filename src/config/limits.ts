@@ -35,6 +35,9 @@ export const WHOLE_NUMBER_SETTINGS = Object.freeze({
   WS_MAX_BUFFERED_BYTES: { default: MIB, min: KIB, max: 1024 * MIB },
   IDLE_TIMEOUT_MS: { default: 30 * 60 * 1000, min: 1000, max: 30 * 24 * 3600 * 1000 },
   HEARTBEAT_MS: { default: 30_000, min: 1000, max: 3_600_000 },
+  HTTP_MAX_TIMEOUT_MS: { default: 30_000, min: 100, max: FLOW_SCHEMA_CAPS.httpTimeoutMs },
+  HTTP_MAX_RESPONSE_BYTES: { default: 64 * KIB, min: KIB, max: 64 * MIB },
+  HTTP_MAX_CONCURRENT: { default: 64, min: 1, max: 10_000 },
 } satisfies Record<string, WholeNumberSetting>);
 
 export type WholeNumberSettingName = keyof typeof WHOLE_NUMBER_SETTINGS;
@@ -65,11 +68,12 @@ export const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 export const PAGE_LIMIT = Object.freeze({ default: 20, max: 100 });
 
 /** The flow limits of these settings, as validation takes them: the server and the CLI both use this. */
-export function flowLimitsOf(settings: Pick<Settings, 'limits'>): FlowLimits {
+export function flowLimitsOf(settings: Pick<Settings, 'limits' | 'http'>): FlowLimits {
   return Object.freeze({
     maxBlocks: settings.limits.maxFlowBlocks,
     maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
     maxTextChars: settings.limits.maxTextChars,
+    maxHttpTimeoutMs: settings.http.maxTimeoutMs,
   });
 }
 

@@ -53,6 +53,8 @@ export class BotService {
     private readonly eraser: ConversationEraser,
     /** Whether a bot has a conversation running in this process (the chat service knows). */
     private readonly isLive: (bot: string) => boolean = () => false,
+    /** Whether the server has a `{{secret.NAME}}`: a flow naming one it lacks gets a warning. */
+    private readonly secretIsSet: (name: string) => boolean = () => false,
   ) {
     this.defaultFlows = this.serviceOf(DEFAULT_BOT);
   }
@@ -100,7 +102,7 @@ export class BotService {
   private serviceOf(bot: string): FlowService {
     let service = this.services.get(bot);
     if (!service) {
-      service = new FlowService(this.storage.bots.flows(bot), this.machines, this.clock, this.limits);
+      service = new FlowService(this.storage.bots.flows(bot), this.machines, this.clock, this.limits, this.secretIsSet);
       this.services.set(bot, service);
     }
     return service;

@@ -302,5 +302,9 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
   if (step.case !== undefined) record.case = step.case;
   if (step.choice !== undefined) record.choice = step.choice;
+  if (step.method !== undefined) record.method = step.method;
+  if (step.url !== undefined) record.url = step.url;
+  if (step.status !== undefined) record.status = step.status;
+  if (step.httpError !== undefined) record.httpError = step.httpError;
   return record;
 }

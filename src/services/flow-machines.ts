@@ -3,6 +3,7 @@ import { compileFlow, type CompiledFlow } from '../flow/compile';
 import type { Flow } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
 import { createFlowMachine } from '../runtime/flow-machine';
+import type { HttpCallSettings } from '../runtime/http-call';
 import { type Clock, systemClock } from '../util/clock';
 import { LruCache } from '../util/lru';
 
@@ -32,6 +33,8 @@ export class FlowMachineCache {
     private readonly detector: IntentDetector,
     maxEntries = 64,
     private readonly clock: Clock = systemClock,
+    /** How http blocks call out (the server's guarded client, or a test's mocks). */
+    private readonly http?: HttpCallSettings,
   ) {
     this.entries = new LruCache({ maxEntries });
   }
@@ -47,7 +50,16 @@ export class FlowMachineCache {
       let versions = this.versions.get(bot);
       if (!versions) this.versions.set(bot, (versions = new Set()));
       versions.add(version);
-      return { bot, version, compiled: ready, machine: createFlowMachine(ready, { detector: this.detector, clock: this.clock }) };
+      return {
+        bot,
+        version,
+        compiled: ready,
+        machine: createFlowMachine(ready, {
+          detector: this.detector,
+          clock: this.clock,
+          ...(this.http ? { http: this.http } : {}),
+        }),
+      };
     });
   }
 

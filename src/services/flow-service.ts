@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exportMachine, type ExportFormat, type Neighbourhood, toDiagram } from '../flow/export';
-import { type FlowLimits, prepareFlow } from '../flow';
+import { type FlowLimits, prepareFlow, unsetSecretWarnings } from '../flow';
 import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
 import { diffFlows, type FlowDiff } from '../flow/diff';
@@ -42,6 +42,8 @@ export class FlowService {
     private readonly clock: Clock,
     /** The operator's limits (see flowLimitsOf in src/config/limits.ts), applied by validation itself. */
     private readonly limits: FlowLimits,
+    /** Whether the server has a `{{secret.NAME}}`: a flow naming one it lacks gets a warning. */
+    private readonly secretIsSet: (name: string) => boolean = () => false,
   ) {
     this.bot = flows.bot;
   }
@@ -153,7 +155,7 @@ export class FlowService {
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
     const prepared = prepareFlow(input, this.limits);
     if (!prepared.ok) throw errors.invalidFlow(prepared.errors);
-    return prepared;
+    return { ...prepared, warnings: [...prepared.warnings, ...unsetSecretWarnings(input, this.secretIsSet)] };
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {

@@ -51,6 +51,10 @@ interface StepRow {
   runner_up_score: number | null;
   case_index: number | null;
   choice: string | null;
+  http_method: string | null;
+  http_url: string | null;
+  http_status: number | null;
+  http_error: string | null;
   at: string;
 }
 
@@ -71,6 +75,10 @@ type StepInsert = [
   runnerUpScore: number | null,
   caseIndex: number | null,
   choice: string | null,
+  httpMethod: string | null,
+  httpUrl: string | null,
+  httpStatus: number | null,
+  httpError: string | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -115,6 +123,10 @@ function toStep(row: StepRow): StepRecord {
   if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
   if (row.case_index !== null) step.case = row.case_index;
   if (row.choice !== null) step.choice = row.choice;
+  if (row.http_method !== null) step.method = row.http_method;
+  if (row.http_url !== null) step.url = row.http_url;
+  if (row.http_status !== null) step.status = row.http_status;
+  if (row.http_error !== null) step.httpError = row.http_error;
   return step;
 }
 
@@ -186,7 +198,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
       `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-              runner_up, runner_up_score, case_index, choice, at
+              runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -204,8 +216,8 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
                           confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
-                          case_index, choice, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          case_index, choice, http_method, http_url, http_status, http_error, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -304,6 +316,10 @@ export class SqliteConversationRepository implements ConversationRepository {
         step.runnerUpScore ?? null,
         step.case ?? null,
         step.choice ?? null,
+        step.method ?? null,
+        step.url ?? null,
+        step.status ?? null,
+        step.httpError ?? null,
         step.at,
       );
     }

@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3';
  * Schema migrations. The schema version lives in `PRAGMA user_version` (a header field that is
  * part of the transaction, so a migration and its version bump commit or roll back together).
  *
- * Rules: append only, never edit a released migration, versions strictly increasing from 1.
+ * Rules: append only, never edit a released migration, versions strictly increasing from 1. Numbers
+ * may skip one that a branch developed alongside has taken (6 is another branch's while 7 is written):
+ * the list is merged in order, and a database only ever records the highest version it applied.
  *
  * Timestamps are ISO-8601 UTC strings as produced by `Date.prototype.toISOString()`; ordering and
  * the idle scan compare them as text, which is only correct because the format is fixed-width.
@@ -199,6 +201,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversations_flow_version ON conversations (bot_id, flow_version);
     `,
   },
+  {
+    version: 7,
+    name: 'http calls',
+    up: `
+      -- What an http block's call did (http.ok and http.error steps): the method, the URL with every
+      -- secret masked, the answer's status code (when there was one) and how it failed. Its latency
+      -- goes into latency_ms and the reason of a failure into error, as for detection.
+      ALTER TABLE steps ADD COLUMN http_method TEXT;
+      ALTER TABLE steps ADD COLUMN http_url TEXT;
+      ALTER TABLE steps ADD COLUMN http_status INTEGER;
+      ALTER TABLE steps ADD COLUMN http_error TEXT;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */
@@ -217,11 +232,18 @@ export class SchemaTooNewError extends Error {
 }
 
 function checkOrder(migrations: readonly Migration[]): void {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+  let previous = 0;
+  for (const migration of migrations) {
+    if (!Number.isSafeInteger(migration.version) || migration.version <= previous) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected a whole number above ${previous}`);
     }
-  });
+    previous = migration.version;
+  }
+}
+
+/** The version a database has once every migration of the list is applied. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
 }
 
 export function schemaVersion(db: Database.Database): number {
@@ -237,11 +259,11 @@ export function schemaVersion(db: Database.Database): number {
  */
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   checkOrder(migrations);
-  const latest = migrations.length;
+  const latest = latestVersion(migrations);
   const migrate = db.transaction((): number[] => {
     const current = schemaVersion(db);
     if (current > latest) throw new SchemaTooNewError(current, latest);
-    const pending = migrations.slice(current);
+    const pending = migrations.filter((migration) => migration.version > current);
     for (const migration of pending) {
       db.exec(migration.up);
       // PRAGMA takes no bound parameters; the value is an integer we checked above.

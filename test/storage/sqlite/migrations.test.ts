@@ -5,6 +5,7 @@ import {
   MIGRATIONS,
   SchemaTooNewError,
   applyMigrations,
+  latestVersion,
   openSqliteStorage,
   schemaVersion,
   type Migration,
@@ -25,7 +26,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     expect(schemaVersion(db)).toBe(0);
     expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(latestVersion());
     expect(tableNames(db)).toEqual(['bots', 'conversations', 'flow_versions', 'health_probe', 'messages', 'steps']);
     db.close();
   });
@@ -50,14 +51,14 @@ describe('migrations', () => {
     await second.close();
 
     const raw = new Database(file);
-    expect(schemaVersion(raw)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(raw)).toBe(latestVersion());
     raw.close();
   });
 
   it('applies only the migrations that are new', () => {
     const db = new Database(':memory:');
     applyMigrations(db);
-    const next: Migration = { version: MIGRATIONS.length + 1, name: 'add notes', up: 'CREATE TABLE notes (x TEXT)' };
+    const next: Migration = { version: latestVersion() + 1, name: 'add notes', up: 'CREATE TABLE notes (x TEXT)' };
     expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([next.version]);
     expect(tableNames(db)).toContain('notes');
     expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([]);
@@ -68,12 +69,12 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     applyMigrations(db);
     const broken: Migration = {
-      version: MIGRATIONS.length + 1,
+      version: latestVersion() + 1,
       name: 'broken',
       up: 'CREATE TABLE half (x TEXT); THIS IS NOT SQL;',
     };
     expect(() => applyMigrations(db, [...MIGRATIONS, broken])).toThrow();
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(latestVersion());
     expect(tableNames(db)).not.toContain('half');
     db.close();
   });
@@ -107,10 +108,25 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('rejects a migration list with gaps or wrong order', () => {
+  it('adds the http call columns to the steps of a version 5 database, keeping the steps it has', () => {
     const db = new Database(':memory:');
-    const gap: Migration = { version: MIGRATIONS.length + 2, name: 'gap', up: 'SELECT 1' };
-    expect(() => applyMigrations(db, [...MIGRATIONS, gap])).toThrow(/expected/);
+    applyMigrations(db, MIGRATIONS.slice(0, 5));
+    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
+    expect(applyMigrations(db)).toEqual(MIGRATIONS.slice(5).map((m) => m.version));
+    expect(db.prepare('SELECT to_block, http_method, http_url, http_status, http_error FROM steps').all()).toEqual([
+      { to_block: 'a', http_method: null, http_url: null, http_status: null, http_error: null },
+    ]);
+    db.close();
+  });
+
+  it('rejects a migration list out of order or with a repeated version', () => {
+    const db = new Database(':memory:');
+    const repeated: Migration = { version: latestVersion(), name: 'repeated', up: 'SELECT 1' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, repeated])).toThrow(/expected a whole number above/);
+    const backwards: Migration = { version: 2, name: 'backwards', up: 'SELECT 1' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, backwards])).toThrow(/expected a whole number above/);
     expect(schemaVersion(db)).toBe(0);
     db.close();
   });

@@ -473,6 +473,22 @@ export interface components {
                 consecutiveFailures?: number;
                 cacheSize?: number;
             };
+            /** @description outbound calls of http blocks: how many, and how many failed */
+            http: {
+                /** @description calls of http blocks since the server started */
+                calls: number;
+                /** @description those that went to `onError` */
+                failures: number;
+                /** @description the failures by `httpError` (only the codes that happened) */
+                failuresByError: {
+                    timeout?: number;
+                    network?: number;
+                    blocked?: number;
+                    status?: number;
+                    too_large?: number;
+                    invalid_json?: number;
+                };
+            };
             /** @description open WebSocket connections */
             connections: number;
             /** @description conversations running in this process */
@@ -674,7 +690,7 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus` */
             variables: {
                 [key: string]: string | number | boolean;
             };
@@ -716,7 +732,7 @@ export interface components {
             from: string | null;
             /** @description the block entered */
             to: string;
-            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
+            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`, `http.ok` or `http.error` */
             event: string;
             /** @description which case of the condition block held, from 0 (`condition.case` steps) */
             case?: number;
@@ -734,10 +750,18 @@ export interface components {
             runnerUpScore?: number;
             /** @description why another provider answered (e.g. `timeout`), when one did */
             fallbackReason?: string;
-            /** @description how long the detection took */
+            /** @description how long the detection (or the http call) took */
             latencyMs?: number;
-            /** @description why detection failed outright (`intent.error` steps) */
+            /** @description why detection failed outright (`intent.error` steps), or why the call failed (`http.error` steps) */
             error?: string;
+            /** @description the method of the http call (`http.*` steps) */
+            method?: string;
+            /** @description the URL called, every secret replaced by `***` (`http.*` steps) */
+            url?: string;
+            /** @description the status code of the answer, when there was one */
+            status?: number;
+            /** @description how the call failed (`http.error` steps) */
+            httpError?: "timeout" | "network" | "blocked" | "status" | "too_large" | "invalid_json";
             /**
              * Format: date-time
              * @description when it happened
@@ -754,7 +778,7 @@ export interface components {
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus` */
             variables: {
                 [key: string]: string | number | boolean;
             };
@@ -807,7 +831,7 @@ export interface components {
         FlowBlockRef: components["schemas"]["FlowId"];
         FlowVariableName: string;
         FlowText: string;
-        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"] | components["schemas"]["FlowConditionBlock"] | components["schemas"]["FlowSetBlock"];
+        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"] | components["schemas"]["FlowConditionBlock"] | components["schemas"]["FlowSetBlock"] | components["schemas"]["FlowHttpBlock"];
         /** @description Sends text to the user, then goes on to next at once. */
         FlowMessageBlock: {
             id: components["schemas"]["FlowId"];
@@ -951,6 +975,35 @@ export interface components {
         };
         /** @description A text said to the user again; {{variable}} placeholders are rendered. */
         FlowReprompt: string;
+        /** @description Calls one of your own services over HTTP(S) and goes on to next on a 2xx answer, to onError otherwise (with httpError, and httpStatus when there was an answer). Never waits for the user; the address is checked on the connection itself (see HTTP_ALLOWED_HOSTS). */
+        FlowHttpBlock: {
+            id: components["schemas"]["FlowId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http";
+            /** @enum {unknown} */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description An http: or https: URL; {{placeholders}} are percent-encoded and may only stand after the host. {{secret.NAME}} is allowed. */
+            url: string;
+            /** @description Request headers; values are templates ({{secret.NAME}} allowed). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Any JSON value, sent as JSON; its strings are rendered as templates ({{secret.NAME}} allowed). Not with GET. */
+            body?: unknown;
+            /** @description Default 5000; at most HTTP_MAX_TIMEOUT_MS. */
+            timeoutMs?: number;
+            /** @description Variables copied from the JSON answer of a 2xx, by JSON pointer ("/status", "/items/0/id"), or $status for the status code. A pointer that finds nothing (or an object, an array, null) leaves its variable unset. */
+            save?: {
+                [key: string]: string;
+            };
+            next: components["schemas"]["FlowBlockRef"];
+            onError: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description An HTTP header name (an RFC 9110 token). */
+        FlowHeaderName: string;
     };
     responses: never;
     parameters: never;
