@@ -1,3 +1,4 @@
+import { PARK_AFTER_MS } from '../../src/config/limits';
 import { readFdLimit } from '../lib/fd-limit';
 import type { MemorySample, ServerKind } from '../lib/protocol';
 import { round } from '../lib/stats';
@@ -87,13 +88,15 @@ export async function runMemory(kind: ServerKind, count: number, fdLimit?: numbe
       return closed.reduce((sum, r) => sum + r.droppedWhileIdle, 0);
     };
     await open(200);
+    await new Promise((resolve) => setTimeout(resolve, PARK_AFTER_MS + 500));
     await closeAll();
     // Closing is asynchronous on the server side too; give it a moment to release everything.
     await new Promise((resolve) => setTimeout(resolve, 500));
     server.send({ cmd: 'mem' });
     const baseline = (await server.next('mem', 10_000)).memory;
     await open(count);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Conversations keep their actor for PARK_AFTER_MS after their last turn: measure them parked.
+    await new Promise((resolve) => setTimeout(resolve, PARK_AFTER_MS + 1000));
     server.send({ cmd: 'stats' });
     const held = await server.next('stats', 10_000);
     server.send({ cmd: 'mem' });

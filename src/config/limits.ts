@@ -44,6 +44,14 @@ export const DEFAULT_INTENT_TIMEOUT_MS = WHOLE_NUMBER_SETTINGS.INTENT_TIMEOUT_MS
 /** Default of MAX_MESSAGE_CHARS. */
 export const DEFAULT_MAX_MESSAGE_CHARS = WHOLE_NUMBER_SETTINGS.MAX_MESSAGE_CHARS.default;
 
+/**
+ * How long a live conversation that waits keeps its XState actor before parking it (keeping only
+ * the persisted snapshot). A person takes seconds to minutes to answer, so idle conversations still
+ * cost only their snapshot; a conversation answering within the delay (buttons, scripted clients,
+ * load) skips a restore per message (npm run bench: −12 to −30% CPU per local turn).
+ */
+export const PARK_AFTER_MS = 2000;
+
 /** `?limit=` of list endpoints: not a setting, one rule for every list. */
 export const PAGE_LIMIT = Object.freeze({ default: 20, max: 100 });
 

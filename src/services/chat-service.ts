@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PARK_AFTER_MS } from '../config/limits';
 import { type AppError, errors } from '../errors';
 import type { Step } from '../flow/step';
 import type { Turn } from '../runtime/events';
@@ -69,6 +70,8 @@ export class ChatService {
     private readonly conversations: ConversationRepository,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'error'>,
+    /** See PARK_AFTER_MS. */
+    private readonly parkAfterMs = PARK_AFTER_MS,
   ) {}
 
   get liveCount(): number {
@@ -107,7 +110,12 @@ export class ChatService {
     const { machine } = await this.flows.machine(version);
     const id = randomUUID();
     await this.conversations.create({ id, flowVersion: version, createdAt: this.clock.now().toISOString() });
-    const conversation = new Conversation({ machine, clock: this.clock, onTurn: (turn) => this.onTurn(id, turn) });
+    const conversation = new Conversation({
+      machine,
+      clock: this.clock,
+      parkAfterMs: this.parkAfterMs,
+      onTurn: (turn) => this.onTurn(id, turn),
+    });
     return this.session(id, version, listener, conversation, false);
   }
 
@@ -131,6 +139,7 @@ export class ChatService {
       machine,
       origin: snapshot ? { kind: 'restore', snapshot } : { kind: 'start' },
       clock: this.clock,
+      parkAfterMs: this.parkAfterMs,
       onTurn: (turn) => this.onTurn(id, turn),
     });
     return this.session(id, record.flowVersion, listener, conversation, true);
