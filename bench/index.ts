@@ -15,6 +15,7 @@
  *   npm run bench -- --profile-openai  the same for the 1,000-conversation model run
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
  *   npm run bench -- --memory      idle memory per connection only
+ *   npm run bench -- --only=model  one part of the table: local, model, idle or cpu (with --quick too)
  *
  * FLOWBOT_BENCH_BASELINE=<dist-bench/bench of another build> adds that build's flowbot server as a
  * fourth side of every run (same rounds, alternating): a change measured against the unchanged code.
@@ -28,11 +29,11 @@ import { summariseProfile } from './lib/cpuprofile';
 import { startOpenAiStub } from './lib/openai-stub';
 import { RESULTS_DIR } from './lib/paths';
 import type { ServerKind, ThroughputResult } from './lib/protocol';
-import { runCompilePhase } from './phases/compile';
+import { type CompileResult, runCompilePhase } from './phases/compile';
 import { planIdle, runMemory } from './phases/memory';
 import { runPaced, type PacedOptions, type PacedRun } from './phases/paced';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
-import { runTurnCostPhase } from './phases/turn-cost';
+import { runTurnCostPhase, type TurnCostResult } from './phases/turn-cost';
 import { renderTable } from './report';
 
 const QUICK = process.argv.includes('--quick');
@@ -51,6 +52,9 @@ const COMPILE_SIZES = [10, 200, 2000];
 const BASELINE = process.env.FLOWBOT_BENCH_BASELINE !== undefined;
 /** The flowbot-like sides of every comparison: flowbot, and the baseline build when one is given. */
 const FLOWBOTS: ServerKind[] = BASELINE ? ['flowbot', 'baseline'] : ['flowbot'];
+/** --only=local|model|idle|cpu runs one part of the table (e.g. to A/B one change quickly). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const wanted = (part: 'local' | 'model' | 'idle' | 'cpu'): boolean => ONLY === undefined || ONLY === part;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -195,7 +199,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--memory')) return memoryOnly();
   const started = performance.now();
 
-  const throughput = await alternate(['echo', 'floor', ...FLOWBOTS], ROUNDS, async (kind, round) => {
+  const localSides: ServerKind[] = wanted('local') ? ['echo', 'floor', ...FLOWBOTS] : [];
+  const throughput = await alternate(localSides, ROUNDS, async (kind, round) => {
     log(`local path, round ${round}/${ROUNDS}: ${kind}, ${THROUGHPUT.connections} connections flat out`);
     return runThroughput(kind, THROUGHPUT);
   });
@@ -208,7 +213,7 @@ async function main(): Promise<void> {
   const stub = await startOpenAiStub();
   const model: Array<{ conversations: number; runs: Partial<Record<ServerKind, PacedRun>> }> = [];
   try {
-    for (const conversations of MODEL_LOADS) {
+    for (const conversations of wanted('model') ? MODEL_LOADS : []) {
       const runs = await alternate(['floor', ...FLOWBOTS], ROUNDS, async (kind, round) => {
         log(`model path, round ${round}/${ROUNDS}: ${kind}, ${conversations} conversations (a message, the turn, a 1 s pause)`);
         return runPaced(kind, { ...PACED, conversations, stub });
@@ -220,18 +225,20 @@ async function main(): Promise<void> {
   }
 
   const idle = planIdle(IDLE_MAX);
-  log(`idle: ${idle.count} raw ws connections (fresh process; ${idle.note})`);
-  const memEcho = await runMemory('echo', idle.count, idle.fdLimit);
-  const memory: Partial<Record<ServerKind, Awaited<ReturnType<typeof runMemory>>>> = { echo: memEcho };
-  for (const kind of FLOWBOTS) {
-    log(`idle: ${idle.count} idle ${kind} conversations (fresh process)`);
+  const memory: Partial<Record<ServerKind, Awaited<ReturnType<typeof runMemory>>>> = {};
+  for (const kind of wanted('idle') ? (['echo', ...FLOWBOTS] as ServerKind[]) : []) {
+    log(`idle: ${idle.count} idle ${kind} connections (fresh process; ${idle.note})`);
     memory[kind] = await runMemory(kind, idle.count, idle.fdLimit);
   }
 
-  log('flow validation and compilation');
-  const compile = runCompilePhase(COMPILE_SIZES, QUICK ? 600 : 1500);
-  log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
-  const turnCost = await runTurnCostPhase(QUICK ? 600 : 1500);
+  let compile: CompileResult | undefined;
+  let turnCost: TurnCostResult | undefined;
+  if (wanted('cpu')) {
+    log('flow validation and compilation');
+    compile = runCompilePhase(COMPILE_SIZES, QUICK ? 600 : 1500);
+    log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
+    turnCost = await runTurnCostPhase(QUICK ? 600 : 1500);
+  }
 
   const results = {
     date: new Date().toISOString(),
@@ -242,8 +249,8 @@ async function main(): Promise<void> {
     loss: loss ?? null,
     model,
     memory,
-    compile,
-    turnCost,
+    ...(compile ? { compile } : {}),
+    ...(turnCost ? { turnCost } : {}),
     benchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
   const table = renderTable(results);

@@ -12,8 +12,8 @@ export interface BenchResults {
   loss: LossResult | null;
   model: Array<{ conversations: number; runs: Partial<Record<ServerKind, PacedRun>> }>;
   memory: Partial<Record<ServerKind, MemoryResult>>;
-  compile: CompileResult;
-  turnCost: TurnCostResult;
+  compile?: CompileResult;
+  turnCost?: TurnCostResult;
 }
 
 /** Targets of the figures that have one (README, "Performance"). */
@@ -176,21 +176,26 @@ function memoryRows(r: BenchResults): Row[] {
 function otherRows(r: BenchResults): Row[] {
   const t = r.turnCost;
   const lossOk = r.loss !== null && r.loss.mismatches === 0 && r.loss.conversationsChecked > 0;
+  const cost: Row[] = t
+    ? [
+        {
+          metric: 'SQLite appendTurn per turn, alone / 32 at once (µs)',
+          echo: `no-op ${fixed(t.noopUs, 2)}`,
+          flowbot: `${fixed(t.appendTurnUs, 1)} / ${fixed(t.appendTurnConcurrentUs, 1)}`,
+        },
+        {
+          metric: 'in-process turn: runtime / classify / snapshot / stringify (µs)',
+          flowbot: `${fixed(t.runtimeTurnUs, 1)} / ${fixed(t.classifyUs, 1)} / ${fixed(t.persistedSnapshotUs, 1)} / ${fixed(t.snapshotStringifyUs, 1)} (${t.snapshotBytes} B)`,
+        },
+      ]
+    : [];
   return [
-    ...r.compile.sizes.map((s): Row => ({
+    ...(r.compile?.sizes ?? []).map((s): Row => ({
       metric: `validate + compile ${s.blocks} blocks (ms)`,
       flowbot: `${fixed(s.totalMs)} (validate ${fixed(s.validateMs)}, compile ${fixed(s.compileMs)}, machine ${fixed(s.machineMs)}; first ${fixed(s.firstTotalMs)})`,
       ...(s.blocks === 2000 ? { target: '< 200', met: s.firstTotalMs < 200 && s.totalMs < 200 } : {}),
     })),
-    {
-      metric: 'SQLite appendTurn per turn, alone / 32 at once (µs)',
-      echo: `no-op ${fixed(t.noopUs, 2)}`,
-      flowbot: `${fixed(t.appendTurnUs, 1)} / ${fixed(t.appendTurnConcurrentUs, 1)}`,
-    },
-    {
-      metric: 'in-process turn: runtime / classify / snapshot / stringify (µs)',
-      flowbot: `${fixed(t.runtimeTurnUs, 1)} / ${fixed(t.classifyUs, 1)} / ${fixed(t.persistedSnapshotUs, 1)} / ${fixed(t.snapshotStringifyUs, 1)} (${t.snapshotBytes} B)`,
-    },
+    ...cost,
     {
       metric: 'messages lost (local path, stored history vs what the client saw)',
       flowbot: r.loss
@@ -204,8 +209,13 @@ function otherRows(r: BenchResults): Row[] {
 
 /** The one table: flowbot next to the echo and the floor measured in the same run, ratios and targets. */
 export function renderTable(r: BenchResults): string {
-  const withBaseline = r.throughput.baseline !== undefined;
-  const rows = [...throughputRows(r), ...modelRows(r), ...memoryRows(r), ...otherRows(r)];
+  const withBaseline = r.throughput.baseline !== undefined || r.memory.baseline !== undefined || r.model.some((m) => m.runs.baseline);
+  const rows = [
+    ...(r.throughput.flowbot ? throughputRows(r) : []),
+    ...modelRows(r),
+    ...(r.memory.flowbot ? memoryRows(r) : []),
+    ...otherRows(r),
+  ];
   const header = ['metric', 'raw ws echo', 'floor', 'flowbot', 'flowbot / floor', 'target', 'met'];
   if (withBaseline) header.push('baseline build', 'flowbot / baseline');
   const cells = (row: Row): string[] => {
