@@ -105,7 +105,10 @@ function modelRows(r: BenchResults): Row[] {
       {
         metric: `${at}: latency added beyond the model, p50 / p99 (ms)`,
         floor: `${fixed(floor?.addedMs.p50, 1)} / ${fixed(floor?.addedMs.p99, 1)}`,
-        flowbot: `${fixed(flowbot?.addedMs.p50, 1)} / ${fixed(flowbot?.addedMs.p99, 1)}`,
+        flowbot:
+          flowbot && flowbot.measured === 0
+            ? 'no turn ended inside the window'
+            : `${fixed(flowbot?.addedMs.p50, 1)} / ${fixed(flowbot?.addedMs.p99, 1)}`,
         ratio: p99Ratio,
         ...(scored
           ? {

@@ -123,6 +123,8 @@ export interface PacedResult {
   allTurns: number;
   seconds: number;
   turnsPerSecond: number;
+  /** Turns that started and ended inside the window: the ones `addedMs` is of. */
+  measured: number;
   /** Of the turns that started and ended inside the window: latency minus the model's own delay, ms. */
   addedMs: { p50: number; p90: number; p99: number; max: number };
   errors: string[];

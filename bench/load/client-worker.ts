@@ -4,7 +4,7 @@
  * has the other one on a 2-core machine) and its own descriptor limit for thousands of sockets.
  */
 import type { IdleRequest, PacedRequest, ThroughputRequest, WorkerCommand, WorkerReply } from '../lib/protocol';
-import { percentile, round } from '../lib/stats';
+import { round, summary } from '../lib/stats';
 import { BenchConnection, markedText, TURN_TEXTS } from './connection';
 
 const LIFETIME_MS = 240_000;
@@ -113,12 +113,7 @@ async function throughput(request: ThroughputRequest): Promise<void> {
     turns: done,
     seconds: round(seconds, 3),
     turnsPerSecond: round(done / seconds, 1),
-    latencyMs: {
-      p50: round(percentile(sorted, 50), 3),
-      p90: round(percentile(sorted, 90), 3),
-      p99: round(percentile(sorted, 99), 3),
-      max: round(percentile(sorted, 100), 3),
-    },
+    latencyMs: summary(sorted),
     errors,
     logs: request.record ? conns.map((conn) => ({ conversationId: conn.conversationId, entries: conn.log ?? [] })) : [],
   };
@@ -192,12 +187,8 @@ async function paced(request: PacedRequest): Promise<void> {
     allTurns,
     seconds,
     turnsPerSecond: round(completed / seconds, 1),
-    addedMs: {
-      p50: round(percentile(sorted, 50), 2),
-      p90: round(percentile(sorted, 90), 2),
-      p99: round(percentile(sorted, 99), 2),
-      max: round(percentile(sorted, 100), 2),
-    },
+    measured: sorted.length,
+    addedMs: sorted.length > 0 ? summary(sorted, 2) : { p50: NaN, p90: NaN, p99: NaN, max: NaN },
     errors,
     failures,
   });
