@@ -185,6 +185,8 @@ export class Conversation {
     this.dueTimer = undefined;
     this.timers.clear();
     if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkTimer = undefined;
+    this.parkable = undefined;
     if ('actor' in lifecycle) lifecycle.actor.stop();
   }
 
@@ -241,6 +243,10 @@ export class Conversation {
   private park(actor: FlowActor, snapshot: unknown): void {
     actor.stop();
     this.lifecycle = { status: 'parked', snapshot };
+    // Nothing may keep the stopped actor reachable: what an idle conversation holds is its snapshot.
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkable = undefined;
+    this.parkTimer = undefined;
   }
 
   /**
