@@ -91,7 +91,7 @@ function modelRows(r: BenchResults): Row[] {
     const p99 = flowbot?.addedMs.p99 ?? NaN;
     const p99Ratio = ratio(p99, floor?.addedMs.p99);
     const scored = conversations === 1000;
-    const failures = (run: PacedRun | undefined): string => (run ? `${run.failures} of ${run.turnsPerSecond.toFixed(0)} turns/s` : '');
+    const failures = (run: PacedRun | undefined): string => (run ? `${run.failures} failed, ${run.turnsPerSecond.toFixed(0)} turns/s` : '');
     return [
       {
         metric: `${at}: server CPU per turn (µs)`,
