@@ -26,9 +26,9 @@ export interface ConversationOptions {
   /** Its wall time stamps the events. Default: the system clock. */
   clock?: Clock;
   /**
-   * How long a conversation that waits with nothing queued keeps its actor before it parks
-   * (releases it, keeping only the persisted snapshot). Default 0: at once. A conversation that
-   * answers within the delay skips the restore (see PARK_AFTER_MS).
+   * How long a conversation that waits with nothing queued, after a turn the user started, keeps its
+   * actor before it parks (releases it, keeping only the persisted snapshot). Default 0: at once. A
+   * conversation that answers within the delay skips the restore (see PARK_AFTER_MS).
    */
   parkAfterMs?: number;
 }
@@ -91,6 +91,12 @@ export class Conversation {
   private readonly parkAfterMs: number;
   /** Parks the conversation once it has waited `parkAfterMs` (one timer per conversation, refreshed). */
   private parkTimer: NodeJS.Timeout | undefined;
+  /**
+   * True once the user has written in this conversation (since it started or was restored). Only
+   * then does it keep its actor for the park delay: a burst of new conversations that have only been
+   * greeted parks at once, as idle ones should.
+   */
+  private hasAnswered = false;
   /** The wait the park timer was last set for; any other lifecycle when it fires means the conversation moved on. */
   private parkable: Lifecycle | undefined;
 
@@ -221,7 +227,8 @@ export class Conversation {
       if (lifecycle.status === 'parked') return;
       if (due) this.runTimer(lifecycle.actor, due);
       else if (this.timers.pending > 0) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
-      else if (this.parkAfterMs > 0 && lifecycle.status === 'delivering') this.parkLater(lifecycle.actor, lifecycle.snapshot);
+      else if (this.parkAfterMs > 0 && this.hasAnswered && lifecycle.status === 'delivering')
+        this.parkLater(lifecycle.actor, lifecycle.snapshot);
       else this.park(lifecycle.actor, lifecycle.snapshot);
       return;
     }
@@ -236,6 +243,7 @@ export class Conversation {
     }
     const blockId = this.blockId ?? '';
     this.lifecycle = { status: 'busy', actor, resumed: false };
+    this.hasAnswered = true;
     this.push({ type: 'user_message', text, blockId, at: this.clock.now() });
     actor.send({ type: USER_MESSAGE_EVENT, text });
   }

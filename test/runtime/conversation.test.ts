@@ -100,7 +100,8 @@ describe('Conversation', () => {
     h.conversation.start();
     await h.untilTurns(1);
     await tick();
-    expect([h.conversation.status, h.conversation.isParked, h.conversation.blockId]).toEqual(['waiting', false, 'ask']);
+    // Only greeted, never answered: parks at once, as a burst of new conversations should.
+    expect([h.conversation.status, h.conversation.isParked, h.conversation.blockId]).toEqual(['waiting', true, 'ask']);
     expect(steps(await h.say('hmm'))).toContainEqual(['route', 'clarify', 'intent.noMatch']);
     await tick();
     expect(h.conversation.isParked).toBe(false);
@@ -115,7 +116,9 @@ describe('Conversation', () => {
     const h = new Harness(defaultFlow(), new FakeDetector(), undefined, { parkAfterMs: 30 });
     h.conversation.start();
     await h.untilTurns(1);
+    await h.say('hmm');
     await tick();
+    expect(h.conversation.isParked).toBe(false);
     h.conversation.stop();
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect([h.conversation.status, h.conversation.isParked]).toEqual(['stopped', false]);
