@@ -7,7 +7,7 @@ import type { IdleRequest, PacedRequest, ThroughputRequest, WorkerCommand, Worke
 import { round, summary } from '../lib/stats';
 import { BenchConnection, markedText, TURN_TEXTS } from './connection';
 
-const LIFETIME_MS = 240_000;
+const LIFETIME_MS = 480_000;
 
 function reply(message: WorkerReply): void {
   process.send?.(message);

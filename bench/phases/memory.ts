@@ -75,8 +75,8 @@ export async function runMemory(kind: ServerKind, count: number, fdLimit?: numbe
         left -= share;
         return share;
       });
-      workers.forEach((w, i) => w.send({ cmd: 'idle', url, kind, count: shares[i] ?? 0, concurrency: 100, timeoutMs: 100_000 }));
-      const idle = await Promise.all(workers.map((w) => w.next('idle', 110_000)));
+      workers.forEach((w, i) => w.send({ cmd: 'idle', url, kind, count: shares[i] ?? 0, concurrency: 100, timeoutMs: 200_000 }));
+      const idle = await Promise.all(workers.map((w) => w.next('idle', 210_000)));
       for (const r of idle) errors.push(...r.errors);
       const opened = idle.reduce((sum, r) => sum + r.opened, 0);
       if (opened !== n) errors.push(`${kind}: opened ${opened} of ${n}`);

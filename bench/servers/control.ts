@@ -2,7 +2,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MemorySample, ServerCommand, ServerReply } from '../lib/protocol';
 
 /** The longest any bench child may live: a wedged bench must not leave processes behind. */
-export const CHILD_LIFETIME_MS = 240_000;
+export const CHILD_LIFETIME_MS = 480_000;
 
 export function reply(message: ServerReply): void {
   process.send?.(message);
