@@ -9,7 +9,7 @@
  * one OpenAI stub (bench/lib/openai-stub.ts, in this process) that answers after 300-800 ms. Every
  * loop is bounded by a count and a deadline; everything listens on 127.0.0.1.
  *
- *   npm run bench                  the full bench (about 6 minutes), table + bench/results/latest.json
+ *   npm run bench                  the full bench (about 10 minutes), table + bench/results/latest.json
  *   npm run bench -- --quick       the same table with shorter runs and 4,000 idle conversations (~4 min)
  *   npm run bench -- --profile     flowbot throughput only, server under --cpu-prof, top functions
  *   npm run bench -- --profile-openai  the same for the 1,000-conversation model run
