@@ -1,35 +1,60 @@
 /**
- * npm run bench: flowbot measured against the physical limit of the same machine, in the same run.
+ * npm run bench: flowbot measured against floors of the same machine, in the same run.
  *
  * Servers and load clients run as separate child processes: on a 2-core machine the server gets one
- * core and the client the other, the raw `ws` echo server and flowbot are driven by the very same
- * client code, and each memory figure comes from a fresh process that nothing else has touched.
- * The flow-compile and per-turn cost phases are pure CPU work with no sockets, so they run in this
- * process. Everything listens on 127.0.0.1 and every loop is bounded by a count and a deadline.
+ * core and the client the other; every server is driven by the very same client code, and each
+ * memory figure comes from a fresh process that nothing else has touched. Three servers: the raw
+ * `ws` echo (the limit of any server), the floor (bench/servers/floor-server.ts: a hand-written
+ * server doing a turn's same work) and flowbot. The model path runs the floor and flowbot against
+ * one OpenAI stub (bench/lib/openai-stub.ts, in this process) that answers after 300-800 ms. Every
+ * loop is bounded by a count and a deadline; everything listens on 127.0.0.1.
  *
- *   npm run bench                  the full bench (about 2 minutes), table + bench/results/latest.json
+ *   npm run bench                  the full bench (about 10 minutes), table + bench/results/latest.json
+ *   npm run bench -- --quick       the same table with shorter runs and 4,000 idle conversations (~4 min)
  *   npm run bench -- --profile     flowbot throughput only, server under --cpu-prof, top functions
+ *   npm run bench -- --profile-openai  the same for the 1,000-conversation model run
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
  *   npm run bench -- --memory      idle memory per connection only
+ *   npm run bench -- --only=model  one part of the table: local, model, idle or cpu (with --quick too)
+ *
+ * FLOWBOT_BENCH_BASELINE=<dist-bench/bench of another build> adds that build's flowbot server as a
+ * fourth side of every run (same rounds, alternating): a change measured against the unchanged code.
  */
+// First: links the data folders that src/ modules read as they load.
+import './lib/data-folders';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { summariseProfile } from './lib/cpuprofile';
-import { linkDataFolders, RESULTS_DIR } from './lib/paths';
-import type { ThroughputResult } from './lib/protocol';
-import { runCompilePhase } from './phases/compile';
-import { runConcurrency } from './phases/concurrency';
-import { runMemory } from './phases/memory';
+import { startOpenAiStub } from './lib/openai-stub';
+import { RESULTS_DIR } from './lib/paths';
+import type { ServerKind, ThroughputResult } from './lib/protocol';
+import { type CompileResult, runCompilePhase } from './phases/compile';
+import { planIdle, runMemory } from './phases/memory';
+import { runPaced, type PacedOptions, type PacedRun } from './phases/paced';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
-import { runTurnCostPhase } from './phases/turn-cost';
+import { runTurnCostPhase, type TurnCostResult } from './phases/turn-cost';
 import { renderTable } from './report';
 
-const THROUGHPUT: ThroughputOptions = { connections: 32, warmupMs: 3000, targetSeconds: 4 };
+const QUICK = process.argv.includes('--quick');
+const THROUGHPUT: ThroughputOptions = QUICK
+  ? { connections: 32, warmupMs: 2000, targetSeconds: 3 }
+  : { connections: 32, warmupMs: 3000, targetSeconds: 4 };
 const ROUNDS = 2;
-const IDLE_CONNECTIONS = 4000;
-const CONCURRENT = 10_000;
+/** The model path: conversations that each send, wait for the turn, pause a second, and again. */
+const MODEL_LOADS = [200, 1000];
+const PACED: Omit<PacedOptions, 'conversations'> = QUICK
+  ? { warmupMs: 4000, measureMs: 8000, pauseMs: 1000 }
+  : { warmupMs: 5000, measureMs: 15_000, pauseMs: 1000 };
+/** Idle conversations: as many as the descriptor limit allows (quick: 4,000). */
+const IDLE_MAX = QUICK ? 4000 : 50_000;
 const COMPILE_SIZES = [10, 200, 2000];
+const BASELINE = process.env.FLOWBOT_BENCH_BASELINE !== undefined;
+/** The flowbot-like sides of every comparison: flowbot, and the baseline build when one is given. */
+const FLOWBOTS: ServerKind[] = BASELINE ? ['flowbot', 'baseline'] : ['flowbot'];
+/** --only=local|model|idle|cpu runs one part of the table (e.g. to A/B one change quickly). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const wanted = (part: 'local' | 'model' | 'idle' | 'cpu'): boolean => ONLY === undefined || ONLY === part;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -40,13 +65,87 @@ function best(runs: ThroughputResult[]): ThroughputResult {
   return runs.reduce((a, b) => (b.turnsPerSecond > a.turnsPerSecond ? b : a));
 }
 
+/** Each figure of several paced runs at its best (lowest), for the same reason. */
+function bestPaced(runs: PacedRun[]): PacedRun {
+  // A run with no turn inside its window (the server fell behind) has no latency figures (NaN).
+  const min = (f: (r: PacedRun) => number | null | undefined): number => {
+    const values = runs.map((r) => f(r) ?? NaN).filter((v) => !Number.isNaN(v));
+    return values.length > 0 ? Math.min(...values) : NaN;
+  };
+  const first = runs[0] as PacedRun;
+  return {
+    ...first,
+    serverCpuMicrosPerTurn: Math.min(...runs.map((r) => r.serverCpuMicrosPerTurn ?? Infinity)),
+    addedMs: {
+      p50: min((r) => r.addedMs.p50),
+      p90: min((r) => r.addedMs.p90),
+      p99: min((r) => r.addedMs.p99),
+      max: min((r) => r.addedMs.max),
+    },
+    loopDelayMs: { p50: min((r) => r.loopDelayMs?.p50), p99: min((r) => r.loopDelayMs?.p99), max: min((r) => r.loopDelayMs?.max) },
+    turnsPerSecond: Math.max(...runs.map((r) => r.turnsPerSecond)),
+    measured: Math.max(...runs.map((r) => r.measured)),
+    // Failures are never averaged away: all of them count.
+    failures: runs.reduce((sum, r) => sum + r.failures + Math.max(0, r.allTurns - (r.modelAnswers ?? r.allTurns)), 0),
+    errors: [...new Set(runs.flatMap((r) => r.errors))].slice(0, 10),
+  };
+}
+
+function mergeLoss(a: LossResult | undefined, b: LossResult | undefined): LossResult | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    conversationsChecked: a.conversationsChecked + b.conversationsChecked,
+    messagesCompared: a.messagesCompared + b.messagesCompared,
+    mismatches: a.mismatches + b.mismatches,
+    details: [...a.details, ...b.details],
+  };
+}
+
+/** Rounds of the same runs, the sides alternating and each round in reverse order of the last. */
+async function alternate<T>(
+  sides: ServerKind[],
+  rounds: number,
+  run: (kind: ServerKind, round: number) => Promise<T>,
+): Promise<Map<ServerKind, T[]>> {
+  const results = new Map<ServerKind, T[]>(sides.map((s) => [s, []]));
+  for (let round = 1; round <= rounds; round += 1) {
+    const order = round % 2 === 1 ? sides : [...sides].reverse();
+    for (const kind of order) results.get(kind)?.push(await run(kind, round));
+  }
+  return results;
+}
+
+const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
+const PROFILE_FLAGS = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+
 async function profile(): Promise<void> {
-  const dir = join(RESULTS_DIR, 'profiles');
-  mkdirSync(dir, { recursive: true });
-  const before = new Set(readdirSync(dir));
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const before = new Set(readdirSync(PROFILE_DIR));
   log('flowbot throughput with the server under --cpu-prof');
-  const { result } = await runThroughput('flowbot', { ...THROUGHPUT, serverFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const { result } = await runThroughput('flowbot', { ...THROUGHPUT, serverFlags: PROFILE_FLAGS });
   log(`${result.turnsPerSecond} turns/s (profiling slows it down)`);
+  printProfile(before);
+}
+
+/** The 1,000-conversation model run with the flowbot server under --cpu-prof. */
+async function profileOpenAi(): Promise<void> {
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const before = new Set(readdirSync(PROFILE_DIR));
+  const stub = await startOpenAiStub();
+  try {
+    log('flowbot, 1000 paced conversations on the model path, the server under --cpu-prof');
+    const run = await runPaced('flowbot', { ...PACED, conversations: 1000, stub, serverFlags: PROFILE_FLAGS });
+    log(
+      `${run.turnsPerSecond} turns/s, ${run.serverCpuMicrosPerTurn} µs CPU per turn, added p99 ${run.addedMs.p99} ms (profiling slows it down)`,
+    );
+  } finally {
+    await stub.close();
+  }
+  printProfile(before);
+}
+
+function printProfile(before: Set<string>): void {
+  const dir = PROFILE_DIR;
   const written = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile') && !before.has(f))
     .map((f) => join(dir, f))
@@ -91,70 +190,77 @@ async function attribution(): Promise<void> {
 
 /** Only the idle-memory comparison (fresh processes), for checking a memory change quickly. */
 async function memoryOnly(): Promise<void> {
-  const echo = await runMemory('echo', IDLE_CONNECTIONS);
-  const flowbot = await runMemory('flowbot', IDLE_CONNECTIONS);
-  console.log(JSON.stringify({ echo, flowbot }, null, 2));
+  const idle = planIdle(IDLE_MAX);
+  const echo = await runMemory('echo', idle.count, idle.fdLimit);
+  const flowbot = await runMemory('flowbot', idle.count, idle.fdLimit);
+  console.log(JSON.stringify({ idle, echo, flowbot }, null, 2));
 }
 
 async function main(): Promise<void> {
-  linkDataFolders();
   mkdirSync(RESULTS_DIR, { recursive: true });
+  if (process.argv.includes('--profile-openai')) return profileOpenAi();
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--attribution')) return attribution();
   if (process.argv.includes('--memory')) return memoryOnly();
   const started = performance.now();
 
-  const echoRuns: ThroughputResult[] = [];
-  const flowbotRuns: ThroughputResult[] = [];
-  let loss: LossResult | undefined;
-  // Alternating rounds, so that a slow spell of the machine hits both sides.
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    log(`throughput round ${round}/${ROUNDS}: raw ws echo`);
-    echoRuns.push((await runThroughput('echo', THROUGHPUT)).result);
-    log(`throughput round ${round}/${ROUNDS}: flowbot`);
-    const run = await runThroughput('flowbot', THROUGHPUT);
-    flowbotRuns.push(run.result);
-    if (run.loss) {
-      loss = loss
-        ? {
-            ...loss,
-            conversationsChecked: loss.conversationsChecked + run.loss.conversationsChecked,
-            messagesCompared: loss.messagesCompared + run.loss.messagesCompared,
-            mismatches: loss.mismatches + run.loss.mismatches,
-            details: [...loss.details, ...run.loss.details],
-          }
-        : run.loss;
+  const localSides: ServerKind[] = wanted('local') ? ['echo', 'floor', ...FLOWBOTS] : [];
+  const throughput = await alternate(localSides, ROUNDS, async (kind, round) => {
+    log(`local path, round ${round}/${ROUNDS}: ${kind}, ${THROUGHPUT.connections} connections flat out`);
+    return runThroughput(kind, THROUGHPUT);
+  });
+  const loss = (throughput.get('flowbot') ?? []).reduce<LossResult | undefined>((sum, run) => mergeLoss(sum, run.loss), undefined);
+  const bestOf = (kind: ServerKind): ThroughputResult | undefined => {
+    const runs = throughput.get(kind)?.map((r) => r.result);
+    return runs && runs.length > 0 ? best(runs) : undefined;
+  };
+
+  const stub = await startOpenAiStub();
+  const model: Array<{ conversations: number; runs: Partial<Record<ServerKind, PacedRun>> }> = [];
+  try {
+    for (const conversations of wanted('model') ? MODEL_LOADS : []) {
+      const runs = await alternate(['floor', ...FLOWBOTS], ROUNDS, async (kind, round) => {
+        log(`model path, round ${round}/${ROUNDS}: ${kind}, ${conversations} conversations (a message, the turn, a 1 s pause)`);
+        return runPaced(kind, { ...PACED, conversations, stub });
+      });
+      model.push({ conversations, runs: Object.fromEntries([...runs].map(([k, r]) => [k, bestPaced(r)])) });
     }
+  } finally {
+    await stub.close();
   }
 
-  log(`memory: ${IDLE_CONNECTIONS} idle raw ws connections (fresh process)`);
-  const memEcho = await runMemory('echo', IDLE_CONNECTIONS);
-  log(`memory: ${IDLE_CONNECTIONS} idle flowbot conversations (fresh process)`);
-  const memFlowbot = await runMemory('flowbot', IDLE_CONNECTIONS);
+  const idle = planIdle(IDLE_MAX);
+  const memory: Partial<Record<ServerKind, Awaited<ReturnType<typeof runMemory>>>> = {};
+  for (const kind of wanted('idle') ? (['echo', ...FLOWBOTS] as ServerKind[]) : []) {
+    log(`idle: ${idle.count} idle ${kind} connections (fresh process; ${idle.note})`);
+    memory[kind] = await runMemory(kind, idle.count, idle.fdLimit);
+  }
 
-  log(`concurrency: ${CONCURRENT} idle conversations in one server`);
-  const concurrency = await runConcurrency(CONCURRENT, 2000);
-
-  log('flow validation and compilation');
-  const compile = runCompilePhase(COMPILE_SIZES, 1500);
-  log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
-  const turnCost = await runTurnCostPhase(1500);
+  let compile: CompileResult | undefined;
+  let turnCost: TurnCostResult | undefined;
+  if (wanted('cpu')) {
+    log('flow validation and compilation');
+    compile = runCompilePhase(COMPILE_SIZES, QUICK ? 600 : 1500);
+    log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
+    turnCost = await runTurnCostPhase(QUICK ? 600 : 1500);
+  }
 
   const results = {
     date: new Date().toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
-    settings: { ...THROUGHPUT, rounds: ROUNDS, idleConnections: IDLE_CONNECTIONS, concurrent: CONCURRENT },
-    throughput: { echo: best(echoRuns), flowbot: best(flowbotRuns), rounds: { echo: echoRuns, flowbot: flowbotRuns } },
+    settings: { quick: QUICK, ...THROUGHPUT, rounds: ROUNDS, paced: PACED, modelLoads: MODEL_LOADS, idle },
+    throughput: Object.fromEntries([...throughput.keys()].map((k) => [k, bestOf(k)])) as Partial<Record<ServerKind, ThroughputResult>>,
+    rounds: Object.fromEntries([...throughput].map(([k, r]) => [k, r.map((x) => x.result)])),
     loss: loss ?? null,
-    memory: { echo: memEcho, flowbot: memFlowbot },
-    concurrency,
-    compile,
-    turnCost,
+    model,
+    memory,
+    ...(compile ? { compile } : {}),
+    ...(turnCost ? { turnCost } : {}),
     benchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
   const table = renderTable(results);
   console.log(table);
-  const file = join(RESULTS_DIR, 'latest.json');
+  const file = join(RESULTS_DIR, QUICK ? 'latest-quick.json' : 'latest.json');
   writeFileSync(file, `${JSON.stringify({ ...results, table }, null, 2)}\n`);
   log(`wrote ${file} (${results.benchSeconds} s)`);
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /**
  * A bench child process (a server or a load client) driven over Node's IPC channel. Each one runs a
@@ -44,7 +44,7 @@ export class Child<Command extends object, Reply extends { type: string }> {
     script: string,
     options: { nodeFlags?: string[]; fdLimit?: number; env?: NodeJS.ProcessEnv } = {},
   ): Child<C, R> {
-    const args = ['--expose-gc', ...(options.nodeFlags ?? []), join(__dirname, '..', script)];
+    const args = ['--expose-gc', ...(options.nodeFlags ?? []), isAbsolute(script) ? script : join(__dirname, '..', script)];
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     const env = { ...process.env, ...options.env };
     const proc =

@@ -1,6 +1,11 @@
 /** IPC messages between the bench orchestrator (bench/index.ts) and its child processes. */
 
-export type ServerKind = 'echo' | 'flowbot';
+/**
+ * echo: the physical limit (a raw `ws` echo). floor: a hand-written server doing a turn's same work.
+ * flowbot: the real server. baseline: the real server of another build (FLOWBOT_BENCH_BASELINE), for
+ * measuring a change against the unchanged code in the same run.
+ */
+export type ServerKind = 'echo' | 'floor' | 'flowbot' | 'baseline';
 
 /** process.memoryUsage() after two full GCs, in bytes. */
 export interface MemorySample {
@@ -16,8 +21,11 @@ export type ServerReply =
   | { type: 'ready'; port: number; pid: number }
   | { type: 'mem'; memory: MemorySample }
   | { type: 'stats'; connections: number; liveConversations: number }
-  /** process.cpuUsage() in µs, user + system, at a mark of the measured run. */
-  | { type: 'cpu'; mark: 'start' | 'end'; micros: number }
+  /**
+   * process.cpuUsage() in µs, user + system, at a mark of the measured run; at the end mark also the
+   * event loop's delay over the run (perf_hooks.monitorEventLoopDelay, ms).
+   */
+  | { type: 'cpu'; mark: 'start' | 'end'; micros: number; loopDelayMs?: { p50: number; p99: number; max: number } }
   | { type: 'fatal'; message: string };
 
 /** One entry of a conversation as the client saw it, in order; compared with the stored history. */
@@ -85,11 +93,50 @@ export interface ClosedResult {
   errors: string[];
 }
 
-export type WorkerCommand = ThroughputRequest | IdleRequest | { cmd: 'close-all' } | { cmd: 'exit' };
+/**
+ * Paced conversations, as people (and a slow model) make them: each one sends a message, waits for
+ * the turn to end, pauses, and again. With `modelMarkers` every message carries a unique id (so no
+ * answer cache helps) and the delay the OpenAI stub is to wait before answering it, so that the client
+ * can subtract the model's own time from each turn.
+ */
+export interface PacedRequest {
+  cmd: 'paced';
+  url: string;
+  kind: ServerKind;
+  conversations: number;
+  pauseMs: number;
+  /** Turns started before this are not measured (connections opening, JIT, pools filling). */
+  warmupMs: number;
+  measureMs: number;
+  modelMarkers: boolean;
+  /** The stub's delay range, drawn uniformly per message. */
+  modelDelayMs: { min: number; max: number };
+}
+
+export interface PacedResult {
+  type: 'paced';
+  conversations: number;
+  opened: number;
+  /** Turns that ended inside the measured window (the server's CPU time is read at its edges). */
+  turns: number;
+  /** Every turn of the run, warm-up included. */
+  allTurns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  /** Turns that started and ended inside the window: the ones `addedMs` is of. */
+  measured: number;
+  /** Of the turns that started and ended inside the window: latency minus the model's own delay, ms. */
+  addedMs: { p50: number; p90: number; p99: number; max: number };
+  errors: string[];
+  /** Turns that did not end within 30 s, or connections lost. */
+  failures: number;
+}
+
+export type WorkerCommand = ThroughputRequest | IdleRequest | PacedRequest | { cmd: 'close-all' } | { cmd: 'exit' };
 /** Sent by the worker when the measured run starts and ends, so the server's CPU time can be read. */
 export interface MarkReply {
   type: 'mark';
   mark: 'start' | 'end';
 }
 
-export type WorkerReply = ThroughputResult | IdleResult | ClosedResult | MarkReply | { type: 'fatal'; message: string };
+export type WorkerReply = ThroughputResult | IdleResult | ClosedResult | PacedResult | MarkReply | { type: 'fatal'; message: string };

@@ -42,3 +42,13 @@ export async function timeLoopAsync(fn: () => Promise<void>, ms: number, minRuns
   }
   return { runs, microsPerCall: ((now - start) * 1000) / runs };
 }
+
+/** p50 / p90 / p99 / max of an ascending array, rounded to `digits`. */
+export function summary(sorted: ArrayLike<number>, digits = 3): { p50: number; p90: number; p99: number; max: number } {
+  return {
+    p50: round(percentile(sorted, 50), digits),
+    p90: round(percentile(sorted, 90), digits),
+    p99: round(percentile(sorted, 99), digits),
+    max: round(percentile(sorted, 100), digits),
+  };
+}

@@ -3,11 +3,11 @@
  * compared on equal terms; it lives in its own process so that it has a core of its own (the server
  * has the other one on a 2-core machine) and its own descriptor limit for thousands of sockets.
  */
-import type { IdleRequest, ThroughputRequest, WorkerCommand, WorkerReply } from '../lib/protocol';
-import { percentile, round } from '../lib/stats';
-import { BenchConnection, TURN_TEXTS } from './connection';
+import type { IdleRequest, PacedRequest, ThroughputRequest, WorkerCommand, WorkerReply } from '../lib/protocol';
+import { round, summary } from '../lib/stats';
+import { BenchConnection, markedText, TURN_TEXTS } from './connection';
 
-const LIFETIME_MS = 240_000;
+const LIFETIME_MS = 480_000;
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
@@ -113,18 +113,85 @@ async function throughput(request: ThroughputRequest): Promise<void> {
     turns: done,
     seconds: round(seconds, 3),
     turnsPerSecond: round(done / seconds, 1),
-    latencyMs: {
-      p50: round(percentile(sorted, 50), 3),
-      p90: round(percentile(sorted, 90), 3),
-      p99: round(percentile(sorted, 99), 3),
-      max: round(percentile(sorted, 100), 3),
-    },
+    latencyMs: summary(sorted),
     errors,
     logs: request.record ? conns.map((conn) => ({ conversationId: conn.conversationId, entries: conn.log ?? [] })) : [],
   };
   for (const conn of conns) conn.close();
   await withTimeout(Promise.all(conns.map((conn) => conn.closed())), 10_000, 'close').catch(() => undefined);
   reply(result);
+}
+
+const TURN_TIMEOUT_MS = 30_000;
+
+/**
+ * Paced conversations: each sends, waits for the turn, pauses `pauseMs`, and again, until the
+ * measured window is over. Starts are spread over the first pause so that the load is even. What
+ * counts is the latency each turn has beyond the model's own delay (all of it without a model).
+ */
+async function paced(request: PacedRequest): Promise<void> {
+  const errors: string[] = [];
+  const note = (e: string): void => {
+    if (errors.length < 20) errors.push(e);
+  };
+  let failures = 0;
+  const conns = await openMany(request.url, { kind: request.kind, count: request.conversations, concurrency: 100 }, false, errors, (r) => {
+    failures += 1;
+    note(`dropped: ${r}`);
+  });
+  const added: number[] = [];
+  let sequence = 0;
+  const begin = performance.now();
+  const measureFrom = begin + request.warmupMs;
+  const measureTo = measureFrom + request.measureMs;
+  // The server's CPU time is read at the window's edges, and divided by the turns that ended inside it.
+  let completed = 0;
+  let allTurns = 0;
+  const startTimer = setTimeout(() => reply({ type: 'mark', mark: 'start' }), request.warmupMs);
+  const endTimer = setTimeout(() => reply({ type: 'mark', mark: 'end' }), request.warmupMs + request.measureMs);
+  const { min, max } = request.modelDelayMs;
+  await Promise.all(
+    conns.map(async (conn, c) => {
+      await new Promise((resolve) => setTimeout(resolve, (c / conns.length) * request.pauseMs));
+      for (let i = c; performance.now() < measureTo && !conn.gone; i += 1) {
+        const base = TURN_TEXTS[i % TURN_TEXTS.length] as string;
+        const delay = request.modelMarkers ? Math.round(min + Math.random() * (max - min)) : 0;
+        const text = request.modelMarkers ? markedText(base, (sequence += 1), delay) : base;
+        const t0 = performance.now();
+        try {
+          await withTimeout(conn.turn(text), TURN_TIMEOUT_MS, 'a turn');
+        } catch (err) {
+          failures += 1;
+          note(errorText(err));
+          return;
+        }
+        const t1 = performance.now();
+        allTurns += 1;
+        if (t1 >= measureFrom && t1 <= measureTo) completed += 1;
+        if (t0 >= measureFrom && t1 <= measureTo) added.push(t1 - t0 - delay);
+        await new Promise((resolve) => setTimeout(resolve, request.pauseMs));
+      }
+    }),
+  );
+  clearTimeout(startTimer);
+  clearTimeout(endTimer);
+  const sorted = Float64Array.from(added).sort();
+  const seconds = request.measureMs / 1000;
+  for (const conn of conns) conn.close();
+  await withTimeout(Promise.all(conns.map((conn) => conn.closed())), 20_000, 'close').catch(() => undefined);
+  reply({
+    type: 'paced',
+    conversations: request.conversations,
+    opened: conns.length,
+    turns: completed,
+    allTurns,
+    seconds,
+    turnsPerSecond: round(completed / seconds, 1),
+    measured: sorted.length,
+    addedMs: sorted.length > 0 ? summary(sorted, 2) : { p50: NaN, p90: NaN, p99: NaN, max: NaN },
+    errors,
+    failures,
+  });
 }
 
 let idle: BenchConnection[] = [];
@@ -169,6 +236,8 @@ process.on('message', (raw) => {
         return throughput(command);
       case 'idle':
         return openIdle(command);
+      case 'paced':
+        return paced(command);
       case 'close-all':
         return closeAll();
       case 'exit':

@@ -4,11 +4,16 @@ import type { LogEntry, ServerKind } from '../lib/protocol';
 /** Messages that each match an intent of the default flow and lead back to `ask` (never `bye`). */
 export const TURN_TEXTS = ['weather please', 'any flights?', 'recommend a restaurant nearby'] as const;
 
+/** A bench message for the model path: unique (no answer cache helps) and telling the stub how long to take. */
+export function markedText(text: string, id: number, delayMs: number): string {
+  return `${text} [bench ${id} ${delayMs}]`;
+}
+
 type Frame = { type?: unknown; text?: unknown; blockId?: unknown; conversationId?: unknown };
 
 /**
  * One bench client connection, identical for both servers except for what ends a turn: the echo of
- * the frame (echo server) or the `waiting` frame (flowbot). Every frame is parsed on both sides, so
+ * the frame (echo server) or the `waiting` frame (the floor and flowbot). Every frame is parsed on both sides, so
  * the client's own cost is the same per frame.
  */
 export class BenchConnection {

@@ -1,7 +1,8 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MemorySample, ServerCommand, ServerReply } from '../lib/protocol';
 
 /** The longest any bench child may live: a wedged bench must not leave processes behind. */
-export const CHILD_LIFETIME_MS = 240_000;
+export const CHILD_LIFETIME_MS = 480_000;
 
 export function reply(message: ServerReply): void {
   process.send?.(message);
@@ -25,6 +26,8 @@ export function serveCommands(handlers: {
   stats: () => { connections: number; liveConversations: number };
   stop: () => Promise<void>;
 }): void {
+  // The event loop's delay over the measured run (from the worker's start mark to its end mark).
+  let loop: IntervalHistogram | undefined;
   const lifetime = setTimeout(() => process.exit(3), CHILD_LIFETIME_MS);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
@@ -34,7 +37,18 @@ export function serveCommands(handlers: {
     else if (command.cmd === 'stats') reply({ type: 'stats', ...handlers.stats() });
     else if (command.cmd === 'cpu') {
       const cpu = process.cpuUsage();
-      reply({ type: 'cpu', mark: command.mark, micros: cpu.user + cpu.system });
+      const micros = cpu.user + cpu.system;
+      if (command.mark === 'start') {
+        loop?.disable();
+        loop = monitorEventLoopDelay({ resolution: 5 });
+        loop.enable();
+        reply({ type: 'cpu', mark: 'start', micros });
+      } else {
+        loop?.disable();
+        const ms = (ns: number | undefined): number => Math.round((ns ?? 0) / 1e4) / 100;
+        const loopDelayMs = loop ? { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } : undefined;
+        reply({ type: 'cpu', mark: 'end', micros, ...(loopDelayMs ? { loopDelayMs } : {}) });
+      }
     } else if (command.cmd === 'stop') {
       handlers
         .stop()

@@ -2,6 +2,7 @@
  * The real flowbot server, wired as src/main.ts wires it: settings from an environment, the real
  * createApp, openSqliteStorage on a temporary file, the configured (local) intent detector, history on,
  * logs silent. Only listening (port 0 on 127.0.0.1) and stopping (IPC instead of signals) differ.
+ * With BENCH_OPENAI_URL it detects intents with OpenAI against the bench's stub at that base URL.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   const settings = loadSettings({
     LOG_LEVEL: 'silent',
     DATABASE_PATH: join(dir, 'flowbot.sqlite'),
-    INTENT_PROVIDER: 'local',
+    ...(process.env.BENCH_OPENAI_URL
+      ? { INTENT_PROVIDER: 'openai', OPENAI_API_KEY: 'bench', OPENAI_BASE_URL: process.env.BENCH_OPENAI_URL, OPENAI_MODEL: 'bench-model' }
+      : { INTENT_PROVIDER: 'local' }),
     // Load clients send as fast as the server answers; the per-user rate limit is not what is measured.
     WS_MESSAGES_PER_SECOND: '10000',
     WS_MESSAGE_BURST: '10000',

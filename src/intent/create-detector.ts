@@ -41,5 +41,12 @@ export function createIntentDetector(settings: Settings, logger: Pick<Logger, 'w
     logger,
     ...(clock ? { clock } : {}),
   });
-  return { detector: resilient, status: () => resilient.status(), close: () => resilient.close() };
+  return {
+    detector: resilient,
+    status: () => resilient.status(),
+    close: () => {
+      resilient.close();
+      primary.close();
+    },
+  };
 }

@@ -25,6 +25,12 @@ export interface ConversationOptions {
   onTurn: (turn: Turn) => void | Promise<void>;
   /** Its wall time stamps the events. Default: the system clock. */
   clock?: Clock;
+  /**
+   * How long a conversation that waits with nothing queued, after a turn the user started, keeps its
+   * actor before it parks (releases it, keeping only the persisted snapshot). Default 0: at once. A
+   * conversation that answers within the delay skips the restore (see PARK_AFTER_MS).
+   */
+  parkAfterMs?: number;
 }
 
 /** What the owner sees of the lifecycle. */
@@ -82,12 +88,24 @@ export class Conversation {
   private dueTimer: (() => void) | undefined;
   /** True while the running turn was started by a timer, not by a user message. */
   private timerTurn = false;
+  private readonly parkAfterMs: number;
+  /** Parks the conversation once it has waited `parkAfterMs` (one timer per conversation, refreshed). */
+  private parkTimer: NodeJS.Timeout | undefined;
+  /**
+   * True once the user has written in this conversation (since it started or was restored). Only
+   * then does it keep its actor for the park delay: a burst of new conversations that have only been
+   * greeted parks at once, as idle ones should.
+   */
+  private hasAnswered = false;
+  /** The wait the park timer was last set for; any other lifecycle when it fires means the conversation moved on. */
+  private parkable: Lifecycle | undefined;
 
   constructor(options: ConversationOptions) {
     this.machine = options.machine;
     this.onTurn = options.onTurn;
     this.clock = options.clock ?? systemClock;
     this.origin = options.origin ?? { kind: 'start' };
+    this.parkAfterMs = options.parkAfterMs ?? 0;
     const initial = (options.machine.config as { initial?: unknown }).initial;
     this.startBlock = typeof initial === 'string' ? initial : '';
     this.lifecycle = { status: 'new', actor: this.spawn(this.origin.kind === 'restore' ? this.origin.snapshot : undefined) };
@@ -172,6 +190,9 @@ export class Conversation {
     this.buffer = [];
     this.dueTimer = undefined;
     this.timers.clear();
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkTimer = undefined;
+    this.parkable = undefined;
     if ('actor' in lifecycle) lifecycle.actor.stop();
   }
 
@@ -206,10 +227,9 @@ export class Conversation {
       if (lifecycle.status === 'parked') return;
       if (due) this.runTimer(lifecycle.actor, due);
       else if (this.timers.pending > 0) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
-      else {
-        lifecycle.actor.stop();
-        this.lifecycle = { status: 'parked', snapshot: lifecycle.snapshot };
-      }
+      else if (this.parkAfterMs > 0 && this.hasAnswered && lifecycle.status === 'delivering')
+        this.parkLater(lifecycle.actor, lifecycle.snapshot);
+      else this.park(lifecycle.actor, lifecycle.snapshot);
       return;
     }
     // A message that came before a due silence ran ends the silence: that timer is dropped.
@@ -223,8 +243,40 @@ export class Conversation {
     }
     const blockId = this.blockId ?? '';
     this.lifecycle = { status: 'busy', actor, resumed: false };
+    this.hasAnswered = true;
     this.push({ type: 'user_message', text, blockId, at: this.clock.now() });
     actor.send({ type: USER_MESSAGE_EVENT, text });
+  }
+
+  private park(actor: FlowActor, snapshot: unknown): void {
+    actor.stop();
+    this.lifecycle = { status: 'parked', snapshot };
+    // Nothing may keep the stopped actor reachable: what an idle conversation holds is its snapshot.
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkable = undefined;
+    this.parkTimer = undefined;
+  }
+
+  /**
+   * Listens with the actor kept for `parkAfterMs`, then parks unless the conversation moved on. A
+   * restore costs ~30-45 µs per message; under load most messages come back within the delay.
+   */
+  private parkLater(actor: FlowActor, snapshot: unknown): void {
+    const listening: Lifecycle = { status: 'listening', actor, snapshot };
+    this.lifecycle = listening;
+    this.parkable = listening;
+    if (this.parkTimer) this.parkTimer.refresh();
+    else {
+      this.parkTimer = setTimeout(() => this.parkIfStill(), this.parkAfterMs);
+      this.parkTimer.unref();
+    }
+  }
+
+  /** The park timer fired: park if the conversation still waits where the timer was set (and no silence clock runs). */
+  private parkIfStill(): void {
+    const lifecycle = this.lifecycle;
+    if (lifecycle !== this.parkable || lifecycle.status !== 'listening' || this.timers.pending > 0) return;
+    this.park(lifecycle.actor, lifecycle.snapshot);
   }
 
   /** A timer of the actor is due: its delayed event runs as a turn of its own, once no turn is being delivered. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PARK_AFTER_MS } from '../config/limits';
 import { type AppError, errors } from '../errors';
 import type { Step } from '../flow/step';
 import type { Turn } from '../runtime/events';
@@ -88,6 +89,8 @@ export class ChatService {
     private readonly conversations: ConversationRepository,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'error'>,
+    /** See PARK_AFTER_MS. */
+    private readonly parkAfterMs = PARK_AFTER_MS,
   ) {
     this.flowsOf =
       typeof flows === 'function' ? flows : (bot) => (bot === flows.bot ? Promise.resolve(flows) : Promise.reject(errors.unknownBot(bot)));
@@ -156,7 +159,12 @@ export class ChatService {
     });
     const id = randomUUID();
     await this.conversations.create({ id, bot, flowVersion: version, createdAt: this.clock.now().toISOString() });
-    const conversation = new Conversation({ machine, clock: this.clock, onTurn: (turn) => this.onTurn(id, turn) });
+    const conversation = new Conversation({
+      machine,
+      clock: this.clock,
+      parkAfterMs: this.parkAfterMs,
+      onTurn: (turn) => this.onTurn(id, turn),
+    });
     return this.session(id, bot, version, listener, conversation, false);
   }
 
@@ -181,6 +189,7 @@ export class ChatService {
       machine,
       origin: snapshot ? { kind: 'restore', snapshot } : { kind: 'start' },
       clock: this.clock,
+      parkAfterMs: this.parkAfterMs,
       onTurn: (turn) => this.onTurn(id, turn),
     });
     return this.session(id, bot, record.flowVersion, listener, conversation, true);

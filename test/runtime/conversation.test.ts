@@ -95,6 +95,35 @@ describe('Conversation', () => {
     expect(steps(await second.say('eh'))).toContainEqual(['route', 'handover', 'intent.maxNoMatch']);
   });
 
+  it('with a park delay, keeps the actor while the user answers within it, and parks once it has passed', async () => {
+    const h = new Harness(defaultFlow(), new FakeDetector(), undefined, { parkAfterMs: 60 });
+    h.conversation.start();
+    await h.untilTurns(1);
+    await tick();
+    // Only greeted, never answered: parks at once, as a burst of new conversations should.
+    expect([h.conversation.status, h.conversation.isParked, h.conversation.blockId]).toEqual(['waiting', true, 'ask']);
+    expect(steps(await h.say('hmm'))).toContainEqual(['route', 'clarify', 'intent.noMatch']);
+    await tick();
+    expect(h.conversation.isParked).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect([h.conversation.status, h.conversation.isParked, h.conversation.blockId]).toEqual(['waiting', true, 'ask']);
+    // Context survives: the second and third no-matches reach the limit, across the restore.
+    await h.say('what');
+    expect(steps(await h.say('eh'))).toContainEqual(['route', 'handover', 'intent.maxNoMatch']);
+  });
+
+  it('with a park delay, a stopped conversation neither parks nor keeps a timer', async () => {
+    const h = new Harness(defaultFlow(), new FakeDetector(), undefined, { parkAfterMs: 30 });
+    h.conversation.start();
+    await h.untilTurns(1);
+    await h.say('hmm');
+    await tick();
+    expect(h.conversation.isParked).toBe(false);
+    h.conversation.stop();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect([h.conversation.status, h.conversation.isParked]).toEqual(['stopped', false]);
+  });
+
   it('releases the actor while it waits with nothing queued, and restores it for the next message', async () => {
     const h = new Harness(defaultFlow(), new FakeDetector());
     h.conversation.start();

@@ -11,10 +11,11 @@ export class Harness {
   readonly conversation: Conversation;
   private waiters: Array<{ count: number; resolve: () => void }> = [];
 
-  constructor(flow: Flow, detector: IntentDetector, snapshot?: unknown) {
+  constructor(flow: Flow, detector: IntentDetector, snapshot?: unknown, options: { parkAfterMs?: number } = {}) {
     const machine = createFlowMachine(compileFlow(flow), { detector });
     this.conversation = new Conversation({
       machine,
+      ...options,
       origin: snapshot !== undefined ? { kind: 'restore', snapshot } : { kind: 'start' },
       onTurn: (turn) => {
         this.turns.push(turn);

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../../util/logger';
 import { startDeadline, type Deadline } from '../resilience/deadline';
 import { IntentFailure } from '../resilience/intent-failure';
 import { classifyOpenAiError, type ClassifiedError } from './classify-error';
+import { createKeepAliveFetch, type KeepAliveFetch } from './keep-alive-fetch';
 import { parseIntentAnswer } from './parse-answer';
 import { answerEnum, buildChatRequest, userText, type TokenLimitParam } from './prompt';
 
@@ -53,6 +54,8 @@ export class OpenAiIntentDetector implements IntentDetector {
   readonly model: string;
 
   private readonly client: OpenAI;
+  /** The keep-alive sockets of a client built here (an injected client brings its own transport). */
+  private readonly transport: KeepAliveFetch | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
@@ -74,6 +77,7 @@ export class OpenAiIntentDetector implements IntentDetector {
     if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
       throw new RangeError(`maxRetries must be an integer >= 0, got ${this.maxRetries}`);
     }
+    this.transport = options.client ? undefined : createKeepAliveFetch();
     this.client =
       options.client ??
       new OpenAI({
@@ -82,7 +86,13 @@ export class OpenAiIntentDetector implements IntentDetector {
         // Backstop only: each request gets the remaining budget as its timeout.
         timeout: options.timeoutMs,
         maxRetries: 0,
+        fetch: this.transport?.fetch,
       });
+  }
+
+  /** Closes the pooled sockets of a client built here (shutdown). */
+  close(): void {
+    this.transport?.close();
   }
 
   async detect(request: IntentRequest): Promise<IntentResult> {

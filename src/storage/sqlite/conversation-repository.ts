@@ -135,6 +135,9 @@ function snapshotText(snapshot: unknown): string | null {
   return snapshot === null || snapshot === undefined ? null : JSON.stringify(snapshot);
 }
 
+/** How long a turn may wait for others to share its commit; its caller is answered after the commit. */
+export const GROUP_COMMIT_WINDOW_MS = 1;
+
 /** A turn waiting for the next group commit, with the caller's promise to settle. */
 interface PendingTurn {
   turn: TurnWrite;
@@ -184,7 +187,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly eraseBotEndedStmt: Database.Statement<[string, string, number]>;
   private readonly appendTx: Database.Transaction<(turn: TurnWrite) => void>;
   private readonly batchTx: Database.Transaction<(batch: PendingTurn[], failures: Map<PendingTurn, unknown>) => void>;
-  /** Turns handed to appendTurn since the last commit; written together at the end of this loop turn. */
+  /** Turns handed to appendTurn since the last commit; written together when the window closes. */
   private pending: PendingTurn[] = [];
   private flushScheduled = false;
 
@@ -249,7 +252,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   /**
-   * Writes every pending turn now. Called at the end of the event-loop turn in which they arrived,
+   * Writes every pending turn now. Called GROUP_COMMIT_WINDOW_MS after the first of them arrived,
    * and before any read, so that reads always see the turns whose appendTurn was called before them.
    */
   flush(): void {
@@ -387,8 +390,8 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   /**
-   * Resolves once the turn is committed. Turns handed over in the same event-loop turn (one per
-   * conversation that a batch of socket reads moved on) are committed together: a commit appends
+   * Resolves once the turn is committed. Turns handed over within GROUP_COMMIT_WINDOW_MS (one per
+   * conversation that a batch of socket reads or model answers moved on) are committed together: a commit appends
    * every page it touched to the WAL, and under load most of a turn's cost was that per-commit work
    * (see bench/: group commit took the write from ~165 to ~40 µs per turn).
    *
@@ -401,7 +404,11 @@ export class SqliteConversationRepository implements ConversationRepository {
       this.pending.push({ turn, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        // A timer, not setImmediate: a busy loop reaches it on its next iteration (the same batch
+        // as before), a lightly loaded one gathers the turns of GROUP_COMMIT_WINDOW_MS. On the model
+        // path, turns come back one per HTTP response, each in its own tick: without the window
+        // every one of them paid a commit of its own.
+        setTimeout(() => this.flush(), GROUP_COMMIT_WINDOW_MS);
       }
     });
   }

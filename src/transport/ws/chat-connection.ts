@@ -18,6 +18,12 @@ export interface ConnectionLimits {
   maxBufferedBytes: number;
 }
 
+/** The connection's socket, to write a turn's frames in one go (net.Socket has both). */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** One client connection: frames in, frames out. The conversation itself lives in the ChatService. */
 export class ChatConnection implements ChatListener {
   private session: ChatSession | undefined;
@@ -31,6 +37,8 @@ export class ChatConnection implements ChatListener {
     private readonly logger: ConnectionLogger,
     private readonly limits: ConnectionLimits,
     clock?: Clock,
+    /** The socket under `ws`: a turn's frames are corked into one write (one syscall, not one per frame). */
+    private readonly output?: Corkable,
   ) {
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, clock);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -66,7 +74,12 @@ export class ChatConnection implements ChatListener {
   }
 
   onTurn(turn: Turn): void {
-    for (const frame of framesOfTurn(turn)) this.send(frame);
+    this.output?.cork();
+    try {
+      for (const frame of framesOfTurn(turn)) this.send(frame);
+    } finally {
+      this.output?.uncork();
+    }
     if (turn.outcome === 'ended') this.close(CLOSE_CODES.normal, 'conversation ended');
     else if (turn.outcome === 'failed') this.close(errors.flowError.closeCode ?? CLOSE_CODES.serverError, errors.flowError.code);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { isBotId } from '../../services/bot-service';
@@ -116,7 +117,9 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      void new ChatConnection(ws, options.chat, options.logger, options.connection, options.clock).open(request);
+      // `ws` writes to this same socket; ChatConnection corks it around each turn's frames.
+      const output = socket instanceof Socket ? socket : undefined;
+      void new ChatConnection(ws, options.chat, options.logger, options.connection, options.clock, output).open(request);
     });
   };
   httpServer.on('upgrade', onUpgrade);
