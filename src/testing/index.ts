@@ -6,3 +6,4 @@ export { coverageOf, machineTransitions, transitionLabel, type Coverage, type Ma
 export { junitXml, type JunitSuite } from './junit';
 export { describeFailure, formatSuite, percent } from './report';
 export { generateTests, type GeneratedSuite, type GenerateOptions, type Unreachable } from './generate';
+export { formatTestDocument } from './format';

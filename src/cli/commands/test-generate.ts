@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Settings } from '../../config/settings';
-import { generateTests, percent } from '../../testing';
+import { formatTestDocument, generateTests, percent } from '../../testing';
 import { formatProblem, prepareFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, writeLine, type CliIo } from '../io';
 
@@ -19,7 +19,7 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
   const generated = await generateTests(prepared.compiled);
   const flowPath = out === undefined ? flowFile : relative(dirname(resolve(out)), resolve(flowFile)) || basename(flowFile);
   const document = { flow: flowPath.split('\\').join('/'), ...generated.suite };
-  const text = JSON.stringify(document, null, 2) + '\n';
+  const text = formatTestDocument(document);
   if (out === undefined) io.stdout.write(text);
   else await writeFile(out, text);
   const { coverage } = generated;
