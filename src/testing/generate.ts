@@ -1,6 +1,7 @@
 import { type AnyMachineSnapshot, type AnyStateMachine, type EventObject, initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import type { CompiledFlow } from '../flow/compile';
+import { DEFAULT_MAX_SILENCES, DEFAULT_MAX_TRIES } from '../flow/edges';
 import type { FlowContext } from '../flow/machine-config';
 import { foldText } from '../flow/semantics';
 import { NO_INTENT, type Block, type IntentBlock, type WaitBlock } from '../flow/types';
@@ -25,7 +26,7 @@ export interface GeneratedSuite {
 }
 
 export interface GenerateOptions {
-  /** Most states the traversal visits before it gives up (default 20000). */
+  /** Most states the traversal visits before it explores a coarser graph (default 4000). */
   maxStates?: number;
 }
 
@@ -37,14 +38,24 @@ type GraphEvent =
   | { type: `xstate.after.${string}` };
 
 const DETECTION_FAILURE = 'detection failed';
+/** States explored before generation falls back to a coarser graph (see serializeState). */
+const DEFAULT_MAX_STATES = 4000;
 /** The user text before a detection the test scripts as `none` or as a failure. */
 const UNCLEAR_TEXTS = ['I would like something else', 'hmm', 'something else'];
 
-/** Numbers and texts in a state key are clamped, so that counters (`tries + 1`) cannot grow the graph forever. */
-function clamp(value: unknown): unknown {
-  if (typeof value === 'number') return Math.max(-100, Math.min(100, value));
-  if (typeof value === 'string') return value.slice(0, 40);
-  return value;
+/**
+ * Numbers and texts in a state key are clamped, so that counters (`tries + 1`) and growing texts cannot
+ * make the graph infinite: a number only matters near the numbers conditions compare with.
+ */
+function clamper(literals: readonly string[]): (value: unknown) => unknown {
+  const numbers = literals.map(Number).filter(Number.isFinite);
+  const low = Math.min(-1, ...numbers) - 2;
+  const high = Math.max(1, ...numbers) + 2;
+  return (value) => {
+    if (typeof value === 'number') return Math.max(low, Math.min(high, value));
+    if (typeof value === 'string') return value.slice(0, 40);
+    return value;
+  };
 }
 
 /** A never-called detector: the traversal answers detections with done/error events of its own. */
@@ -96,15 +107,19 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
     if (block?.type === 'intent') return intentEvents(block);
     return [];
   };
+  const caps = countCaps(flow.blocks);
+  const clamp = clamper(literals);
+  /** Without the variables, when the state graph with them is too large: coarser, always finite. */
+  let keyVariables = guardVariables;
   const serializeState = (snapshot: AnyMachineSnapshot): string => {
     const context = snapshot.context as FlowContext;
     return JSON.stringify([
       snapshot.value,
       snapshot.status,
-      context.noMatchCounts,
-      context.invalidCounts ?? {},
-      context.silenceCounts ?? {},
-      guardVariables.map((name) => (Object.hasOwn(context.variables, name) ? clamp(context.variables[name]) : null)),
+      capped(context.noMatchCounts, caps.noMatch),
+      capped(context.invalidCounts, caps.invalid),
+      capped(context.silenceCounts, caps.silence),
+      keyVariables.map((name) => (Object.hasOwn(context.variables, name) ? clamp(context.variables[name]) : null)),
     ]);
   };
   const serializeEvent = (event: EventObject): string => {
@@ -114,16 +129,24 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
 
   const [initial, initialActions] = initialTransition(machine);
   const startKeys = new Set(stepTransitions(initialActions).map(transitionKey));
-  let paths;
-  try {
-    paths = getShortestPaths(machine, {
+  const explore = (): ReturnType<typeof getShortestPaths<AnyStateMachine>> =>
+    getShortestPaths(machine, {
       events: eventsAt as (s: AnyMachineSnapshot) => EventObject[],
       serializeState: serializeState as (s: AnyMachineSnapshot) => string,
       serializeEvent,
-      limit: options.maxStates ?? 20_000,
+      limit: options.maxStates ?? DEFAULT_MAX_STATES,
     });
-  } catch (err) {
-    throw new Error(`the flow has too many states to explore (${err instanceof Error ? err.message : String(err)})`);
+  let paths;
+  try {
+    paths = explore();
+  } catch {
+    // Too many distinct variable values: explore blocks and counters only (a finite graph).
+    keyVariables = [];
+    try {
+      paths = explore();
+    } catch (err) {
+      throw new Error(`the flow has too many states to explore (${err instanceof Error ? err.message : String(err)})`);
+    }
   }
 
   // Every path to a state, extended by each event possible there: the candidates, with what they take.
@@ -202,6 +225,38 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
     .filter((t) => uncoveredKeys.has(transitionLabel(t)))
     .map((t) => ({ transition: transitionLabel(t), reason: whyUnreachable(t, reached, blocks, texts) }));
   return { suite, coverage, unreachable };
+}
+
+interface CountCaps {
+  noMatch: Map<string, number>;
+  invalid: Map<string, number>;
+  silence: Map<string, number>;
+}
+
+/**
+ * How far each counter in a row matters to the guards: beyond `maxNoMatch`, `maxTries` (when there is
+ * an `invalid.next`) or `maxTimes` (plus the stop after it), a higher count behaves the same, so the
+ * state key holds it capped; otherwise a block that keeps asking would make the graph infinite.
+ */
+function countCaps(blocks: readonly Block[]): CountCaps {
+  const caps: CountCaps = { noMatch: new Map(), invalid: new Map(), silence: new Map() };
+  for (const block of blocks) {
+    if (block.type === 'intent') caps.noMatch.set(block.id, block.maxNoMatch ?? 0);
+    if (block.type !== 'wait') continue;
+    caps.invalid.set(block.id, block.invalid?.next !== undefined ? (block.invalid.maxTries ?? DEFAULT_MAX_TRIES) : 0);
+    if (block.noReply) {
+      const max = block.noReply.maxTimes ?? DEFAULT_MAX_SILENCES;
+      caps.silence.set(block.id, block.noReply.next !== undefined ? max : max + 1);
+    }
+  }
+  return caps;
+}
+
+function capped(counts: Record<string, number> | undefined, caps: ReadonlyMap<string, number>): Array<[string, number]> {
+  return Object.entries(counts ?? {})
+    .map(([id, n]): [string, number] => [id, Math.min(n, caps.get(id) ?? 0)])
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** The examples (else descriptions) of the intent block a wait block's answer goes to. */
@@ -326,6 +381,7 @@ function whyUnreachable(
 ): string {
   if (!reached.has(t.from)) return `block "${t.from}" is never reached from the start`;
   const block = blocks.get(t.from);
+  if (t.event === 'condition.else') return `a case of "${t.from}" holds for every answer generation tries: the else may never be taken`;
   if (t.event === 'condition.case')
     return `no answer generation tries makes case ${t.detail ?? ''} of "${t.from}" hold; write this test by hand`;
   if (block?.type === 'wait') {

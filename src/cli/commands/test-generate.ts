@@ -16,7 +16,13 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
     for (const error of prepared.errors) writeLine(io.stderr, `${flowFile}: ${formatProblem(error)}`);
     return EXIT_USAGE;
   }
-  const generated = await generateTests(prepared.compiled);
+  let generated;
+  try {
+    generated = await generateTests(prepared.compiled);
+  } catch (err) {
+    writeLine(io.stderr, `${flowFile}: cannot generate tests: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_INVALID;
+  }
   const flowPath = out === undefined ? flowFile : relative(dirname(resolve(out)), resolve(flowFile)) || basename(flowFile);
   const document = { flow: flowPath.split('\\').join('/'), ...generated.suite };
   const text = formatTestDocument(document);
