@@ -11,6 +11,8 @@ import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
 import { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
+import { FlowTestService } from './services/test-service';
+import { LocalIntentClassifier } from './intent/local';
 import type { Storage } from './storage/repositories';
 import { watchConnectionDrops } from './transport/connection-drops';
 import type { HealthReport } from './transport/http/health-controller';
@@ -69,6 +71,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   }
   const history = new HistoryService(storage.conversations);
+  /** For conversation tests with `"intents": "local"`; created on first use. */
+  let localClassifier: LocalIntentClassifier | undefined;
   const chat = new ChatService(flows, storage.conversations, clock, logger);
 
   // Ready means a new conversation can be served: the database takes writes and a flow is stored.
@@ -104,6 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     flows,
     detect: new DetectService(flows, deps.intent.detector, settings.limits.maxMessageChars),
     history,
+    tests: new FlowTestService(flows, history, () => (localClassifier ??= new LocalIntentClassifier())),
     health,
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,

@@ -7,6 +7,7 @@ import { foldText } from '../flow/semantics';
 import { NO_INTENT, type Block, type IntentBlock, type WaitBlock } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
 import { createFlowMachine, type DetectionOutput } from '../runtime/flow-machine';
+import { botText } from './bot-text';
 import { conditionLiterals, conditionVariables, waitTexts, type WaitTexts } from './answer-texts';
 import { runConversationTest, type Segment } from './run-test';
 import { runSuite } from './run-suite';
@@ -340,19 +341,10 @@ function readableText(block: WaitBlock, text: string, next: GraphEvent | undefin
   return wanted.find((w) => w.trim() !== '' && w.length <= 2000 && !choices.includes(foldText(w))) ?? text;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-/** A bot step for a text: exact, unless the text itself reads as `/regex/`, which is then escaped. */
-function botStep(text: string): TestStep {
-  return /^\/.+\/[dgimsuvy]*$/s.test(text) ? { bot: `/^${escapeRegex(text)}$/` } : { bot: text };
-}
-
 function expectations(segment: Segment | undefined): TestStep[] {
   if (!segment) return [];
   const steps: TestStep[] = [];
-  for (const event of segment.events) if (event.type === 'bot_message') steps.push(botStep(event.text));
+  for (const event of segment.events) if (event.type === 'bot_message') steps.push({ bot: botText(event.text) });
   if (segment.outcome === 'waiting' && segment.blockId !== null) steps.push({ waiting: segment.blockId });
   if (segment.outcome === 'ended' && segment.blockId !== null) steps.push({ end: segment.blockId });
   return steps;

@@ -7,3 +7,4 @@ export { junitXml, type JunitSuite } from './junit';
 export { describeFailure, formatSuite, percent } from './report';
 export { generateTests, type GeneratedSuite, type GenerateOptions, type Unreachable } from './generate';
 export { formatTestDocument } from './format';
+export { conversationToTest, type RecordedConversation } from './from-history';

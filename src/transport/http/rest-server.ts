@@ -3,6 +3,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import type { DetectService } from '../../services/detect-service';
 import type { FlowService } from '../../services/flow-service';
+import type { FlowTestService } from '../../services/test-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
@@ -12,6 +13,7 @@ import { conversationRoutes } from './conversations-controller';
 import { describeApi, type WebSocketLimits } from './descriptions';
 import { descriptionRoutes } from './descriptions-controller';
 import { detectRoutes } from './detect-controller';
+import { testRoutes } from './tests-controller';
 import { DOCS_CSP, isDocsPath, registerDocsPage } from './docs-page';
 import { toErrorResponse } from './error-response';
 import { flowRoutes } from './flows-controller';
@@ -25,6 +27,7 @@ export interface RestServerDeps {
   flows: FlowService;
   detect: DetectService;
   history: HistoryService;
+  tests: FlowTestService;
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
   maxBodyBytes: number;
@@ -95,6 +98,7 @@ export function createRestServer(deps: RestServerDeps): Server {
     ...flowRoutes(deps.flows, deps.maxBodyBytes),
     ...detectRoutes(deps.detect, deps.maxBodyBytes),
     ...conversationRoutes(deps.history),
+    ...testRoutes(deps.tests, deps.maxBodyBytes),
     ...descriptionRoutes(descriptions),
   );
   // The /api routes that need no token (the API descriptions), by raw path and by restify route path.
