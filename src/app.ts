@@ -12,6 +12,7 @@ import { FlowMachineCache } from './services/flow-machines';
 import { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
 import { FlowTestService } from './services/test-service';
+import { StatsService } from './services/stats-service';
 import { LocalIntentClassifier } from './intent/local';
 import type { Storage } from './storage/repositories';
 import { watchConnectionDrops } from './transport/connection-drops';
@@ -108,6 +109,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     flows,
     detect: new DetectService(flows, deps.intent.detector, settings.limits.maxMessageChars),
     history,
+    stats: new StatsService(flows, storage.stats),
     tests: new FlowTestService(flows, history, () => (localClassifier ??= new LocalIntentClassifier())),
     health,
     apiToken: settings.apiToken,

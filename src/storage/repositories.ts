@@ -1,5 +1,15 @@
 import type { Flow } from '../flow/types';
-import type { ConversationRecord, FlowVersionRecord, FlowVersionSummary, MessageRecord, Page, StepRecord, TurnWrite } from './records';
+import type {
+  ConversationRecord,
+  FlowStatsRecord,
+  FlowVersionRecord,
+  FlowVersionSummary,
+  MessageRecord,
+  Page,
+  StatsQuery,
+  StepRecord,
+  TurnWrite,
+} from './records';
 
 /**
  * Repository interfaces: everything above storage talks to these, never to SQL. They are async so
@@ -34,9 +44,19 @@ export interface ConversationRepository {
   abandonIdle(before: string): Promise<number>;
 }
 
+/**
+ * Statistics of a flow version, aggregated by the database over that version's conversations (found
+ * through an index, never a scan of every conversation); kept apart from the conversation repository
+ * so that a backend implements the aggregation in its own SQL.
+ */
+export interface StatsRepository {
+  flowStats(query: StatsQuery): Promise<FlowStatsRecord>;
+}
+
 export interface Storage {
   readonly flows: FlowRepository;
   readonly conversations: ConversationRepository;
+  readonly stats: StatsRepository;
   /** Readiness for /health: true when the storage takes writes. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

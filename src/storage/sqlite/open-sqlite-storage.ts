@@ -3,11 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
-import type { ConversationRepository, FlowRepository, Storage } from '../repositories';
+import type { ConversationRepository, FlowRepository, StatsRepository, Storage } from '../repositories';
 import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteFlowRepository } from './flow-repository';
+import { SqliteStatsRepository } from './stats-repository';
 
 export interface SqliteStorageOptions {
   /** File path, or `:memory:` for a private in-memory database (tests). */
@@ -30,6 +31,7 @@ function isMemory(file: string): boolean {
 class SqliteStorage implements Storage {
   readonly flows: FlowRepository;
   readonly conversations: ConversationRepository;
+  readonly stats: StatsRepository;
   private readonly conversationRepository: SqliteConversationRepository;
   private readonly probeStmt: Database.Statement<[string]>;
   private readonly guard: SqliteGuard;
@@ -44,6 +46,7 @@ class SqliteStorage implements Storage {
     this.flows = new SqliteFlowRepository(this.guard);
     this.conversationRepository = new SqliteConversationRepository(this.guard);
     this.conversations = this.conversationRepository;
+    this.stats = new SqliteStatsRepository(this.guard);
     this.probeStmt = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
   }
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { errors } from '../../errors';
 import type { DetectService } from '../../services/detect-service';
 import { readJsonBody } from './read-json-body';
+import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 import { BLOCK_ID_PATTERN, DetectAnswer } from './routes/schemas';
@@ -30,14 +31,7 @@ export function detectRoutes(detect: DetectService, maxBodyBytes: number): AnyRo
         mediaType: 'application/json',
       },
       responses: { 200: { description: 'what the provider answered', content: { 'application/json': DetectAnswer } } },
-      errors: [
-        errors.invalidJson,
-        errors.invalidEncoding,
-        errors.payloadTooLarge,
-        errors.unsupportedMediaType,
-        errors.invalidBody,
-        errors.notFound,
-      ],
+      errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound],
     })(async ({ params, req }) => {
       const body = await readJsonBody(req, maxBodyBytes);
       return { status: 200, json: await detect.detect(String(params.version), params.blockId, body.value) };

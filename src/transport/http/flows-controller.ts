@@ -5,12 +5,10 @@ import { DEFAULT_DIAGRAM_DEPTH, EXPORT_CONTENT_TYPES, EXPORT_FORMATS, type Expor
 import type { FlowService } from '../../services/flow-service';
 import { readJsonBody } from './read-json-body';
 import { FLOW_SCHEMA_REF } from './descriptions/flow-schema';
+import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { pageQuery, versionNumber, versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute, type RequestBodySpec } from './routes/route';
 import { FlowDiagram, FlowVersionPage, FlowVersionSummary, MachineConfig, UploadResult, ValidationResult } from './routes/schemas';
-
-/** Errors of reading a JSON body (readJsonBody). */
-const BODY_ERRORS = [errors.invalidJson, errors.invalidEncoding, errors.payloadTooLarge, errors.unsupportedMediaType] as const;
 
 const flowBody = (maxBodyBytes: number): RequestBodySpec => ({
   description: `A flow document (at most ${maxBodyBytes} bytes, MAX_BODY_BYTES), stored exactly as sent. It is checked against the flow schema and every semantic rule; all problems are reported at once (422).`,
@@ -58,7 +56,7 @@ export function flowRoutes(flows: FlowService, maxBodyBytes: number): AnyRoute[]
           headers: location,
         },
       },
-      errors: [...BODY_ERRORS, errors.invalidFlow],
+      errors: [...JSON_BODY_ERRORS, errors.invalidFlow],
     })(async ({ req }) => {
       const body = await readBody(req);
       const result = await flows.upload(body.value, body.text);
@@ -77,7 +75,7 @@ export function flowRoutes(flows: FlowService, maxBodyBytes: number): AnyRoute[]
       query: noQuery,
       body: flowBody(maxBodyBytes),
       responses: { 200: { description: 'the flow is valid; warnings may remain', content: { 'application/json': ValidationResult } } },
-      errors: [...BODY_ERRORS, errors.invalidFlow],
+      errors: [...JSON_BODY_ERRORS, errors.invalidFlow],
     })(async ({ req }) => ({ status: 200, json: flows.validate((await readBody(req)).value) })),
 
     defineRoute({

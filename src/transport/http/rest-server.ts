@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { DetectService } from '../../services/detect-service';
 import type { FlowService } from '../../services/flow-service';
 import type { FlowTestService } from '../../services/test-service';
+import type { StatsService } from '../../services/stats-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
@@ -14,6 +15,7 @@ import { describeApi, type WebSocketLimits } from './descriptions';
 import { descriptionRoutes } from './descriptions-controller';
 import { detectRoutes } from './detect-controller';
 import { testRoutes } from './tests-controller';
+import { statsRoutes } from './stats-controller';
 import { DOCS_CSP, isDocsPath, registerDocsPage } from './docs-page';
 import { toErrorResponse } from './error-response';
 import { flowRoutes } from './flows-controller';
@@ -28,6 +30,7 @@ export interface RestServerDeps {
   detect: DetectService;
   history: HistoryService;
   tests: FlowTestService;
+  stats: StatsService;
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
   maxBodyBytes: number;
@@ -99,6 +102,7 @@ export function createRestServer(deps: RestServerDeps): Server {
     ...detectRoutes(deps.detect, deps.maxBodyBytes),
     ...conversationRoutes(deps.history),
     ...testRoutes(deps.tests, deps.maxBodyBytes),
+    ...statsRoutes(deps.stats),
     ...descriptionRoutes(descriptions),
   );
   // The /api routes that need no token (the API descriptions), by raw path and by restify route path.

@@ -3,6 +3,7 @@ import { errors } from '../../errors';
 import type { FlowTestService } from '../../services/test-service';
 import { TestStepSchema, TestSuiteSchema } from '../../testing';
 import { readJsonBody } from './read-json-body';
+import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 
@@ -52,14 +53,7 @@ export function testRoutes(tests: FlowTestService, maxBodyBytes: number): AnyRou
       query: Type.Object({}),
       body: { description: 'a test document', schema: TestSuiteSchema, mediaType: 'application/json' },
       responses: { 200: { description: 'the results and the coverage', content: { 'application/json': TestRunResult } } },
-      errors: [
-        errors.invalidJson,
-        errors.invalidEncoding,
-        errors.payloadTooLarge,
-        errors.unsupportedMediaType,
-        errors.invalidBody,
-        errors.notFound,
-      ],
+      errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound],
     })(async ({ params, req }) => {
       const body = await readJsonBody(req, maxBodyBytes);
       return { status: 200, json: await tests.run(String(params.version), body.value) };

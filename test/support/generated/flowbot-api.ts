@@ -182,6 +182,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows/{version}/tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run conversation tests against a flow version
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         */
+        post: operations["runFlowTests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A test document that replays a conversation
+         * @description What the user sent and when they were silent become actions, the intents detected are scripted, and every bot message, where it waited or ended and its variables are expected: run it against the version in `X-Flow-Version` (it passes) or a newer one (it shows what changed).
+         */
+        get: operations["getConversationTest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -493,6 +533,49 @@ export interface components {
             messages: components["schemas"]["Message"][];
             /** @description every transition, in order */
             steps: components["schemas"]["Step"][];
+        };
+        /** TestRunResult */
+        TestRunResult: {
+            passed: number;
+            failed: number;
+            /** @description share of the compiled machine's transitions the tests took */
+            coverage: number;
+            /** @description the transitions no test took, as `from -> to (event)` */
+            uncovered: string[];
+            results: {
+                name: string;
+                passed: boolean;
+                failure?: {
+                    /** @description index of the failing step in `steps` (-1: while the flow started) */
+                    step: number;
+                    /** @description the failing step as written */
+                    action: {
+                        /** @description sends this text as the user */
+                        user?: string;
+                        /** @description picks the choice with this value (or label) where the flow waits */
+                        choice?: string;
+                        /** @description lets this many seconds pass without a reply, on a virtual clock */
+                        silence?: number;
+                        /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                        bot?: string;
+                        /** @description expects the flow to wait at this block */
+                        waiting?: string;
+                        /** @description expects the conversation to end (at this block, when one is named) */
+                        end?: string | true;
+                        /** @description expects these variables to hold these values (`null`: unset) */
+                        variables?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                        /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                        intent?: string | {
+                            error: string;
+                        };
+                    } | null;
+                    expected: string;
+                    /** @description what came instead */
+                    actual: string;
+                };
+            }[];
         };
         /**
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
@@ -1490,7 +1573,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (the detect endpoint); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1646,6 +1729,325 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationDetail"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    runFlowTests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        /** @description a test document */
+        requestBody: {
+            content: {
+                "application/json": {
+                    $schema?: string;
+                    /** @description `scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers */
+                    intents?: "scripted" | "local";
+                    tests: {
+                        name: string;
+                        steps: {
+                            /** @description sends this text as the user */
+                            user?: string;
+                            /** @description picks the choice with this value (or label) where the flow waits */
+                            choice?: string;
+                            /** @description lets this many seconds pass without a reply, on a virtual clock */
+                            silence?: number;
+                            /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                            bot?: string;
+                            /** @description expects the flow to wait at this block */
+                            waiting?: string;
+                            /** @description expects the conversation to end (at this block, when one is named) */
+                            end?: string | true;
+                            /** @description expects these variables to hold these values (`null`: unset) */
+                            variables?: {
+                                [key: string]: (string | number | boolean) | null;
+                            };
+                            /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                            intent?: string | {
+                                error: string;
+                            };
+                        }[];
+                        /** @description answers of http blocks, by block id, one per call in order */
+                        mocks?: {
+                            http?: {
+                                [key: string]: {
+                                    status: number;
+                                    body?: unknown;
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                            };
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description the results and the coverage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRunResult"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (the detect and tests endpoints); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getConversationTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a test document */
+            200: {
+                headers: {
+                    /** @description the flow version the conversation ran on (run the test against it) */
+                    "X-Flow-Version": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        $schema?: string;
+                        /** @description `scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers */
+                        intents?: "scripted" | "local";
+                        tests: {
+                            name: string;
+                            steps: {
+                                /** @description sends this text as the user */
+                                user?: string;
+                                /** @description picks the choice with this value (or label) where the flow waits */
+                                choice?: string;
+                                /** @description lets this many seconds pass without a reply, on a virtual clock */
+                                silence?: number;
+                                /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                                bot?: string;
+                                /** @description expects the flow to wait at this block */
+                                waiting?: string;
+                                /** @description expects the conversation to end (at this block, when one is named) */
+                                end?: string | true;
+                                /** @description expects these variables to hold these values (`null`: unset) */
+                                variables?: {
+                                    [key: string]: (string | number | boolean) | null;
+                                };
+                                /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                                intent?: string | {
+                                    error: string;
+                                };
+                            }[];
+                            /** @description answers of http blocks, by block id, one per call in order */
+                            mocks?: {
+                                http?: {
+                                    [key: string]: {
+                                        status: number;
+                                        body?: unknown;
+                                        headers?: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                };
+                            };
+                        }[];
+                    };
                 };
             };
             /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
