@@ -11,6 +11,7 @@
  *   npm run bench -- --profile     flowbot throughput only, server under --cpu-prof, top functions
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
  *   npm run bench -- --memory      idle memory per connection only
+ *   npm run bench -- --stats       flow statistics over a million steps against a full scan
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +23,7 @@ import { runCompilePhase } from './phases/compile';
 import { runConcurrency } from './phases/concurrency';
 import { runMemory } from './phases/memory';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
+import { runStatsPhase } from './phases/stats';
 import { runTurnCostPhase } from './phases/turn-cost';
 import { renderTable } from './report';
 
@@ -30,6 +32,8 @@ const ROUNDS = 2;
 const IDLE_CONNECTIONS = 4000;
 const CONCURRENT = 10_000;
 const COMPILE_SIZES = [10, 200, 2000];
+/** Steps of the version whose statistics are timed (as many again on another version). */
+const STATS_STEPS = 1_000_000;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--attribution')) return attribution();
   if (process.argv.includes('--memory')) return memoryOnly();
+  if (process.argv.includes('--stats')) return console.log(JSON.stringify(await runStatsPhase(STATS_STEPS), null, 2));
   const started = performance.now();
 
   const echoRuns: ThroughputResult[] = [];
@@ -139,6 +144,8 @@ async function main(): Promise<void> {
   const compile = runCompilePhase(COMPILE_SIZES, 1500);
   log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
   const turnCost = await runTurnCostPhase(1500);
+  log(`flow statistics over ${STATS_STEPS} steps against a full scan of the steps table`);
+  const stats = await runStatsPhase(STATS_STEPS);
 
   const results = {
     date: new Date().toISOString(),
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
     concurrency,
     compile,
     turnCost,
+    stats,
     benchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
   const table = renderTable(results);

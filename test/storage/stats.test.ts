@@ -1,5 +1,6 @@
 import type { Storage } from '../../src/storage/repositories';
 import { openSqliteStorage } from '../../src/storage/sqlite';
+import { STATS_QUERIES } from '../../src/storage/sqlite/stats-repository';
 import { seedKnownConversations } from '../support/stats-seed';
 
 /** The statistics repository on a database seeded with known conversations, number by number. */
@@ -49,16 +50,12 @@ describe('flow statistics (SQLite)', () => {
     });
   });
 
-  it("finds the version's conversations through an index, not a scan of every conversation", () => {
+  it.each(Object.entries(STATS_QUERIES))('%s reads through indexes: no scan of conversations, steps or messages', (_name, sql) => {
     const db = (storage as unknown as { db: import('better-sqlite3').Database }).db;
-    const plan = db
-      .prepare(
-        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM conversations c JOIN steps s ON s.conversation_id = c.id WHERE c.flow_version = 1 AND c.created_at >= '' AND c.created_at < 'z'",
-      )
-      .all() as Array<{ detail: string }>;
-    const details = plan.map((p) => p.detail).join('\n');
-    expect(details).toMatch(/SEARCH c USING INDEX conversations_flow_version/);
-    expect(details).toMatch(/SEARCH s USING PRIMARY KEY/);
-    expect(details).not.toMatch(/SCAN (c|s)\b/);
+    const window = { version: 1, since: '', until: 'z', sinceHour: '', untilHour: 'z', limit: 100 };
+    const used = Object.fromEntries(Object.entries(window).filter(([k]) => sql.includes(`@${k}`)));
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{ detail: string }>).map((p) => p.detail).join('\n');
+    expect(plan).not.toMatch(/SCAN (c|s|m|conversations|steps|messages)\b/);
+    expect(plan).toMatch(/SEARCH/);
   });
 });

@@ -121,6 +121,68 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps ADD COLUMN choice TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'flow statistics',
+    up: `
+      -- Statistics of a flow version (GET /api/flows/{version}/stats) without reading every step of it:
+      -- counts kept per hour of the step, by the database itself (a trigger on steps), so that no
+      -- write path of the application has to know. Keys use '' for "none" (a primary key column
+      -- cannot usefully hold NULL). Counts are aggregates: they keep no text and no conversation id.
+      CREATE TABLE stats_moves (
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL, -- substr(at, 1, 13): 2026-01-01T10
+        from_block    TEXT NOT NULL, -- '' for the step into the start block
+        to_block      TEXT NOT NULL,
+        event         TEXT NOT NULL,
+        intent        TEXT NOT NULL, -- '' where no intent was detected
+        count         INTEGER NOT NULL,
+        fallbacks     INTEGER NOT NULL,
+        PRIMARY KEY (flow_version, hour, from_block, to_block, event, intent)
+      ) STRICT, WITHOUT ROWID;
+      -- Detection latency as a histogram of whole milliseconds: percentiles are exact (nearest rank).
+      CREATE TABLE stats_latency (
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL,
+        block         TEXT NOT NULL,
+        latency_ms    INTEGER NOT NULL,
+        count         INTEGER NOT NULL,
+        PRIMARY KEY (flow_version, hour, block, latency_ms)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TRIGGER steps_count_stats AFTER INSERT ON steps BEGIN
+        INSERT INTO stats_moves (flow_version, hour, from_block, to_block, event, intent, count, fallbacks)
+          SELECT c.flow_version, substr(NEW.at, 1, 13), coalesce(NEW.from_block, ''), NEW.to_block, NEW.event,
+                 coalesce(NEW.intent, ''), 1, NEW.fallback_reason IS NOT NULL
+          FROM conversations c WHERE c.id = NEW.conversation_id
+          ON CONFLICT (flow_version, hour, from_block, to_block, event, intent)
+          DO UPDATE SET count = count + 1, fallbacks = fallbacks + excluded.fallbacks;
+        INSERT INTO stats_latency (flow_version, hour, block, latency_ms, count)
+          SELECT c.flow_version, substr(NEW.at, 1, 13), NEW.from_block, NEW.latency_ms, 1
+          FROM conversations c
+          WHERE c.id = NEW.conversation_id AND NEW.latency_ms IS NOT NULL AND NEW.from_block IS NOT NULL AND NEW.event LIKE 'intent.%'
+          ON CONFLICT (flow_version, hour, block, latency_ms) DO UPDATE SET count = count + 1;
+      END;
+
+      -- What was stored before: counted once, here.
+      INSERT INTO stats_moves (flow_version, hour, from_block, to_block, event, intent, count, fallbacks)
+        SELECT c.flow_version, substr(s.at, 1, 13), coalesce(s.from_block, ''), s.to_block, s.event, coalesce(s.intent, ''),
+               COUNT(*), SUM(s.fallback_reason IS NOT NULL)
+        FROM steps s JOIN conversations c ON c.id = s.conversation_id
+        GROUP BY 1, 2, 3, 4, 5, 6;
+      INSERT INTO stats_latency (flow_version, hour, block, latency_ms, count)
+        SELECT c.flow_version, substr(s.at, 1, 13), s.from_block, s.latency_ms, COUNT(*)
+        FROM steps s JOIN conversations c ON c.id = s.conversation_id
+        WHERE s.latency_ms IS NOT NULL AND s.from_block IS NOT NULL AND s.event LIKE 'intent.%'
+        GROUP BY 1, 2, 3, 4;
+
+      -- Conversation counts by status and drop-off by block: answered from this index alone.
+      CREATE INDEX conversations_version_stats ON conversations (flow_version, created_at, status, current_block);
+      -- The no-matches of a conversation, for the misunderstood texts (read with the texts themselves,
+      -- so that erasing a conversation erases its texts from the statistics too).
+      CREATE INDEX steps_no_match ON steps (conversation_id, at) WHERE event IN ('intent.noMatch', 'intent.maxNoMatch');
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

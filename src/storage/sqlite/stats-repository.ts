@@ -3,40 +3,37 @@ import type { ConversationStatus, FlowStatsRecord, StatsQuery } from '../records
 import type { StatsRepository } from '../repositories';
 import type { SqliteGuard } from './errors';
 
-type Window = { version: number; since: string; until: string };
+type Window = { version: number; since: string; until: string; sinceHour: string; untilHour: string };
 
-/**
- * The version's conversations started in the window: found through `conversations_flow_version`;
- * their steps and messages through the (conversation_id, seq) primary keys. Nothing scans another
- * version's rows.
- */
+/** The version's conversations started in the window: answered from `conversations_version_stats` alone. */
 const IN_WINDOW = 'c.flow_version = @version AND c.created_at >= @since AND c.created_at < @until';
-const VERSION_STEPS = `conversations c JOIN steps s ON s.conversation_id = c.id WHERE ${IN_WINDOW}`;
+/** Hourly counts the database keeps as steps are written (migration 6): never the steps themselves. */
+const HOURS = 'flow_version = @version AND hour >= @sinceHour AND hour < @untilHour';
 
 const STATUS_SQL = `SELECT c.status AS status, COUNT(*) AS count FROM conversations c WHERE ${IN_WINDOW} GROUP BY c.status`;
 const DROPPED_SQL = `
   SELECT c.current_block AS block, COUNT(*) AS count FROM conversations c
   WHERE ${IN_WINDOW} AND c.status = 'abandoned' AND c.current_block IS NOT NULL
   GROUP BY c.current_block ORDER BY count DESC, block`;
-/** One pass over the steps: transitions, blocks entered and intent outcomes all come from it. */
+/** Transitions, blocks entered and intent outcomes all come from these counts. */
 const MOVES_SQL = `
-  SELECT s.from_block AS "from", s.to_block AS "to", s.event AS event, s.intent AS intent,
-         COUNT(*) AS count, SUM(s.fallback_reason IS NOT NULL) AS fallbacks
-  FROM ${VERSION_STEPS}
-  GROUP BY s.from_block, s.to_block, s.event, s.intent`;
-/** Nearest-rank percentiles: the value at rank ceil(p·n), in integer arithmetic (no math functions needed). */
+  SELECT nullif(from_block, '') AS "from", to_block AS "to", event, nullif(intent, '') AS intent,
+         SUM(count) AS count, SUM(fallbacks) AS fallbacks
+  FROM stats_moves WHERE ${HOURS}
+  GROUP BY from_block, to_block, event, intent`;
+/** Nearest-rank percentiles from the histogram: the smallest value whose running count reaches ceil(p·n). */
 const LATENCY_SQL = `
-  WITH ranked AS (
-    SELECT s.from_block AS block, s.latency_ms AS v,
-           ROW_NUMBER() OVER (PARTITION BY s.from_block ORDER BY s.latency_ms) AS rn,
-           COUNT(*) OVER (PARTITION BY s.from_block) AS n
-    FROM ${VERSION_STEPS} AND s.event LIKE 'intent.%' AND s.latency_ms IS NOT NULL
+  WITH histogram AS (
+    SELECT block, latency_ms AS v, SUM(count) AS n FROM stats_latency WHERE ${HOURS} GROUP BY block, latency_ms
+  ), running AS (
+    SELECT block, v, SUM(n) OVER (PARTITION BY block ORDER BY v) AS upto, SUM(n) OVER (PARTITION BY block) AS total FROM histogram
   )
-  SELECT block, MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN v END) AS p50, MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN v END) AS p95
-  FROM ranked GROUP BY block ORDER BY block`;
+  SELECT block, MIN(CASE WHEN upto >= (total * 50 + 99) / 100 THEN v END) AS p50, MIN(CASE WHEN upto >= (total * 95 + 99) / 100 THEN v END) AS p95
+  FROM running GROUP BY block ORDER BY block`;
 /**
- * The text a no-match was about: the conversation's last user message at or before the step (the
- * message is stored with the turn it starts, so it is never later than the turn's steps).
+ * The text each no-match was about: the conversation's last user message at or before the step (a
+ * turn's message is stored before its steps). Read from the rows themselves, through the partial index
+ * of no-match steps, so that an erased conversation's texts are gone from the statistics too.
  */
 const MISUNDERSTOOD_SQL = `
   SELECT block, text, COUNT(*) AS count, MAX(at) AS lastAt FROM (
@@ -44,10 +41,14 @@ const MISUNDERSTOOD_SQL = `
            (SELECT m.text FROM messages m
             WHERE m.conversation_id = s.conversation_id AND m.sender = 'user' AND m.at <= s.at
             ORDER BY m.seq DESC LIMIT 1) AS text
-    FROM ${VERSION_STEPS} AND s.event IN ('intent.noMatch', 'intent.maxNoMatch')
+    FROM conversations c JOIN steps s ON s.conversation_id = c.id
+    WHERE c.flow_version = @version AND s.event IN ('intent.noMatch', 'intent.maxNoMatch') AND s.at >= @since AND s.at < @until
   )
   WHERE text IS NOT NULL
   GROUP BY block, text ORDER BY count DESC, lastAt DESC, block, text LIMIT @limit`;
+
+/** Every statement, for tests of their query plans. */
+export const STATS_QUERIES = { STATUS_SQL, DROPPED_SQL, MOVES_SQL, LATENCY_SQL, MISUNDERSTOOD_SQL } as const;
 
 /** The most misunderstood texts answered (the most frequent). */
 export const MAX_MISUNDERSTOOD = 100;
@@ -69,7 +70,9 @@ export class SqliteStatsRepository implements StatsRepository {
   }
 
   flowStats(query: StatsQuery): Promise<FlowStatsRecord> {
-    const window: Window = { version: query.flowVersion, since: query.since ?? '', until: query.until ?? '\uffff' };
+    const since = query.since ?? '';
+    const until = query.until ?? '\uffff';
+    const window: Window = { version: query.flowVersion, since, until, sinceHour: since.slice(0, 13), untilHour: until.slice(0, 13) };
     return Promise.resolve(
       this.guard.read('flow statistics', () =>
         // One read transaction: the five answers describe the same moment.
