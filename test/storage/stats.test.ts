@@ -50,6 +50,18 @@ describe('flow statistics (SQLite)', () => {
     });
   });
 
+  it('forgets the texts of an erased conversation, keeps the counts without texts', async () => {
+    const scratch = openSqliteStorage({ path: ':memory:' });
+    await seedKnownConversations(scratch);
+    const db = (scratch as unknown as { db: import('better-sqlite3').Database }).db;
+    db.pragma('foreign_keys = ON');
+    db.prepare("DELETE FROM conversations WHERE id = 'c2'").run();
+    const stats = await scratch.stats.flowStats({ flowVersion: 1 });
+    expect(stats.misunderstood).toEqual([{ block: 'route', text: 'asdf', count: 1, lastAt: '2026-01-03T10:01:00.000Z' }]);
+    expect(stats.conversations).toEqual({ active: 1, completed: 1, abandoned: 0 });
+    await scratch.close();
+  });
+
   it.each(Object.entries(STATS_QUERIES))('%s reads through indexes: no scan of conversations, steps or messages', (_name, sql) => {
     const db = (storage as unknown as { db: import('better-sqlite3').Database }).db;
     const window = { version: 1, since: '', until: 'z', sinceHour: '', untilHour: 'z', limit: 100 };

@@ -54,7 +54,7 @@ function parseMinCoverage(value: string | boolean | undefined): number | undefin
 
 export const testCommand: Command = {
   name: 'test',
-  synopsis: 'FILE... [--junit PATH] [--coverage] [--min-coverage PCT] [--json] | --generate FLOW [--out FILE]',
+  synopsis: 'FILE... [--coverage] | --generate FLOW',
   summary: 'run conversation tests, or generate tests that take every transition of a flow',
   description: [
     'Runs the conversation tests in each test FILE (`*.test.json`) against its flow, on the runtime the',

@@ -150,6 +150,20 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (flow_version, hour, block, latency_ms)
       ) STRICT, WITHOUT ROWID;
 
+      -- The texts no intent fitted, counted per conversation so that erasing a conversation erases
+      -- its texts from the statistics too (the foreign key cascades).
+      CREATE TABLE stats_misunderstood (
+        flow_version     INTEGER NOT NULL,
+        hour             TEXT NOT NULL,
+        block            TEXT NOT NULL,
+        text             TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        count            INTEGER NOT NULL,
+        last_at          TEXT NOT NULL,
+        PRIMARY KEY (flow_version, hour, block, text, conversation_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX stats_misunderstood_conversation ON stats_misunderstood (conversation_id);
+
       CREATE TRIGGER steps_count_stats AFTER INSERT ON steps BEGIN
         INSERT INTO stats_moves (flow_version, hour, from_block, to_block, event, intent, count, fallbacks)
           SELECT c.flow_version, substr(NEW.at, 1, 13), coalesce(NEW.from_block, ''), NEW.to_block, NEW.event,
@@ -162,6 +176,14 @@ export const MIGRATIONS: readonly Migration[] = [
           FROM conversations c
           WHERE c.id = NEW.conversation_id AND NEW.latency_ms IS NOT NULL AND NEW.from_block IS NOT NULL AND NEW.event LIKE 'intent.%'
           ON CONFLICT (flow_version, hour, block, latency_ms) DO UPDATE SET count = count + 1;
+        -- The text of a no-match: the conversation's last user message (a turn's messages are written before its steps).
+        INSERT INTO stats_misunderstood (flow_version, hour, block, text, conversation_id, count, last_at)
+          SELECT c.flow_version, substr(NEW.at, 1, 13), NEW.from_block, m.text, NEW.conversation_id, 1, NEW.at
+          FROM conversations c
+          JOIN (SELECT text FROM messages WHERE conversation_id = NEW.conversation_id AND sender = 'user' ORDER BY seq DESC LIMIT 1) m
+          WHERE c.id = NEW.conversation_id AND NEW.from_block IS NOT NULL AND NEW.event IN ('intent.noMatch', 'intent.maxNoMatch')
+          ON CONFLICT (flow_version, hour, block, text, conversation_id)
+          DO UPDATE SET count = count + 1, last_at = max(last_at, excluded.last_at);
       END;
 
       -- What was stored before: counted once, here.
@@ -176,11 +198,19 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE s.latency_ms IS NOT NULL AND s.from_block IS NOT NULL AND s.event LIKE 'intent.%'
         GROUP BY 1, 2, 3, 4;
 
+      INSERT INTO stats_misunderstood (flow_version, hour, block, text, conversation_id, count, last_at)
+        SELECT flow_version, hour, block, text, conversation_id, COUNT(*), MAX(at) FROM (
+          SELECT c.flow_version, substr(s.at, 1, 13) AS hour, s.from_block AS block, s.conversation_id, s.at,
+                 (SELECT m.text FROM messages m
+                  WHERE m.conversation_id = s.conversation_id AND m.sender = 'user' AND m.at <= s.at
+                  ORDER BY m.seq DESC LIMIT 1) AS text
+          FROM steps s JOIN conversations c ON c.id = s.conversation_id
+          WHERE s.from_block IS NOT NULL AND s.event IN ('intent.noMatch', 'intent.maxNoMatch')
+        ) WHERE text IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5;
+
       -- Conversation counts by status and drop-off by block: answered from this index alone.
       CREATE INDEX conversations_version_stats ON conversations (flow_version, created_at, status, current_block);
-      -- The no-matches of a conversation, for the misunderstood texts (read with the texts themselves,
-      -- so that erasing a conversation erases its texts from the statistics too).
-      CREATE INDEX steps_no_match ON steps (conversation_id, at) WHERE event IN ('intent.noMatch', 'intent.maxNoMatch');
     `,
   },
 ];

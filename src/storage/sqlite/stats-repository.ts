@@ -30,21 +30,10 @@ const LATENCY_SQL = `
   )
   SELECT block, MIN(CASE WHEN upto >= (total * 50 + 99) / 100 THEN v END) AS p50, MIN(CASE WHEN upto >= (total * 95 + 99) / 100 THEN v END) AS p95
   FROM running GROUP BY block ORDER BY block`;
-/**
- * The text each no-match was about: the conversation's last user message at or before the step (a
- * turn's message is stored before its steps). Read from the rows themselves, through the partial index
- * of no-match steps, so that an erased conversation's texts are gone from the statistics too.
- */
+/** The texts no intent fitted, from the per-conversation counts the database keeps (migration 6). */
 const MISUNDERSTOOD_SQL = `
-  SELECT block, text, COUNT(*) AS count, MAX(at) AS lastAt FROM (
-    SELECT s.from_block AS block, s.at AS at,
-           (SELECT m.text FROM messages m
-            WHERE m.conversation_id = s.conversation_id AND m.sender = 'user' AND m.at <= s.at
-            ORDER BY m.seq DESC LIMIT 1) AS text
-    FROM conversations c JOIN steps s ON s.conversation_id = c.id
-    WHERE c.flow_version = @version AND s.event IN ('intent.noMatch', 'intent.maxNoMatch') AND s.at >= @since AND s.at < @until
-  )
-  WHERE text IS NOT NULL
+  SELECT block, text, SUM(count) AS count, MAX(last_at) AS lastAt
+  FROM stats_misunderstood WHERE ${HOURS} AND last_at >= @since AND last_at < @until
   GROUP BY block, text ORDER BY count DESC, lastAt DESC, block, text LIMIT @limit`;
 
 /** Every statement, for tests of their query plans. */
