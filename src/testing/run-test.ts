@@ -159,6 +159,11 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
   const fail = (index: number, expected: string, actual: string): TestResult =>
     result({ step: index, action: test.steps[index] ?? null, expected, actual });
 
+  // Mocks answer http blocks; a mock for a block that is not one would silently test nothing.
+  const mocked = Object.keys(test.mocks?.http ?? {});
+  const httpBlocks = new Set(target.compiled.flow.blocks.filter((b) => (b.type as string) === 'http').map((b) => b.id));
+  const stray = mocked.find((id) => !httpBlocks.has(id));
+  if (stray !== undefined) return fail(-1, `an http block "${stray}" to mock`, `the flow has no http block "${stray}"`);
   if (scripted) scripted.script(scriptedAnswers(test.steps, 0));
   driver.conversation.start();
   await driver.settle();

@@ -177,6 +177,16 @@ describe('conversation test runner: failures say the step, what was expected and
     expect(result.failure).toEqual({ ...failure, action: steps[failure.step] });
   });
 
+  it('fails a test that mocks a block that is not an http block', async () => {
+    const result = await runConversationTest({ name: 'm', steps: [], mocks: { http: { ask: [{ status: 200 }] } } }, travel, 'scripted');
+    expect(result.failure).toEqual({
+      step: -1,
+      action: null,
+      expected: 'an http block "ask" to mock',
+      actual: 'the flow has no http block "ask"',
+    });
+  });
+
   it('stops at the first failing step', async () => {
     const result = await scripted([{ bot: 'wrong' }, { waiting: 'nowhere' }]);
     expect(result.failure?.step).toBe(0);

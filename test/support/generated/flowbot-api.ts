@@ -222,6 +222,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of a flow version
+         * @description Counts over the conversations of that version that started in [`since`, `until`): their status, how often each block was entered and where abandoned ones stopped, each transition, the outcomes and latency of each intent block, and the texts no intent fitted.
+         */
+        get: operations["getFlowStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -575,6 +595,65 @@ export interface components {
                     /** @description what came instead */
                     actual: string;
                 };
+            }[];
+        };
+        /** FlowStats */
+        FlowStats: {
+            version: number;
+            conversations: {
+                /** @description all of them */
+                total: number;
+                /** @description still running */
+                active: number;
+                /** @description ended at an end block */
+                completed: number;
+                /** @description left idle */
+                abandoned: number;
+            };
+            /** @description every block of the flow, in flow order */
+            blocks: {
+                id: string;
+                /** @description steps into the block */
+                entered: number;
+                /** @description abandoned conversations that stopped waiting here */
+                droppedHere: number;
+            }[];
+            /** @description most taken first */
+            transitions: {
+                from: string;
+                to: string;
+                event: string;
+                /** @description times taken */
+                count: number;
+            }[];
+            intents: {
+                /** @description an intent block */
+                block: string;
+                /** @description detections by intent id */
+                matched: {
+                    [key: string]: number;
+                };
+                /** @description detections no intent fitted (the maxNoMatch-th included) */
+                noMatch: number;
+                /** @description detections that failed outright */
+                errors: number;
+                /** @description detections another provider answered (OpenAI down: the local classifier) */
+                fallbacks: number;
+                /** @description nearest-rank percentiles of detection time; null before any detection */
+                latencyMs: {
+                    p50: number;
+                    p95: number;
+                } | null;
+            }[];
+            /** @description texts no intent fitted, most frequent first (at most 100) */
+            misunderstood: {
+                /** @description the intent block */
+                block: string;
+                /** @description what the user wrote */
+                text: string;
+                count: number;
+                /** Format: date-time */
+                lastAt: string;
             }[];
         };
         /**
@@ -2048,6 +2127,108 @@ export interface operations {
                             };
                         }[];
                     };
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getFlowStats: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 date or date-time: conversations started at or after it */
+                since?: string;
+                /** @description ISO-8601 date or date-time: conversations started before it */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowStats"];
                 };
             };
             /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
