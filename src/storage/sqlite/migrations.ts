@@ -163,6 +163,33 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (flow_version, hour, block, text, conversation_id)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX stats_misunderstood_conversation ON stats_misunderstood (conversation_id);
+      -- The same texts summed over conversations, which is what an answer reads; kept in step with the
+      -- per-conversation rows by triggers (an erased conversation's rows take their counts with them).
+      CREATE TABLE stats_misunderstood_totals (
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL,
+        block         TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        count         INTEGER NOT NULL,
+        last_at       TEXT NOT NULL,
+        PRIMARY KEY (flow_version, hour, block, text)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER stats_misunderstood_added AFTER INSERT ON stats_misunderstood BEGIN
+        INSERT INTO stats_misunderstood_totals (flow_version, hour, block, text, count, last_at)
+          VALUES (NEW.flow_version, NEW.hour, NEW.block, NEW.text, NEW.count, NEW.last_at)
+          ON CONFLICT (flow_version, hour, block, text)
+          DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at);
+      END;
+      CREATE TRIGGER stats_misunderstood_counted AFTER UPDATE OF count ON stats_misunderstood BEGIN
+        UPDATE stats_misunderstood_totals SET count = count + NEW.count - OLD.count, last_at = max(last_at, NEW.last_at)
+          WHERE flow_version = NEW.flow_version AND hour = NEW.hour AND block = NEW.block AND text = NEW.text;
+      END;
+      CREATE TRIGGER stats_misunderstood_erased AFTER DELETE ON stats_misunderstood BEGIN
+        UPDATE stats_misunderstood_totals SET count = count - OLD.count
+          WHERE flow_version = OLD.flow_version AND hour = OLD.hour AND block = OLD.block AND text = OLD.text;
+        DELETE FROM stats_misunderstood_totals
+          WHERE flow_version = OLD.flow_version AND hour = OLD.hour AND block = OLD.block AND text = OLD.text AND count <= 0;
+      END;
 
       CREATE TRIGGER steps_count_stats AFTER INSERT ON steps BEGIN
         INSERT INTO stats_moves (flow_version, hour, from_block, to_block, event, intent, count, fallbacks)

@@ -30,10 +30,10 @@ const LATENCY_SQL = `
   )
   SELECT block, MIN(CASE WHEN upto >= (total * 50 + 99) / 100 THEN v END) AS p50, MIN(CASE WHEN upto >= (total * 95 + 99) / 100 THEN v END) AS p95
   FROM running GROUP BY block ORDER BY block`;
-/** The texts no intent fitted, from the per-conversation counts the database keeps (migration 6). */
+/** The texts no intent fitted, from the totals the database keeps (migration 6). */
 const MISUNDERSTOOD_SQL = `
   SELECT block, text, SUM(count) AS count, MAX(last_at) AS lastAt
-  FROM stats_misunderstood WHERE ${HOURS} AND last_at >= @since AND last_at < @until
+  FROM stats_misunderstood_totals WHERE ${HOURS}
   GROUP BY block, text ORDER BY count DESC, lastAt DESC, block, text LIMIT @limit`;
 
 /** Every statement, for tests of their query plans. */
