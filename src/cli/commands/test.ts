@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalIntentClassifier } from '../../intent/local';
@@ -127,6 +127,7 @@ export const testCommand: Command = {
     const passed = files.reduce((n, f) => n + f.result.passed, 0);
     const tooLow = minCoverage === undefined ? [] : flows.filter((f) => f.coverage.ratio < minCoverage);
     if (typeof values.junit === 'string') {
+      await mkdir(dirname(resolve(values.junit)), { recursive: true });
       await writeFile(values.junit, junitXml(files.map((f) => ({ name: f.file, result: f.result }))));
     }
     if (values.json === true) {
