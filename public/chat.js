@@ -3,8 +3,9 @@
 // busy, and automatic reconnection with backoff that resumes the same conversation.
 // Bot text is plain text: it is only ever inserted with textContent.
 
-import { apiGet } from './api.js';
+import { apiGet, getToken, setToken } from './api.js';
 import { choiceFrame, createMessageGuard, messageFrame } from './composer.js';
+import { startQuery, target } from './target.js';
 import { loadSession, newSession, saveSession } from './transcript.js';
 
 /** @typedef {import('../src/transport/ws/frames').ServerFrame} ServerFrame */
@@ -24,6 +25,9 @@ import { loadSession, newSession, saveSession } from './transcript.js';
  * @property {HTMLButtonElement} send
  * @property {HTMLElement} count
  * @property {HTMLElement} choices the buttons of the block the bot waits at
+ * @property {HTMLFormElement} previewTokenForm asks for the API token a preview needs
+ * @property {HTMLElement} previewTokenMessage
+ * @property {HTMLInputElement} previewTokenInput
  */
 
 /**
@@ -63,6 +67,7 @@ export function toServerFrame(data) {
       return {
         type: 'conversation',
         conversationId: String(f.conversationId),
+        ...(isText(f.bot) ? { bot: String(f.bot) } : {}),
         flowVersion: Number.isInteger(f.flowVersion) ? Number(f.flowVersion) : 0,
         resumed: f.resumed === true,
       };
@@ -106,6 +111,8 @@ export function createChat(ui, events) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let reconnectTimer;
   let replaced = false;
+  /** Set when reconnecting cannot help (an unknown bot or version, a preview without the token). */
+  let stopped = false;
   /** Set when the server says the stored conversation is gone: the close then starts a new one. */
   let startFreshOnClose = false;
   /** Bumped by every bubble; a history download only replaces a log nobody has added to since. */
@@ -284,9 +291,15 @@ export function createChat(ui, events) {
     reconnectTimer = undefined;
     const id = session.conversationId;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = id ? `?conversationId=${encodeURIComponent(id)}` : '';
+    const query = id ? `?conversationId=${encodeURIComponent(id)}` : startQuery();
     setStatus('connecting', id ? 'Resuming the conversation…' : 'Connecting…');
-    const socket = new WebSocket(`${scheme}//${location.host}/ws${query}`);
+    // A preview needs the API token when the server has one; a browser cannot set headers on a
+    // WebSocket, so it goes as the subprotocol `bearer.<token>` (the server accepts it, never logs it).
+    const token = target.version !== null ? getToken() : '';
+    const preview = target.version !== null && !id;
+    const socket = new WebSocket(`${scheme}//${location.host}/ws${query}`, token ? [`bearer.${token}`] : []);
+    let opened = false;
+    socket.addEventListener('open', () => (opened = true));
     ws = socket;
     // Events of a socket we have replaced or closed on purpose are ignored.
     socket.addEventListener('message', (event) => {
@@ -294,9 +307,38 @@ export function createChat(ui, events) {
       if (ws === socket && frame) onFrame(frame);
     });
     socket.addEventListener('close', () => {
-      if (ws === socket) onClose();
+      if (ws !== socket) return;
+      // A refused upgrade never opens; for a preview the likely reason is the token (401).
+      if (preview && !opened) askForPreviewToken(Boolean(token));
+      else onClose();
     });
   }
+
+  /** @param {boolean} rejected a token was sent and not accepted */
+  function askForPreviewToken(rejected) {
+    ws = null;
+    stopped = true;
+    setStatus('offline', 'Preview needs the API token');
+    ui.previewTokenForm.hidden = false;
+    ui.previewTokenMessage.textContent = rejected
+      ? 'The API token was not accepted, or this version does not exist. Check the token and try again.'
+      : `Previewing version ${target.version} of this bot needs the API token (API_TOKEN).`;
+    ui.previewTokenInput.focus();
+  }
+
+  ui.previewTokenForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = ui.previewTokenInput.value.trim();
+    if (!token) {
+      ui.previewTokenInput.focus();
+      return;
+    }
+    setToken(token);
+    ui.previewTokenInput.value = '';
+    ui.previewTokenForm.hidden = true;
+    stopped = false;
+    connect();
+  });
 
   /** @param {ServerFrame} frame */
   function onFrame(frame) {
@@ -357,6 +399,16 @@ export function createChat(ui, events) {
         notice('The previous conversation can no longer be resumed, so a new one starts.');
         startFreshOnClose = true;
         break;
+      case 'conversation_erased':
+        notice('This conversation has been erased on the server, so a new one starts.');
+        startFreshOnClose = true;
+        break;
+      case 'unknown_bot':
+      case 'unknown_version':
+        stopped = true;
+        notice(`${message} Check the address of this page.`);
+        setStatus('offline', 'Not available');
+        break;
       case 'replaced':
         replaced = true;
         updateComposer();
@@ -383,7 +435,7 @@ export function createChat(ui, events) {
       connect();
     } else if (session.ended) {
       setStatus('ended', 'Conversation ended');
-    } else if (!replaced) {
+    } else if (!replaced && !stopped) {
       scheduleReconnect();
     }
   }
@@ -455,6 +507,8 @@ export function createChat(ui, events) {
     clearTimeout(reconnectTimer);
     attempt = 0;
     replaced = false;
+    stopped = false;
+    ui.previewTokenForm.hidden = true;
     startFreshOnClose = false;
     session = newSession();
     renderAll();

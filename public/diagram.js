@@ -11,6 +11,7 @@
 // - a flow too large to draw whole shows the neighbourhood of the current block instead, drawn again
 //   when the conversation moves out of it (or to its edge).
 
+import { flowsPath } from './target.js';
 import { apiGet, errorMessage, setToken } from './api.js';
 
 /** @typedef {import('../src/flow/export/diagram-format').FlowDiagram} FlowDiagram */
@@ -392,7 +393,7 @@ export function createDiagram(ui) {
     let res;
     try {
       const query = `format=diagram&around=${encodeURIComponent(target)}&depth=${AROUND_DEPTH}`;
-      res = await apiGet(`/api/flows/${loadedVersion ?? version}/machine?${query}`);
+      res = await apiGet(`${flowsPath()}/${loadedVersion ?? version}/machine?${query}`);
     } catch {
       res = undefined;
     } finally {
@@ -415,7 +416,7 @@ export function createDiagram(ui) {
     setStatus('Loading the diagram…');
     let res;
     try {
-      res = await apiGet(`/api/flows/${version}/machine?format=diagram`);
+      res = await apiGet(`${flowsPath()}/${version}/machine?format=diagram`);
     } catch {
       if (seq === loadSeq) setStatus('The server cannot be reached; the diagram loads when it is back.');
       return;
@@ -446,7 +447,7 @@ export function createDiagram(ui) {
     ui.copyStatus.textContent = 'Copying…';
     let res;
     try {
-      res = await apiGet(`/api/flows/${version}/machine?format=js`);
+      res = await apiGet(`${flowsPath()}/${version}/machine?format=js`);
     } catch {
       ui.copyStatus.textContent = 'The server cannot be reached.';
       return;

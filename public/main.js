@@ -1,7 +1,8 @@
 // @ts-check
 // Wires the chat and the diagram panel to the page. Loaded as a module: deferred, strict, no globals.
 
-import { loadPageSettings } from './api.js';
+import { apiGet, loadPageSettings } from './api.js';
+import { target } from './target.js';
 import { createChat } from './chat.js';
 import { createDiagram } from './diagram.js';
 
@@ -51,6 +52,9 @@ const chat = createChat(
     send: $('send', HTMLButtonElement),
     count: el('composer-count'),
     choices: el('choices'),
+    previewTokenForm: $('preview-token-form', HTMLFormElement),
+    previewTokenMessage: el('preview-token-message'),
+    previewTokenInput: $('preview-token-input', HTMLInputElement),
   },
   {
     onConversation: (flowVersion) => diagram.setFlowVersion(flowVersion),
@@ -75,6 +79,44 @@ function setDiagramOpen(open) {
 toggle.addEventListener('click', () => setDiagramOpen(toggle.getAttribute('aria-expanded') !== 'true'));
 el('new-conversation').addEventListener('click', () => chat.restart());
 el('restart').addEventListener('click', () => chat.restart());
+
+// Which bot this page chats with, and whether it previews a version.
+el('chat-target').textContent =
+  target.version !== null ? `· ${target.bot}, preview of version ${target.version}` : target.bot === 'default' ? '' : `· ${target.bot}`;
+
+/**
+ * A bot picker when the server has more than one bot (read from the API: without the token, when the
+ * server has one, there is no picker, and `/?bot=` still works). Picking a bot opens its page.
+ */
+async function showBotPicker() {
+  /** @type {Array<{ id: string, name: string }>} */
+  let bots;
+  try {
+    const res = await apiGet('/api/bots');
+    if (res.status !== 200) return;
+    const body = /** @type {{ items?: unknown }} */ (JSON.parse(res.text));
+    if (!Array.isArray(body.items)) return;
+    bots = body.items.map((/** @type {{ id?: unknown, name?: unknown }} */ b) => ({ id: String(b.id), name: String(b.name) }));
+  } catch {
+    return;
+  }
+  if (bots.length < 2) return;
+  const picker = $('bot-picker', HTMLSelectElement);
+  picker.replaceChildren(
+    ...bots.map((bot) => {
+      const option = document.createElement('option');
+      option.value = bot.id;
+      option.textContent = bot.name === bot.id ? bot.id : `${bot.name} (${bot.id})`;
+      option.selected = bot.id === target.bot;
+      return option;
+    }),
+  );
+  picker.addEventListener('change', () => {
+    location.assign(picker.value === 'default' ? '/' : `/?bot=${encodeURIComponent(picker.value)}`);
+  });
+  el('bot-picker-label').hidden = false;
+}
+void showBotPicker();
 
 // The message limits are the server's own; until they arrive (or if they cannot be read) the server
 // alone checks, as it always does.

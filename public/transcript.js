@@ -17,7 +17,9 @@
  * @property {Message[]} messages
  */
 
-const KEY = 'flowbot.session';
+import { sessionKeySuffix } from './target.js';
+
+const KEY = `flowbot.session${sessionKeySuffix()}`;
 /** Enough for any realistic chat; keeps sessionStorage far from its quota. */
 const MAX_MESSAGES = 300;
 

@@ -6,14 +6,20 @@ import { flowLimitsOf } from './config/limits';
 import type { Settings } from './config/settings';
 import { AppError, errors } from './errors';
 import type { ConfiguredDetector } from './intent/create-detector';
+import { RETENTION_SWEEP_MS } from './config/limits';
+import { BotService } from './services/bot-service';
 import { ChatService } from './services/chat-service';
+import { ErasureService } from './services/erasure-service';
 import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
-import { FlowService } from './services/flow-service';
+import type { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
 import { FlowTestService } from './services/test-service';
 import { StatsService } from './services/stats-service';
 import { LocalIntentClassifier } from './intent/local';
+import { OutboundCalls } from './services/outbound-calls';
+import { guardedRequester, httpCallSettings } from './outbound';
+import type { HttpRequester } from './runtime/http-requester';
 import type { Storage } from './storage/repositories';
 import { watchConnectionDrops } from './transport/connection-drops';
 import type { HealthReport } from './transport/http/health-controller';
@@ -35,14 +41,23 @@ export interface AppDeps {
    * dropped silently by libuv. Unset: no limit of our own (tests, platforms without /proc).
    */
   sockets?: { max: number; openFileLimit?: number };
+  /**
+   * How http blocks call out. Default: the guarded client of the settings (the address guard,
+   * HTTP_ALLOWED_HOSTS, the size and concurrency limits); `flowbot test` and tests plug in their own.
+   */
+  httpRequester?: HttpRequester;
 }
 
 export interface App {
   readonly rest: RestServer;
   readonly httpServer: HttpServer;
+  /** The `default` bot's versions. */
   readonly flows: FlowService;
+  readonly bots: BotService;
   readonly chat: ChatService;
   readonly gateway: Gateway;
+  /** Applies RETENTION_DAYS now (it also runs every hour when set); returns how many conversations were erased. */
+  applyRetention(): Promise<number>;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, closes sockets with 1001, stops conversations. Does not close the storage. */
   close(): Promise<void>;
@@ -57,7 +72,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { settings, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const startedAt = clock.monotonic();
-  const flows = new FlowService(storage.flows, new FlowMachineCache(deps.intent.detector, undefined, clock), clock, flowLimitsOf(settings));
+  const outbound = new OutboundCalls(logger, clock);
+  const http = httpCallSettings(settings, deps.httpRequester ?? guardedRequester(settings), outbound.record);
+  const erasure = new ErasureService(storage.conversations, clock);
+  const bots: BotService = new BotService(
+    storage,
+    new FlowMachineCache(deps.intent.detector, undefined, clock, http),
+    clock,
+    flowLimitsOf(settings),
+    erasure,
+    // Called only once the app is built (a DELETE request): the chat service is made below, from the bots.
+    (bot): boolean => chat.hasLive(bot),
+    (name) => Object.hasOwn(settings.secrets, name),
+  );
+  const flows = bots.defaultFlows;
   if (deps.defaultFlowSource) {
     try {
       const seeded = await flows.ensureDefault(deps.defaultFlowSource);
@@ -74,7 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const history = new HistoryService(storage.conversations);
   /** For conversation tests with `"intents": "local"`; created on first use. */
   let localClassifier: LocalIntentClassifier | undefined;
-  const chat = new ChatService(flows, storage.conversations, clock, logger);
+  const chat: ChatService = new ChatService((bot): Promise<FlowService> => bots.flows(bot), storage.conversations, clock, logger);
 
   // Ready means a new conversation can be served: the database takes writes and a flow is stored.
   // Without a flow every /ws connection is closed with no_flow, so saying "ok" would be false.
@@ -98,6 +126,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       database: database ? 'ok' : 'unavailable',
       flowVersion,
       intent: deps.intent.status(),
+      http: outbound.report(),
       connections: gateway.connections,
       liveConversations: chat.liveCount,
       uptimeSeconds: Math.round((clock.monotonic() - startedAt) / 1000),
@@ -106,11 +135,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const rest = createRestServer({
     logger,
-    flows,
-    detect: new DetectService(flows, deps.intent.detector, settings.limits.maxMessageChars),
+    bots,
+    chat,
+    detect: new DetectService((bot) => bots.flows(bot), deps.intent.detector, settings.limits.maxMessageChars),
     history,
-    stats: new StatsService(flows, storage.stats),
-    tests: new FlowTestService(flows, history, () => (localClassifier ??= new LocalIntentClassifier())),
+    stats: new StatsService((bot) => bots.flows(bot), storage.stats),
+    tests: new FlowTestService(
+      (bot) => bots.flows(bot),
+      history,
+      () => (localClassifier ??= new LocalIntentClassifier()),
+    ),
     health,
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,
@@ -133,6 +167,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     heartbeatMs: settings.heartbeatMs,
     maxConnections: limits.maxConnections,
     clock,
+    apiToken: settings.apiToken,
     connection: {
       maxMessageChars: limits.maxMessageChars,
       messagesPerSecond: limits.messagesPerSecond,
@@ -166,12 +201,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }, sweepEvery);
   sweeper.unref();
 
+  // Retention: erases ended and abandoned conversations older than RETENTION_DAYS, in small batches.
+  const applyRetention = async (): Promise<number> => {
+    if (settings.retentionDays === undefined) return 0;
+    const count = await erasure.eraseOlderThan(settings.retentionDays);
+    logger.info({ count, retentionDays: settings.retentionDays }, `erased ${count} conversation(s) past RETENTION_DAYS`);
+    return count;
+  };
+  const retain = (): void => {
+    applyRetention().catch((err: unknown) => logger.warn({ err }, 'could not apply RETENTION_DAYS'));
+  };
+  const retention = settings.retentionDays === undefined ? undefined : setInterval(retain, RETENTION_SWEEP_MS);
+  retention?.unref();
+  // Once at start too (a server restarted more often than hourly would otherwise never apply it); its
+  // first batch runs now, before any request, and the rest yield to them.
+  if (retention) retain();
+
   return {
     rest,
     httpServer,
     flows,
+    bots,
     chat,
     gateway,
+    applyRetention,
     listen: (port, host) =>
       new Promise<AddressInfo>((resolve, reject) => {
         // restify re-emits the HTTP server's 'error' on itself: without a listener there, a port in
@@ -188,12 +241,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(retention);
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.close();
       chat.close();
       httpServer.closeIdleConnections();
       await closed;
       drops.close();
+      outbound.close();
       deps.intent.close?.();
     },
   };

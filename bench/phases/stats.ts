@@ -82,7 +82,7 @@ export async function runStatsPhase(steps: number, runs = 5): Promise<StatsFigur
     const scanTimes: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
       let t = performance.now();
-      await storage.stats.flowStats({ flowVersion: 1 });
+      await storage.stats.flowStats({ botId: 'default', flowVersion: 1 });
       const statsMs = performance.now() - t;
       t = performance.now();
       fullScan.get();

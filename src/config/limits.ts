@@ -35,24 +35,45 @@ export const WHOLE_NUMBER_SETTINGS = Object.freeze({
   WS_MAX_BUFFERED_BYTES: { default: MIB, min: KIB, max: 1024 * MIB },
   IDLE_TIMEOUT_MS: { default: 30 * 60 * 1000, min: 1000, max: 30 * 24 * 3600 * 1000 },
   HEARTBEAT_MS: { default: 30_000, min: 1000, max: 3_600_000 },
+  HTTP_MAX_TIMEOUT_MS: { default: 30_000, min: 100, max: FLOW_SCHEMA_CAPS.httpTimeoutMs },
+  HTTP_MAX_RESPONSE_BYTES: { default: 64 * KIB, min: KIB, max: 64 * MIB },
+  HTTP_MAX_CONCURRENT: { default: 64, min: 1, max: 10_000 },
 } satisfies Record<string, WholeNumberSetting>);
 
 export type WholeNumberSettingName = keyof typeof WHOLE_NUMBER_SETTINGS;
+
+/** Whole-number settings that are off unless set: their accepted range. */
+export const OPTIONAL_WHOLE_NUMBER_SETTINGS = Object.freeze({
+  /** Unset: keep the history forever. */
+  RETENTION_DAYS: { min: 1, max: 36_500 },
+} satisfies Record<string, Omit<WholeNumberSetting, 'default'>>);
+
+export type OptionalWholeNumberSettingName = keyof typeof OPTIONAL_WHOLE_NUMBER_SETTINGS;
 
 /** Default of INTENT_TIMEOUT_MS, for code that builds a detector without settings (tests, benchmarks). */
 export const DEFAULT_INTENT_TIMEOUT_MS = WHOLE_NUMBER_SETTINGS.INTENT_TIMEOUT_MS.default;
 /** Default of MAX_MESSAGE_CHARS. */
 export const DEFAULT_MAX_MESSAGE_CHARS = WHOLE_NUMBER_SETTINGS.MAX_MESSAGE_CHARS.default;
 
+/**
+ * Conversations erased per transaction by retention and bot deletion: small enough that a chat turn
+ * waiting for the write lock meanwhile waits milliseconds, not seconds.
+ */
+export const ERASE_BATCH_SIZE = 200;
+
+/** How often RETENTION_DAYS is applied. */
+export const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
 /** `?limit=` of list endpoints: not a setting, one rule for every list. */
 export const PAGE_LIMIT = Object.freeze({ default: 20, max: 100 });
 
 /** The flow limits of these settings, as validation takes them: the server and the CLI both use this. */
-export function flowLimitsOf(settings: Pick<Settings, 'limits'>): FlowLimits {
+export function flowLimitsOf(settings: Pick<Settings, 'limits' | 'http'>): FlowLimits {
   return Object.freeze({
     maxBlocks: settings.limits.maxFlowBlocks,
     maxIntentsPerBlock: settings.limits.maxIntentsPerBlock,
     maxTextChars: settings.limits.maxTextChars,
+    maxHttpTimeoutMs: settings.http.maxTimeoutMs,
   });
 }
 

@@ -3,7 +3,14 @@
  * that names the variable; nothing else in the code reads process.env. Defaults and ranges of the
  * numbers are in ./limits.ts.
  */
-import { WHOLE_NUMBER_SETTINGS, type WholeNumberSettingName } from './limits';
+import { SECRET_NAME_PATTERN } from '../flow/template';
+import { type AllowedHosts, parseAllowedHosts } from '../outbound/allowed-hosts';
+import {
+  OPTIONAL_WHOLE_NUMBER_SETTINGS,
+  type OptionalWholeNumberSettingName,
+  WHOLE_NUMBER_SETTINGS,
+  type WholeNumberSettingName,
+} from './limits';
 
 export type IntentProviderSetting = 'auto' | 'openai' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -41,11 +48,29 @@ export interface Settings {
   };
   /** A conversation with no activity for this long is closed and marked abandoned. */
   idleTimeoutMs: number;
+  /** Ended and abandoned conversations last active longer ago than this are erased; undefined: kept forever. */
+  retentionDays: number | undefined;
   /** Origins allowed to call the REST API from a browser (CORS); empty: CORS off. */
   corsOrigins: string[];
   /** WebSocket ping interval; a peer that misses one is dropped. */
   heartbeatMs: number;
+  /** What http blocks may call, and how much of the server they may use. */
+  http: {
+    /** HTTP_ALLOWED_HOSTS: hosts, host:port pairs and CIDR ranges let past the address guard. */
+    allowedHosts: AllowedHosts;
+    /** Largest `timeoutMs` of an http block. */
+    maxTimeoutMs: number;
+    /** Largest answer read, bytes; reading stops past it (`too_large`). */
+    maxResponseBytes: number;
+    /** Outbound calls in flight at once in this process; more wait their turn (within their timeout). */
+    maxConcurrent: number;
+  };
+  /** `{{secret.NAME}}` values: every FLOWBOT_SECRET_NAME variable, by NAME. Never logged. */
+  secrets: Readonly<Record<string, string>>;
 }
+
+/** Environment variables that hold the secrets of http blocks: `FLOWBOT_SECRET_ORDERS_TOKEN` is `{{secret.ORDERS_TOKEN}}`. */
+export const SECRET_PREFIX = 'FLOWBOT_SECRET_';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
 
@@ -70,13 +95,21 @@ class Reader {
 
   /** A whole-number setting, with its default and range from WHOLE_NUMBER_SETTINGS. */
   int(name: WholeNumberSettingName): number {
-    const { default: fallback, min, max } = WHOLE_NUMBER_SETTINGS[name];
+    const { default: fallback } = WHOLE_NUMBER_SETTINGS[name];
+    return this.optionalInt(name, WHOLE_NUMBER_SETTINGS[name]) ?? fallback;
+  }
+
+  /** A whole-number setting that is off (undefined) unless set. */
+  optionalInt(
+    name: WholeNumberSettingName | OptionalWholeNumberSettingName,
+    { min, max }: { min: number; max: number } = OPTIONAL_WHOLE_NUMBER_SETTINGS[name as OptionalWholeNumberSettingName],
+  ): number | undefined {
     const value = this.raw(name);
-    if (value === undefined) return fallback;
+    if (value === undefined) return undefined;
     const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
       this.problems.push(`${name}=${JSON.stringify(value)}: must be a whole number from ${min} to ${max}`);
-      return fallback;
+      return undefined;
     }
     return parsed;
   }
@@ -109,6 +142,27 @@ class Reader {
       }
     }
     return origins;
+  }
+
+  allowedHosts(name: string): AllowedHosts {
+    const { hosts, problems } = parseAllowedHosts(this.raw(name) ?? '');
+    for (const problem of problems) this.problems.push(`${name}: ${problem}`);
+    return hosts;
+  }
+
+  /** Every set `PREFIXNAME` variable, by NAME; the values are kept exactly as set (not trimmed), and never shown. */
+  secrets(prefix: string): Record<string, string> {
+    const secrets: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.env)) {
+      if (!name.startsWith(prefix) || value === undefined || value === '') continue;
+      const key = name.slice(prefix.length);
+      if (!SECRET_NAME_PATTERN.test(key)) {
+        this.problems.push(`${name}: a secret's name is an upper-case letter, then up to 63 upper-case letters, digits or "_"`);
+        continue;
+      }
+      secrets[key] = value;
+    }
+    return secrets;
   }
 
   url(name: string): string | undefined {
@@ -154,8 +208,16 @@ export function loadSettings(env: Env = process.env): Settings {
       maxBufferedBytes: r.int('WS_MAX_BUFFERED_BYTES'),
     },
     idleTimeoutMs: r.int('IDLE_TIMEOUT_MS'),
+    retentionDays: r.optionalInt('RETENTION_DAYS'),
     corsOrigins: r.origins('CORS_ORIGINS'),
     heartbeatMs: r.int('HEARTBEAT_MS'),
+    http: {
+      allowedHosts: r.allowedHosts('HTTP_ALLOWED_HOSTS'),
+      maxTimeoutMs: r.int('HTTP_MAX_TIMEOUT_MS'),
+      maxResponseBytes: r.int('HTTP_MAX_RESPONSE_BYTES'),
+      maxConcurrent: r.int('HTTP_MAX_CONCURRENT'),
+    },
+    secrets: r.secrets(SECRET_PREFIX),
   };
   if (settings.intentProvider === 'openai' && !settings.openai.apiKey) {
     r.problems.push('OPENAI_API_KEY: required when INTENT_PROVIDER=openai');
@@ -165,6 +227,8 @@ export function loadSettings(env: Env = process.env): Settings {
   Object.freeze(settings.openai);
   Object.freeze(settings.limits);
   Object.freeze(settings.corsOrigins);
+  Object.freeze(settings.http);
+  Object.freeze(settings.secrets);
   return Object.freeze(settings);
 }
 

@@ -136,9 +136,36 @@ export const errors = {
   }),
   invalidBody: define('invalid_body', {
     status: 422,
-    description: 'a JSON body of the wrong shape (the detect and tests endpoints); `errors` says where',
+    description: 'a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where',
     message: (detail: string, _problems: FlowProblem[]) => detail,
     problems: (_detail: string, problems: FlowProblem[]) => problems,
+  }),
+  unknownBot: define('unknown_bot', {
+    status: 404,
+    closeCode: CLOSE_CODES.unknownConversation,
+    description: 'no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed',
+    message: (bot: string) => `bot "${bot}" does not exist`,
+  }),
+  unknownVersion: define('unknown_version', {
+    status: 404,
+    closeCode: CLOSE_CODES.unknownConversation,
+    description: '`/ws?version=` names a version the bot does not have; the socket is then closed',
+    message: (bot: string, version: number) => `bot "${bot}" has no flow version ${version}`,
+  }),
+  botExists: define('bot_exists', {
+    status: 409,
+    description: '`POST /api/bots` with the id of a bot that exists already',
+    message: (bot: string) => `bot "${bot}" exists already`,
+  }),
+  botInUse: define('bot_in_use', {
+    status: 409,
+    description: '`DELETE /api/bots/{bot}` while the bot has active conversations; retry once they have ended or expired',
+    message: (bot: string) => `bot "${bot}" has active conversations; it can be deleted once they have ended or expired`,
+  }),
+  defaultBot: define('default_bot', {
+    status: 409,
+    description: '`DELETE /api/bots/default`: the default bot always exists',
+    message: () => 'the default bot cannot be deleted',
   }),
   internalError: define('internal_error', {
     status: 500,
@@ -188,6 +215,12 @@ export const errors = {
     closeCode: CLOSE_CODES.conversationEnded,
     description: '`/ws?conversationId=` names a conversation that has ended or expired',
     message: (id: string, how: 'ended' | 'expired') => `conversation ${id} has ${how}`,
+  }),
+  conversationErased: define('conversation_erased', {
+    status: 410,
+    closeCode: CLOSE_CODES.conversationEnded,
+    description: 'the conversation was erased (`DELETE /api/conversations/{id}`) while connected; nothing of it is kept',
+    message: () => 'this conversation has been erased',
   }),
   conversationExpired: define('conversation_expired', {
     status: 410,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type BlockEdge, DEFAULT_MAX_SILENCES, outgoingEdges } from './edges';
-import type { Block, ConditionBlock, Flow, IntentBlock, WaitBlock } from './types';
+import type { Block, ConditionBlock, Flow, HttpBlock, IntentBlock, WaitBlock } from './types';
 import {
   type ActionRef,
   type JsonValue,
@@ -27,6 +27,8 @@ export interface CompiledFlow {
   flow: Flow;
   config: MachineConfigJson;
   intentBlocks: ReadonlyMap<string, IntentBlockInfo>;
+  /** The http blocks by id: what their `callHttp` actor sends. */
+  httpBlocks: ReadonlyMap<string, HttpBlock>;
 }
 
 /** The choices (buttons) a compiled flow offers where it waits at `blockId`; none for other blocks. */
@@ -42,8 +44,10 @@ export function choicesAt(compiled: CompiledFlow, blockId: string): ReadonlyArra
 export function compileFlow(flow: Flow): CompiledFlow {
   const states: Record<string, StateJson> = {};
   const intentBlocks = new Map<string, IntentBlockInfo>();
+  const httpBlocks = new Map<string, HttpBlock>();
   for (const block of flow.blocks) {
     states[block.id] = compileBlock(block);
+    if (block.type === 'http') httpBlocks.set(block.id, block);
     if (block.type === 'intent') {
       intentBlocks.set(block.id, {
         blockId: block.id,
@@ -56,6 +60,7 @@ export function compileFlow(flow: Flow): CompiledFlow {
   return {
     flow,
     intentBlocks,
+    httpBlocks,
     config: {
       id: 'flow',
       initial: flow.start,
@@ -90,7 +95,11 @@ function say(blockId: string, text: string): ActionRef {
 function take(block: Block, edge: BlockEdge): TransitionJson {
   switch (edge.kind) {
     case 'next':
-      return block.type === 'wait' ? answer(block, edge.to) : go(block.id, edge.to, 'next');
+      if (block.type === 'wait') return answer(block, edge.to);
+      if (block.type === 'http') {
+        return { guard: { type: 'httpSucceeded', params: {} }, ...go(block.id, edge.to, 'http.ok', [saveHttpResult(block)]) };
+      }
+      return go(block.id, edge.to, 'next');
     case 'choice': {
       const saveAs = block.type === 'wait' ? (block.saveAs ?? null) : null;
       return {
@@ -132,8 +141,13 @@ function take(block: Block, edge: BlockEdge): TransitionJson {
     case 'noMatch':
       return go(block.id, edge.to, 'intent.noMatch');
     case 'error':
-      return go(block.id, edge.to, 'intent.error');
+      return block.type === 'http' ? go(block.id, edge.to, 'http.error', [saveHttpResult(block)]) : go(block.id, edge.to, 'intent.error');
   }
+}
+
+/** Stores what an http call brought back (its `save` variables, `httpStatus`, `httpError`). */
+function saveHttpResult(block: HttpBlock): ActionRef {
+  return { type: 'saveHttpResult', params: { blockId: block.id } };
 }
 
 /** The transition of the one edge a compiled block needs; a valid flow always has it. */
@@ -170,6 +184,25 @@ function compileBlock(block: Block): StateJson {
       }
       return {
         invoke: { id: `detect-${block.id}`, src: 'detectIntent', input: { blockId: block.id }, onDone, onError: required(block, onError) },
+      };
+    }
+    case 'http': {
+      const answered = edges.find((edge) => edge.kind === 'next');
+      const failed = required(
+        block,
+        edges.find((edge) => edge.kind === 'error'),
+      );
+      // The call resolves with its outcome, never rejects for a failed call: a 2xx takes the guarded
+      // `next`, anything else `onError`; a rejection (a bug) goes to `onError` too. Leaving the state
+      // (a disconnect, a shutdown) stops the actor, whose AbortSignal ends the request.
+      return {
+        invoke: {
+          id: `http-${block.id}`,
+          src: 'callHttp',
+          input: { blockId: block.id },
+          onDone: [required(block, answered), failed],
+          onError: failed,
+        },
       };
     }
     case 'end':

@@ -23,7 +23,9 @@ interface EdgeBase {
  * - `intent`: the user's message means `intentId`;
  * - `maxNoMatch`: the `max`-th no-match in a row at this intent block;
  * - `noMatch`: no intent fits;
- * - `error`: detection failed outright; `implied` when `onError` is absent and `noMatch` is used.
+ * - `error`: detection failed outright; `implied` when `onError` is absent and `noMatch` is used;
+ *   at an http block, the call did not answer 2xx (never implied there);
+ * - `next` of an http block: the call answered 2xx.
  */
 export type BlockEdge =
   | (EdgeBase & { kind: 'next' })
@@ -106,6 +108,13 @@ export function outgoingEdges(block: unknown): BlockEdge[] {
       const onError = stringField(block, 'onError');
       if (onError !== undefined) edges.push({ kind: 'error', implied: false, to: onError, field: ['onError'] });
       else if (noMatch !== undefined) edges.push({ kind: 'error', implied: true, to: noMatch, field: ['noMatch'] });
+      break;
+    }
+    case 'http': {
+      const next = stringField(block, 'next');
+      if (next !== undefined) edges.push({ kind: 'next', to: next, field: ['next'] });
+      const onError = stringField(block, 'onError');
+      if (onError !== undefined) edges.push({ kind: 'error', implied: false, to: onError, field: ['onError'] });
       break;
     }
     // `end` blocks have no way out.

@@ -12,6 +12,7 @@ export { type FlowLimits, SCHEMA_FLOW_LIMITS } from './limits';
 export { FLOW_SCHEMA_CAPS, type FlowSchemaCaps } from './schema-caps';
 export { parseFlowSource, type ParsedSource } from './source';
 export { outgoingEdges, type BlockEdge, type FieldPath } from './edges';
+export { secretUses, unsetSecretWarnings, type SecretUse } from './secrets';
 export { compileFlow, type CompiledFlow, type IntentBlockInfo } from './compile';
 export { exportMachine, isExportFormat, EXPORT_FORMATS, EXPORT_CONTENT_TYPES, type ExportFormat } from './export';
 

@@ -3,13 +3,22 @@
  * stored, exported, pasted into the Stately visualizer and handed to `createMachine()` as is. Behaviour
  * is referenced by name (`{ type, params }`) and supplied through `setup()` by src/runtime.
  */
-import type { Scalar } from './types';
+import type { JsonValue, Scalar } from './types';
 
 /** Any JSON value: what params may hold. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from './types';
 
 export type ActionType =
-  'say' | 'saveReply' | 'saveChoice' | 'saveAnswer' | 'rejectAnswer' | 'noteSilence' | 'clearCounts' | 'assignVariables' | 'step';
+  | 'say'
+  | 'saveReply'
+  | 'saveChoice'
+  | 'saveAnswer'
+  | 'rejectAnswer'
+  | 'noteSilence'
+  | 'clearCounts'
+  | 'assignVariables'
+  | 'saveHttpResult'
+  | 'step';
 
 export interface ActionRef {
   type: ActionType;
@@ -17,7 +26,14 @@ export interface ActionRef {
 }
 
 export type GuardType =
-  'intentIs' | 'noMatchLimitReached' | 'caseHolds' | 'choiceIs' | 'answerFits' | 'invalidLimitReached' | 'silenceLimitReached';
+  | 'intentIs'
+  | 'noMatchLimitReached'
+  | 'caseHolds'
+  | 'choiceIs'
+  | 'answerFits'
+  | 'invalidLimitReached'
+  | 'silenceLimitReached'
+  | 'httpSucceeded';
 
 export interface GuardRef {
   type: GuardType;
@@ -46,7 +62,8 @@ export interface StateJson {
   after?: Record<string, TransitionJson[]>;
   invoke?: {
     id: string;
-    src: 'detectIntent';
+    /** Intent detection, or the call of an http block (both abort when the state is left). */
+    src: 'detectIntent' | 'callHttp';
     input: { blockId: string };
     onDone: TransitionJson[];
     onError: TransitionJson;
@@ -54,7 +71,7 @@ export interface StateJson {
 }
 
 export interface FlowContext {
-  /** `saveAs` and `set` variables plus `lastMessage` and `intent`: JSON scalars. */
+  /** `saveAs`, `set` and `save` variables plus the builtins (`lastMessage`, `intent`, `httpError`, `httpStatus`): JSON scalars. */
   variables: Record<string, Scalar>;
   /** No-matches in a row, per intent block id. */
   noMatchCounts: Record<string, number>;

@@ -27,6 +27,8 @@ export interface FlowSchemaCaps {
   readonly exampleChars: number;
   /** Largest `maxNoMatch`. */
   readonly maxNoMatch: number;
+  /** Largest `timeoutMs` of an http block, milliseconds. */
+  readonly httpTimeoutMs: number;
 }
 
 /** The value at a JSON pointer of the schema; a schema without it is a build error, found at start. */
@@ -61,6 +63,7 @@ function readCaps(schema: JsonRecord): FlowSchemaCaps {
     examplesPerIntent: numberAt(schema, '/definitions/intentOption/properties/examples/maxItems'),
     exampleChars: numberAt(schema, '/definitions/intentOption/properties/examples/items/maxLength'),
     maxNoMatch: numberAt(schema, '/definitions/intentBlock/properties/maxNoMatch/maximum'),
+    httpTimeoutMs: numberAt(schema, '/definitions/httpBlock/properties/timeoutMs/maximum'),
   });
 }
 

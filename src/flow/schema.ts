@@ -36,6 +36,9 @@ const PATTERN_HINTS: Record<string, string> = {
   '^[A-Za-z][A-Za-z0-9_-]{0,63}$': 'a letter, then up to 63 letters, digits, "_" or "-"',
   '^[A-Za-z][A-Za-z0-9_]{0,63}$': 'a letter, then up to 63 letters, digits or "_"',
   '\\S': 'something other than spaces',
+  '^[Hh][Tt][Tt][Pp][Ss]?://': 'an http:// or https:// URL',
+  '^(\\$status|/.*)?$': 'a JSON pointer such as /status or /items/0/id, or $status',
+  "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$": "an HTTP header name: letters, digits and !#$%&'*+.^_`|~-",
 };
 
 function describePattern(pattern: string): string {
@@ -46,12 +49,13 @@ function describePattern(pattern: string): string {
 function toProblem(error: ErrorObject): FlowProblem | undefined {
   // `if`/`then` wrappers only repeat the errors of the branch that failed.
   if (error.keyword === 'if') return undefined;
+  // A bad key of `assign` or `save`: the key's own error (below, with its propertyName) says it.
+  if (error.keyword === 'propertyNames') return undefined;
   const params = error.params as Record<string, unknown>;
   const code = CODE_BY_KEYWORD[error.keyword] ?? 'schema_violation';
   const base = error.instancePath;
   // A bad key of `assign`: point at the key itself, once (Ajv also reports the enclosing propertyNames).
   if (error.propertyName !== undefined) {
-    if (error.keyword === 'propertyNames') return undefined;
     const name = error.propertyName;
     return {
       path: `${base}/${escapeSegment(name)}`,

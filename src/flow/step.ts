@@ -12,7 +12,7 @@ export interface Step {
    * answer: free text, or a typed answer that fits), `choice`, `answer.invalid` (a misfit, asked
    * again), `answer.maxTries`, `silence` (asked again after a silence), `silence.maxTimes`,
    * `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`,
-   * `intent.error`.
+   * `intent.error`, `http.ok` (an http block's call answered 2xx), `http.error` (it did not).
    */
   event: string;
   /** Which case of the condition block held (0-based), for `condition.case` steps. */
@@ -30,8 +30,16 @@ export interface Step {
   runnerUpScore?: number;
   /** Why another provider answered (e.g. `timeout`), when one did. */
   fallbackReason?: string;
-  /** How long detection took, in milliseconds. */
+  /** How long detection (or an http call) took, in milliseconds. */
   latencyMs?: number;
-  /** Why detection failed outright, for `intent.error` steps. */
+  /** Why detection failed outright, for `intent.error` steps; why the call failed, for `http.error` steps. */
   error?: string;
+  /** The method of an http block's call (`http.*` steps). */
+  method?: string;
+  /** The URL it called, every secret replaced by `***`. */
+  url?: string;
+  /** The status code of its answer, when there was one. */
+  status?: number;
+  /** How it failed (`http.error` steps): `timeout`, `network`, `blocked`, `status`, `too_large` or `invalid_json`. */
+  httpError?: string;
 }

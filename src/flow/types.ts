@@ -16,6 +16,9 @@ export interface MessageBlock {
 /** A value a variable holds: a JSON scalar. */
 export type Scalar = string | number | boolean;
 
+/** Any JSON value (an http block's `body`, the params of a compiled machine). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /** A button of a wait block. */
 export interface Choice {
   label: string;
@@ -129,13 +132,36 @@ export interface IntentBlock {
   onMaxNoMatch?: BlockId;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Calls one of the flow's own services; see README, "The http block". */
+export interface HttpBlock {
+  id: BlockId;
+  type: 'http';
+  method: HttpMethod;
+  /** An http(s) URL; placeholders are percent-encoded, and may only stand after the host. */
+  url: string;
+  /** Header values are templates (`{{secret.NAME}}` allowed). */
+  headers?: Record<string, string>;
+  /** Sent as JSON, its strings rendered as templates; not with GET. */
+  body?: JsonValue;
+  /** Default 5000, at most HTTP_MAX_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** Variables copied from the JSON answer of a 2xx, by JSON pointer; `$status` is the status code. */
+  save?: Record<string, string>;
+  /** Where a 2xx answer goes. */
+  next: BlockId;
+  /** Where anything else goes, with `httpError` (and `httpStatus` when there was an answer) set. */
+  onError: BlockId;
+}
+
 export interface EndBlock {
   id: BlockId;
   type: 'end';
   text?: string;
 }
 
-export type Block = MessageBlock | WaitBlock | IntentBlock | EndBlock | ConditionBlock | SetBlock;
+export type Block = MessageBlock | WaitBlock | IntentBlock | EndBlock | ConditionBlock | SetBlock | HttpBlock;
 export type BlockType = Block['type'];
 
 export interface Flow {

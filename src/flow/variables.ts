@@ -9,8 +9,17 @@ import type { BlockEdge, FieldPath } from './edges';
  * lives in ./template.
  */
 
-/** Variables the runtime sets itself on every message: `lastMessage`, and `intent` (the id last detected). */
-export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['lastMessage', 'intent']);
+/** What an http block sets when its call fails: `timeout`, `network`, `blocked`, `status`, `too_large` or `invalid_json`. */
+export const HTTP_ERROR_VARIABLE = 'httpError';
+/** The status code of the last answer an http block got (2xx or not); unset after a call that got none. */
+export const HTTP_STATUS_VARIABLE = 'httpStatus';
+
+/**
+ * Variables the runtime sets itself: `lastMessage` (every message), `intent` (the id last detected),
+ * `httpError` and `httpStatus` (every http call). No block may assign them, and reading them before
+ * they are set is not warned about: a flow reads them right where the runtime has just set them.
+ */
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set(['lastMessage', 'intent', HTTP_ERROR_VARIABLE, HTTP_STATUS_VARIABLE]);
 
 /** A variable a block assigns, and the field that names it. */
 export interface Assignment {
@@ -21,11 +30,14 @@ export interface Assignment {
 /**
  * A text of a block that is rendered as a template, and its field. `said`: the bot says it to the
  * user (MAX_TEXT_CHARS applies); other templates are values (`set`, a condition's right-hand side).
+ * `secrets`: the text may hold `{{secret.NAME}}` (an http block's url, headers and body, which go to
+ * the flow's own service and are never shown or stored).
  */
 export interface TemplateField {
   text: string;
   field: FieldPath;
   said: boolean;
+  secrets?: true;
 }
 
 /** A variable a block reads by name (a condition's `var`), with the operator it is read by. */
@@ -45,9 +57,16 @@ export function assignmentsOf(block: unknown): Assignment[] {
     }
     case 'set':
       return isRecord(block.assign) ? Object.keys(block.assign).map((name) => ({ name, field: ['assign', name] })) : [];
+    case 'http':
+      return httpSaves(block);
     default:
       return [];
   }
+}
+
+/** What an http block sets when its call gets a 2xx: its `save` variables (`httpStatus` and `httpError` are builtins). */
+function httpSaves(block: JsonRecord): Assignment[] {
+  return isRecord(block.save) ? Object.keys(block.save).map((name): Assignment => ({ name, field: ['save', name] })) : [];
 }
 
 /**
@@ -56,6 +75,8 @@ export function assignmentsOf(block: unknown): Assignment[] {
  */
 export function assignmentsAlong(block: JsonRecord, edge: BlockEdge): Assignment[] {
   if (block.type === 'wait' && edge.kind !== 'next' && edge.kind !== 'choice') return [];
+  // An http block's `save` only on a 2xx.
+  if (block.type === 'http') return edge.kind === 'next' ? httpSaves(block) : [];
   return assignmentsOf(block);
 }
 
@@ -124,8 +145,24 @@ export function templatesOf(block: unknown): TemplateField[] {
     case 'condition':
       for (const { when, field } of conditionPredicates(block)) predicateTemplates(when, field, out);
       break;
+    case 'http':
+      if (typeof block.url === 'string') out.push({ text: block.url, field: ['url'], said: false, secrets: true });
+      if (isRecord(block.headers)) {
+        for (const [name, value] of Object.entries(block.headers)) {
+          if (typeof value === 'string') out.push({ text: value, field: ['headers', name], said: false, secrets: true });
+        }
+      }
+      jsonStrings(block.body, ['body'], out);
+      break;
   }
   return out;
+}
+
+/** Every string inside a JSON value (an http block's body), with its field; keys are not templates. */
+function jsonStrings(value: unknown, field: FieldPath, out: TemplateField[]): void {
+  if (typeof value === 'string') out.push({ text: value, field, said: false, secrets: true });
+  else if (Array.isArray(value)) value.forEach((item: unknown, i) => jsonStrings(item, [...field, i], out));
+  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) jsonStrings(item, [...field, key], out);
 }
 
 /** The variables a block reads by name: a condition's `var`s. */

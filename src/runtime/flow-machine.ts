@@ -5,8 +5,10 @@ import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '..
 import { renderTemplate, scalarText } from '../flow/template';
 import type { Step } from '../flow/step';
 import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
+import { HTTP_ERROR_VARIABLE, HTTP_STATUS_VARIABLE } from '../flow/variables';
 import type { IntentDetector, IntentScore } from '../intent/detector';
 import { type Clock, systemClock } from '../util/clock';
+import { callHttp, type HttpCallOutput, type HttpCallSettings } from './http-call';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
 export const CONVERSATION_SYSTEM_ID = 'conversation';
@@ -84,6 +86,33 @@ export interface FlowMachineOptions {
   detector: IntentDetector;
   /** Its monotonic time measures detection latency. Default: the system clock. */
   clock?: Clock;
+  /** How http blocks call out. Without it an http block fails with `network` (nothing to call with). */
+  http?: HttpCallSettings;
+}
+
+function httpOutputOf(event: unknown): HttpCallOutput | undefined {
+  const output = (event as { output?: HttpCallOutput }).output;
+  return output && typeof output.ok === 'boolean' && typeof output.method === 'string' ? output : undefined;
+}
+
+/** The conversation's variables, read by an invoked actor through the root actor. */
+function variablesOf(system: { get(id: string): unknown }): Readonly<Record<string, Scalar>> {
+  const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
+  return (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context?.variables ?? {};
+}
+
+/** The variables after an http call: its `save` values (null ones removed), `httpStatus`, and `httpError` on a failure. */
+function afterHttpCall(variables: Readonly<Record<string, Scalar>>, output: HttpCallOutput | undefined): Record<string, Scalar> {
+  const next: Record<string, Scalar> = { ...variables };
+  for (const [name, value] of Object.entries(output?.saved ?? {})) {
+    if (value === null) delete next[name];
+    else next[name] = value;
+  }
+  if (output?.status !== undefined) next[HTTP_STATUS_VARIABLE] = output.status;
+  else delete next[HTTP_STATUS_VARIABLE];
+  if (output?.ok) delete next[HTTP_ERROR_VARIABLE];
+  else next[HTTP_ERROR_VARIABLE] = output?.error ?? 'network';
+  return next;
 }
 
 /**
@@ -100,9 +129,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
   const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
     const block = compiled.intentBlocks.get(input.blockId);
     if (!block) throw new Error(`no intent block "${input.blockId}"`);
-    const root = system.get(CONVERSATION_SYSTEM_ID) as AnyActorRef | undefined;
-    const context = (root?.getSnapshot() as { context?: FlowContext } | undefined)?.context;
-    const last = context?.variables.lastMessage;
+    const last = variablesOf(system).lastMessage;
     const text = last === undefined ? '' : scalarText(last);
     const started = clock.monotonic();
     const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
@@ -118,10 +145,18 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
     };
   });
 
+  const http = options.http;
+  const callHttpActor = fromPromise<HttpCallOutput, { blockId: string }>(async ({ input, system, signal }) => {
+    const block = compiled.httpBlocks.get(input.blockId);
+    if (!block) throw new Error(`no http block "${input.blockId}"`);
+    if (!http) throw new Error('http blocks cannot call out here: no HTTP client is configured');
+    return callHttp(block, variablesOf(system), http, signal, () => clock.monotonic());
+  });
+
   const machine = setup({
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- setup() infers the machine's types from this value
     types: {} as { context: FlowContext; events: UserMessage | { type: 'conversation.resumed' }; emitted: FlowEmitted },
-    actors: { detectIntent },
+    actors: { detectIntent, callHttp: callHttpActor },
     actions: {
       say: emit(({ context }, params: { blockId: string; text: string }) => ({
         type: 'bot.message' as const,
@@ -155,11 +190,28 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
       assignVariables: assign(({ context }, params: { assign: Record<string, AssignValue> }) => ({
         variables: applyAssignments(params.assign, context.variables),
       })),
+      saveHttpResult: assign(({ context, event }) => ({ variables: afterHttpCall(context.variables, httpOutputOf(event)) })),
       step: enqueueActions(
         ({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
           const info: Step = { from: params.from, to: params.to, event: params.event };
           if (params.case !== undefined) info.case = params.case;
           if (params.choice !== undefined) info.choice = params.choice;
+          if (params.event.startsWith('http.')) {
+            const call = httpOutputOf(event);
+            if (call) {
+              info.method = call.method;
+              info.url = call.url;
+              if (call.status !== undefined) info.status = call.status;
+              if (call.error !== undefined) info.httpError = call.error;
+              if (call.detail !== undefined) info.error = call.detail;
+              info.latencyMs = call.latencyMs;
+            } else {
+              // The actor failed (a bug, or no client configured): the reason, and `network` as the code.
+              info.httpError = 'network';
+              const error = errorOf(event);
+              if (error !== undefined) info.error = error;
+            }
+          }
           if (params.event.startsWith('intent.')) {
             const detection = detectionOf(event);
             const counts = { ...context.noMatchCounts };
@@ -201,6 +253,7 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         countOf(context.invalidCounts, params.blockId) + 1 >= params.max,
       silenceLimitReached: ({ context }, params: { blockId: string; max: number }) =>
         countOf(context.silenceCounts, params.blockId) + 1 >= params.max,
+      httpSucceeded: ({ event }) => httpOutputOf(event)?.ok === true,
     },
   });
   // The config is plain JSON whose action/guard names match the implementations above; XState's

@@ -3,7 +3,7 @@ import { type AppError, errors } from '../errors';
 import type { Step } from '../flow/step';
 import type { Turn } from '../runtime/events';
 import { Conversation, offered } from '../runtime/conversation';
-import type { ConversationStatus, MessageRecord, StepRecord, TurnWrite } from '../storage/records';
+import { type ConversationStatus, DEFAULT_BOT, type MessageRecord, type StepRecord, type TurnWrite } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
 import type { Clock } from '../util/clock';
 import { cutGraphemes } from '../util/graphemes';
@@ -21,10 +21,26 @@ export interface ChatListener {
   onReplaced(): void;
   /** The conversation was idle past the timeout and has been abandoned. */
   onExpired(): void;
+  /** The conversation was erased while connected (optional for listeners made before erasure existed). */
+  onErased?(): void;
 }
+
+/** What a connection asks for: a conversation to resume, or a new one on a bot (and a version: a preview). */
+export interface OpenRequest {
+  conversationId?: string;
+  /** Default: `default`. */
+  bot?: string;
+  /** A stored version instead of the bot's current one (a preview of a draft or an old version). */
+  version?: number;
+}
+
+/** Where the FlowService of a bot comes from: the bot catalogue (BotService.flows), 404 `unknown_bot` if none. */
+export type FlowsOf = (bot: string) => Promise<FlowService>;
 
 export interface ChatSession {
   readonly conversationId: string;
+  /** Absent: `default`. */
+  readonly bot?: string;
   readonly flowVersion: number;
   readonly resumed: boolean;
   /** Runs the conversation: a new one up to its first wait; a resumed one announces where it waits. */
@@ -36,6 +52,7 @@ export interface ChatSession {
 
 interface Live {
   id: string;
+  bot: string;
   flowVersion: number;
   conversation: Conversation;
   listener: ChatListener;
@@ -63,21 +80,50 @@ export function quotedConversationId(id: string): string {
  */
 export class ChatService {
   private readonly live = new Map<string, Live>();
+  private readonly flowsOf: FlowsOf;
 
   constructor(
-    private readonly flows: FlowService,
+    /** One bot's versions (its conversations only), or where every bot's come from. */
+    flows: FlowService | FlowsOf,
     private readonly conversations: ConversationRepository,
     private readonly clock: Clock,
     private readonly logger: Pick<Logger, 'error'>,
-  ) {}
+  ) {
+    this.flowsOf =
+      typeof flows === 'function' ? flows : (bot) => (bot === flows.bot ? Promise.resolve(flows) : Promise.reject(errors.unknownBot(bot)));
+  }
 
   get liveCount(): number {
     return this.live.size;
   }
 
-  /** A new conversation, or the one named by `conversationId` if it has not ended. */
-  open(listener: ChatListener, conversationId?: string): Promise<ChatSession> {
-    return conversationId === undefined ? this.create(listener) : this.resume(listener, conversationId);
+  /** Whether a conversation of this bot runs in this process. */
+  hasLive(bot: string): boolean {
+    for (const live of this.live.values()) if (live.bot === bot) return true;
+    return false;
+  }
+
+  /**
+   * A new conversation on a bot's current version (or, given `version`, on that stored version), or
+   * the one named by `conversationId` if it has not ended; a string is a conversation id.
+   */
+  open(listener: ChatListener, request?: string | OpenRequest): Promise<ChatSession> {
+    const { conversationId, bot, version }: OpenRequest = typeof request === 'string' ? { conversationId: request } : (request ?? {});
+    return conversationId === undefined ? this.create(listener, bot ?? DEFAULT_BOT, version) : this.resume(listener, conversationId);
+  }
+
+  /**
+   * Erases a conversation, its messages and its steps. A live one is stopped and its client told
+   * (`conversation_erased`) first, so that no turn of it is stored after. False when there is none.
+   */
+  async erase(id: string): Promise<boolean> {
+    const live = this.live.get(id);
+    if (live) {
+      live.conversation.stop();
+      this.live.delete(id);
+      live.listener.onErased?.();
+    }
+    return (await this.conversations.erase(id)) || live !== undefined;
   }
 
   /**
@@ -101,14 +147,17 @@ export class ChatService {
     this.live.clear();
   }
 
-  private async create(listener: ChatListener): Promise<ChatSession> {
-    const version = await this.flows.currentVersion();
+  private async create(listener: ChatListener, bot: string, requested: number | undefined): Promise<ChatSession> {
+    const flows = await this.flowsOf(bot);
+    const version = requested ?? (await flows.currentVersion());
     if (version === undefined) throw errors.noFlow();
-    const { machine } = await this.flows.machine(version);
+    const { machine } = await flows.machine(version).catch((err: unknown) => {
+      throw requested !== undefined && errors.notFound.is(err) ? errors.unknownVersion(bot, requested) : err;
+    });
     const id = randomUUID();
-    await this.conversations.create({ id, flowVersion: version, createdAt: this.clock.now().toISOString() });
+    await this.conversations.create({ id, bot, flowVersion: version, createdAt: this.clock.now().toISOString() });
     const conversation = new Conversation({ machine, clock: this.clock, onTurn: (turn) => this.onTurn(id, turn) });
-    return this.session(id, version, listener, conversation, false);
+    return this.session(id, bot, version, listener, conversation, false);
   }
 
   private async resume(listener: ChatListener, id: string): Promise<ChatSession> {
@@ -124,7 +173,8 @@ export class ChatService {
     if (record.status !== 'active') throw errors.conversationEnded(id, record.status === 'completed' ? 'ended' : 'expired');
     // Another connection may have resumed it while we were reading.
     if (this.live.has(id)) return this.resume(listener, id);
-    const { machine } = await this.flows.machine(record.flowVersion);
+    const bot = record.bot ?? DEFAULT_BOT;
+    const { machine } = await (await this.flowsOf(bot)).machine(record.flowVersion);
     const snapshot = await this.conversations.snapshot(id);
     // No snapshot: the first turn was never stored (e.g. storage failed); start the flow again.
     const conversation = new Conversation({
@@ -133,11 +183,18 @@ export class ChatService {
       clock: this.clock,
       onTurn: (turn) => this.onTurn(id, turn),
     });
-    return this.session(id, record.flowVersion, listener, conversation, true);
+    return this.session(id, bot, record.flowVersion, listener, conversation, true);
   }
 
-  private session(id: string, flowVersion: number, listener: ChatListener, conversation: Conversation, resumed: boolean): ChatSession {
-    const live: Live = { id, flowVersion, conversation, listener, lastActivity: this.clock.now().getTime() };
+  private session(
+    id: string,
+    bot: string,
+    flowVersion: number,
+    listener: ChatListener,
+    conversation: Conversation,
+    resumed: boolean,
+  ): ChatSession {
+    const live: Live = { id, bot, flowVersion, conversation, listener, lastActivity: this.clock.now().getTime() };
     this.live.set(id, live);
     return this.handle(live, resumed, () => conversation.start());
   }
@@ -165,6 +222,7 @@ export class ChatService {
     const mine = (): boolean => this.live.get(live.id) === live && live.listener === listener;
     return {
       conversationId: live.id,
+      bot: live.bot,
       flowVersion: live.flowVersion,
       resumed,
       start,
@@ -189,6 +247,8 @@ export class ChatService {
       try {
         await this.conversations.appendTurn(toTurnWrite(id, turn, this.clock.now()));
       } catch (err) {
+        // Erased meanwhile: nothing of it is to be kept or shown.
+        if (this.live.get(id) !== live) return;
         // The actor is now ahead of the database. Drop it: a reconnect resumes from the last stored
         // turn, so the client never sees a message that is not stored.
         this.logger.error({ err, conversationId: id }, 'could not store a conversation turn');
@@ -242,5 +302,9 @@ function toStepRecord(step: Step, at: string): StepRecord {
   if (step.runnerUpScore !== undefined) record.runnerUpScore = step.runnerUpScore;
   if (step.case !== undefined) record.case = step.case;
   if (step.choice !== undefined) record.choice = step.choice;
+  if (step.method !== undefined) record.method = step.method;
+  if (step.url !== undefined) record.url = step.url;
+  if (step.status !== undefined) record.status = step.status;
+  if (step.httpError !== undefined) record.httpError = step.httpError;
   return record;
 }

@@ -2,7 +2,8 @@ import { type AppError, errors } from '../errors';
 import type { IntentBlockInfo } from '../flow/compile';
 import { NO_INTENT } from '../flow/types';
 import type { IntentDetector, IntentProviderName } from '../intent/detector';
-import type { FlowService } from './flow-service';
+import { DEFAULT_BOT } from '../storage/records';
+import type { FlowsOf } from './chat-service';
 import { userMessageText, userTextProblem } from '../util/user-text';
 
 /** What trying one utterance answers (REST and `flowbot classify` alike). */
@@ -61,14 +62,14 @@ export function readTrialText(body: unknown, maxChars: number): string {
 /** Tries an utterance against an intent block of a stored flow version, with the server's detector. */
 export class DetectService {
   constructor(
-    private readonly flows: FlowService,
+    private readonly flowsOf: FlowsOf,
     private readonly detector: IntentDetector,
     private readonly maxMessageChars: number,
   ) {}
 
-  /** `ref` is a version number or "current"; 404 for an unknown version or intent block. */
-  async detect(ref: string, blockId: string, body: unknown): Promise<DetectAnswer> {
-    const machine = await this.flows.machine(ref);
+  /** `ref` is a version number or "current"; 404 for an unknown bot, version or intent block. */
+  async detect(ref: string, blockId: string, body: unknown, bot: string = DEFAULT_BOT): Promise<DetectAnswer> {
+    const machine = await (await this.flowsOf(bot)).machine(ref);
     const block = machine.compiled.intentBlocks.get(blockId);
     if (!block) throw errors.notFound(`intent block "${blockId}" in flow version ${machine.version}`);
     return detectInBlock(this.detector, block, readTrialText(body, this.maxMessageChars));

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { exportMachine, type ExportFormat, type Neighbourhood, toDiagram } from '../flow/export';
-import { type FlowLimits, prepareFlow } from '../flow';
+import { type FlowLimits, prepareFlow, unsetSecretWarnings } from '../flow';
 import type { FlowProblem } from '../flow/problems';
 import { errors } from '../errors';
-import type { FlowVersionRecord, FlowVersionSummary, Page } from '../storage/records';
+import { diffFlows, type FlowDiff } from '../flow/diff';
+import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary, type Page } from '../storage/records';
 import type { FlowRepository } from '../storage/repositories';
 import type { Clock } from '../util/clock';
 import { type FlowMachine, FlowMachineCache } from './flow-machines';
@@ -24,15 +25,28 @@ export interface StoredFlow {
   etag: string;
 }
 
-/** Flow versions: upload, read, roll back, compile and export. No HTTP here. */
+/** The versions compared by a diff, and what changed from the first to the second. */
+export interface VersionDiff extends FlowDiff {
+  from: number;
+  to: number;
+}
+
+/** One bot's flow versions: upload, read, roll back, compare, compile and export. No HTTP here. */
 export class FlowService {
+  /** The bot whose versions these are. */
+  readonly bot: string;
+
   constructor(
     private readonly flows: FlowRepository,
     private readonly machines: FlowMachineCache,
     private readonly clock: Clock,
     /** The operator's limits (see flowLimitsOf in src/config/limits.ts), applied by validation itself. */
     private readonly limits: FlowLimits,
-  ) {}
+    /** Whether the server has a `{{secret.NAME}}`: a flow naming one it lacks gets a warning. */
+    private readonly secretIsSet: (name: string) => boolean = () => false,
+  ) {
+    this.bot = flows.bot;
+  }
 
   /** Checks a parsed flow without storing it. */
   validate(input: unknown): { valid: true; warnings: FlowProblem[] } {
@@ -41,19 +55,25 @@ export class FlowService {
   }
 
   /**
-   * Stores a valid flow as a new version that becomes current; `source` is kept byte for byte. The same
-   * bytes as the current version make no new version (a deploy script may upload on every run): the
-   * current one is answered, `unchanged`. It is still validated, as the limits may have changed since.
+   * Stores a valid flow as a new version that becomes current, or with `activate: false` as a draft
+   * that does not; `source` is kept byte for byte. The same bytes as the current version make no new
+   * version (a deploy script may upload on every run): the current one is answered, `unchanged`. It is
+   * still validated, as the limits may have changed since.
    */
-  async upload(input: unknown, source: string): Promise<UploadResult> {
+  async upload(input: unknown, source: string, options: { activate?: boolean } = {}): Promise<UploadResult> {
     const prepared = this.prepare(input);
     const current = await this.flows.current();
     if (current?.source === source) {
       return { version: current.version, createdAt: current.createdAt, warnings: prepared.warnings, unchanged: true };
     }
-    const record = await this.flows.create({ flow: prepared.flow, source, createdAt: this.clock.now().toISOString() });
-    // Warm the cache: the compile work is already done, and the next conversation will need it.
-    this.machines.get(record.version, record.flow, prepared.compiled);
+    const record = await this.flows.create({
+      flow: prepared.flow,
+      source,
+      createdAt: this.clock.now().toISOString(),
+      activate: options.activate ?? true,
+    });
+    // Warm the cache: the compile work is already done, and the next conversation (or preview) will need it.
+    this.machines.get(this.bot, record.version, record.flow, prepared.compiled);
     return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings, unchanged: false };
   }
 
@@ -86,9 +106,15 @@ export class FlowService {
 
   async activate(ref: string): Promise<FlowVersionSummary> {
     const version = parseVersion(ref);
-    if (version === undefined || !(await this.flows.activate(version))) throw errors.notFound(`flow version ${ref}`);
+    if (version === undefined || !(await this.flows.activate(version))) throw errors.notFound(`flow version ${ref}${this.ofBot}`);
     const record = await this.record(String(version));
     return { version: record.version, name: record.name, createdAt: record.createdAt, current: true };
+  }
+
+  /** What changed from version `fromRef` to version `toRef` (each a number or "current"). */
+  async diff(toRef: string, fromRef: string): Promise<VersionDiff> {
+    const [to, from] = await Promise.all([this.record(toRef), this.record(fromRef)]);
+    return { from: from.version, to: to.version, ...diffFlows(from.flow, to.flow) };
   }
 
   async export(ref: string, format: ExportFormat): Promise<{ version: number; body: string }> {
@@ -110,32 +136,37 @@ export class FlowService {
    * new or resumed conversation.
    */
   async machine(ref: string | number): Promise<FlowMachine> {
-    const cached = typeof ref === 'number' ? this.machines.peek(ref) : undefined;
+    const cached = typeof ref === 'number' ? this.machines.peek(this.bot, ref) : undefined;
     if (cached) return cached;
     const record = await this.record(String(ref));
-    return this.machines.get(record.version, record.flow);
+    return this.machines.get(this.bot, record.version, record.flow);
   }
 
   currentVersion(): Promise<number | undefined> {
     return this.flows.currentVersion();
   }
 
+  /** Named in messages about another bot's versions; messages about the default bot's stay as they were. */
+  private get ofBot(): string {
+    return this.bot === DEFAULT_BOT ? '' : ` of bot "${this.bot}"`;
+  }
+
   /** Validation (limits included) and compilation, in the flow model; an invalid flow is a 422. */
   private prepare(input: unknown): Extract<ReturnType<typeof prepareFlow>, { ok: true }> {
     const prepared = prepareFlow(input, this.limits);
     if (!prepared.ok) throw errors.invalidFlow(prepared.errors);
-    return prepared;
+    return { ...prepared, warnings: [...prepared.warnings, ...unsetSecretWarnings(input, this.secretIsSet)] };
   }
 
   private async record(ref: string): Promise<FlowVersionRecord> {
     if (ref === 'current') {
       const current = await this.flows.current();
-      if (!current) throw errors.notFound('current flow');
+      if (!current) throw errors.notFound(`current flow${this.ofBot}`);
       return current;
     }
     const version = parseVersion(ref);
     const record = version === undefined ? undefined : await this.flows.get(version);
-    if (!record) throw errors.notFound(`flow version ${ref}`);
+    if (!record) throw errors.notFound(`flow version ${ref}${this.ofBot}`);
     return record;
   }
 }

@@ -1,5 +1,5 @@
 import { errors } from '../errors';
-import type { ConversationRecord, MessageRecord, Page, StepRecord } from '../storage/records';
+import type { ConversationFilter, ConversationRecord, MessageRecord, Page, StepRecord } from '../storage/records';
 import type { ConversationRepository } from '../storage/repositories';
 import { pageLimit } from './paging';
 
@@ -12,9 +12,15 @@ export interface ConversationDetail extends ConversationRecord {
 export class HistoryService {
   constructor(private readonly conversations: ConversationRepository) {}
 
-  list(query: { limit?: number; cursor?: string } = {}): Promise<Page<ConversationRecord>> {
+  /** Newest first; `bot` and `status` narrow the list (each is an index range, however long the history). */
+  list(query: { limit?: number; cursor?: string } & ConversationFilter = {}): Promise<Page<ConversationRecord>> {
     const limit = pageLimit(query.limit);
-    return this.conversations.list({ limit, ...(query.cursor !== undefined ? { cursor: query.cursor } : {}) });
+    return this.conversations.list({
+      limit,
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(query.bot !== undefined ? { bot: query.bot } : {}),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+    });
   }
 
   async get(id: string): Promise<ConversationDetail> {

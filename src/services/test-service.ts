@@ -1,7 +1,8 @@
 import { errors } from '../errors';
 import type { IntentDetector } from '../intent/detector';
+import { DEFAULT_BOT } from '../storage/records';
 import { checkTestSuite, conversationToTest, runSuite, type SuiteResult, type TestSuite } from '../testing';
-import type { FlowService } from './flow-service';
+import type { FlowsOf } from './chat-service';
 import type { HistoryService } from './history-service';
 
 /** What running a test document over REST answers (the CLI's result without its timing). */
@@ -10,15 +11,15 @@ export type TestRunAnswer = Omit<SuiteResult, 'durationMs'>;
 /** Conversation tests against stored flow versions, and real conversations turned into tests. */
 export class FlowTestService {
   constructor(
-    private readonly flows: FlowService,
+    private readonly flowsOf: FlowsOf,
     private readonly history: HistoryService,
     /** The local classifier, for documents with `"intents": "local"`. */
     private readonly localDetector: () => IntentDetector,
   ) {}
 
-  /** Runs a test document (no `flow`: the version is the flow) against version `ref`; 422 for a bad document. */
-  async run(ref: string, body: unknown): Promise<TestRunAnswer> {
-    const machine = await this.flows.machine(ref);
+  /** Runs a test document (no `flow`: the version is the flow) against version `ref` of `bot`; 422 for a bad document. */
+  async run(bot: string, ref: string, body: unknown): Promise<TestRunAnswer> {
+    const machine = await (await this.flowsOf(bot)).machine(ref);
     const checked = checkTestSuite(body);
     if (!checked.ok) throw errors.invalidBody(`the test document has ${checked.errors.length} error(s)`, checked.errors);
     const { summary } = await runSuite(checked.value, { compiled: machine.compiled, localDetector: this.localDetector });
@@ -26,10 +27,11 @@ export class FlowTestService {
     return answer;
   }
 
-  /** A test document that replays conversation `id` on its flow version, with its detections scripted. */
-  async fromConversation(id: string): Promise<{ flowVersion: number; suite: TestSuite }> {
+  /** A test document that replays conversation `id` on its bot's flow version, with its detections scripted. */
+  async fromConversation(id: string): Promise<{ botId: string; flowVersion: number; suite: TestSuite }> {
     const conversation = await this.history.get(id);
-    const machine = await this.flows.machine(conversation.flowVersion);
-    return { flowVersion: conversation.flowVersion, suite: conversationToTest(conversation, machine.compiled.flow) };
+    const botId = conversation.bot ?? DEFAULT_BOT;
+    const machine = await (await this.flowsOf(botId)).machine(conversation.flowVersion);
+    return { botId, flowVersion: conversation.flowVersion, suite: conversationToTest(conversation, machine.compiled.flow) };
   }
 }

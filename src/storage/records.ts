@@ -3,6 +3,18 @@ import type { Flow } from '../flow/types';
 
 /** Storage records: plain data, no behaviour. Timestamps are ISO-8601 strings in UTC. */
 
+/** The bot that always exists: every path without a bot in it means this one. */
+export const DEFAULT_BOT = 'default';
+
+/** A named series of flow versions with its own current version. */
+export interface BotRecord {
+  id: string;
+  name: string;
+  /** The version new conversations of this bot start on; null before the first upload is made current. */
+  currentVersion: number | null;
+  createdAt: string;
+}
+
 export interface FlowVersionSummary {
   version: number;
   name: string;
@@ -21,6 +33,11 @@ export type ConversationStatus = 'active' | 'completed' | 'abandoned';
 
 export interface ConversationRecord {
   id: string;
+  /**
+   * The bot it belongs to; absent for the `default` bot, so that records (and the answers and frames
+   * made from them) of a server with one bot stay exactly what they were before bots existed.
+   */
+  bot?: string;
   flowVersion: number;
   status: ConversationStatus;
   /** JSON scalars by name, as the flow set them. */
@@ -60,6 +77,12 @@ export interface TurnWrite {
   at: string;
 }
 
+/** What the history may be filtered by. */
+export interface ConversationFilter {
+  bot?: string;
+  status?: ConversationStatus;
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque; pass back as `cursor` to get the next page. null on the last page. */
@@ -68,6 +91,7 @@ export interface Page<T> {
 
 /** Which conversations statistics count: one flow version's, started in [since, until) when given. */
 export interface StatsQuery {
+  botId: string;
   flowVersion: number;
   /** ISO-8601 UTC, inclusive. */
   since?: string;

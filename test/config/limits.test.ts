@@ -22,7 +22,7 @@ describe('limits and defaults', () => {
     expect(settings.port).toBe(WHOLE_NUMBER_SETTINGS.PORT.default);
     expect(settings.intentTimeoutMs).toBe(WHOLE_NUMBER_SETTINGS.INTENT_TIMEOUT_MS.default);
     expect(settings.limits.maxMessageChars).toBe(WHOLE_NUMBER_SETTINGS.MAX_MESSAGE_CHARS.default);
-    expect(flowLimitsOf(settings)).toEqual({ maxBlocks: 5000, maxIntentsPerBlock: 50, maxTextChars: 4000 });
+    expect(flowLimitsOf(settings)).toEqual({ maxBlocks: 5000, maxIntentsPerBlock: 50, maxTextChars: 4000, maxHttpTimeoutMs: 30000 });
     expect(clientLimitsOf(settings)).toEqual({ maxMessageChars: 2000 });
   });
 
@@ -39,6 +39,7 @@ describe('limits and defaults', () => {
       maxBlocks: 9,
       maxIntentsPerBlock: 3,
       maxTextChars: 80,
+      maxHttpTimeoutMs: 30000,
     });
   });
 

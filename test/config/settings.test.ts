@@ -26,6 +26,8 @@ describe('loadSettings', () => {
       idleTimeoutMs: 1800000,
       corsOrigins: [],
       heartbeatMs: 30000,
+      http: { allowedHosts: expect.objectContaining({ entries: [] }), maxTimeoutMs: 30000, maxResponseBytes: 65536, maxConcurrent: 64 },
+      secrets: {},
     });
   });
 

@@ -30,6 +30,7 @@ describe('the schema caps', () => {
       examplesPerIntent: 100,
       exampleChars: 500,
       maxNoMatch: 100,
+      httpTimeoutMs: 120000,
     });
   });
 
@@ -73,5 +74,6 @@ describe('the schema caps', () => {
     expect(rows.get("an intent's `description`")).toBe(`1-${c.intentDescriptionChars} characters`);
     expect(rows.get("an intent's `examples`")).toBe(`up to ${c.examplesPerIntent}, each 1-${c.exampleChars} characters`);
     expect(rows.get('`maxNoMatch`')).toBe(`1-${c.maxNoMatch}`);
+    expect(rows.get("an http block's `timeoutMs`")).toBe(`1-${c.httpTimeoutMs} ms (and at most HTTP_MAX_TIMEOUT_MS)`);
   });
 });

@@ -94,6 +94,7 @@ describe('flow schema and TypeScript types', () => {
       end: true,
       condition: true,
       set: true,
+      http: true,
     };
     const schemaTypes = (schema.definitions.block!.properties.type as { enum: string[] }).enum;
     expect([...schemaTypes].sort()).toEqual(Object.keys(blockTypes).sort());

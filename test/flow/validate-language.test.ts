@@ -159,7 +159,7 @@ describe('validateFlow: the second edition', () => {
       { id: 'hi', type: 'message', text: 'token {{secret.TOKEN}}', next: 'done' },
       { id: 'done', type: 'end' },
     ]);
-    expect(problems(flow)).toEqual([['/blocks/0/text', 'invalid_template']]);
+    expect(problems(flow)).toEqual([['/blocks/0/text', 'secret_outside_http']]);
   });
 
   it('checks placeholders in every template: reprompts, set values, condition values', () => {

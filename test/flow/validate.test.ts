@@ -290,7 +290,7 @@ describe('validateFlow', () => {
 
   describe('operator limits', () => {
     it('applies none beyond the schema by default', () => {
-      expect(SCHEMA_FLOW_LIMITS).toEqual({ maxBlocks: Infinity, maxIntentsPerBlock: 50, maxTextChars: 4000 });
+      expect(SCHEMA_FLOW_LIMITS).toEqual({ maxBlocks: Infinity, maxIntentsPerBlock: 50, maxTextChars: 4000, maxHttpTimeoutMs: 120000 });
     });
 
     it('refuses more blocks than maxBlocks before checking anything else', () => {
@@ -314,7 +314,9 @@ describe('validateFlow', () => {
       const input = variant((f) => {
         block(f, 'welcome').next = 'gone';
       });
-      const codes = validateFlow(input, { maxBlocks: 100, maxIntentsPerBlock: 3, maxTextChars: 80 }).errors.map((e) => [e.path, e.code]);
+      const codes = validateFlow(input, { maxBlocks: 100, maxIntentsPerBlock: 3, maxTextChars: 80, maxHttpTimeoutMs: 30000 }).errors.map(
+        (e) => [e.path, e.code],
+      );
       expect(codes).toEqual([
         ['/blocks/0/next', 'unknown_block'],
         ['/blocks/0/text', 'text_too_long'],

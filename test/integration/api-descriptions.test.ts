@@ -145,7 +145,7 @@ describe('GET /api/asyncapi.json', () => {
   it('is an AsyncAPI 3.0 document of /ws with both directions and the conversationId parameter', () => {
     expect(asyncapi.asyncapi).toBe('3.0.0');
     expect(asyncapi.channels.chat.address).toBe('/ws');
-    expect(Object.keys(asyncapi.channels.chat.bindings.ws.query.properties)).toEqual(['conversationId']);
+    expect(Object.keys(asyncapi.channels.chat.bindings.ws.query.properties)).toEqual(['conversationId', 'bot', 'version']);
     expect(asyncapi.operations.sendServerFrames.action).toBe('send');
     expect(asyncapi.operations.receiveUserMessages.action).toBe('receive');
     expect(Object.keys(asyncapi.components.messages).sort()).toEqual([

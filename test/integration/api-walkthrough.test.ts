@@ -245,6 +245,74 @@ describe('a client generated from /api/openapi.json', () => {
   });
 });
 
+describe('a second bot through the generated client', () => {
+  it('creates a bot, uploads a version and a draft, previews and compares them, filters and erases history, deletes the bot', async () => {
+    const api = client();
+    const flow = (greeting: string) => ({
+      name: 'Pronto Pizza',
+      start: 'hello',
+      blocks: [
+        { id: 'hello', type: 'message' as const, text: greeting, next: 'ask' },
+        { id: 'ask', type: 'wait' as const, saveAs: 'order', next: 'bye' },
+        { id: 'bye', type: 'end' as const, text: 'One {{order}}, coming up!' },
+      ],
+    });
+    const created = await api.POST('/api/bots', { body: { id: 'pizza', name: 'Pronto Pizza' } });
+    expect(created.data).toEqual({ id: 'pizza', name: 'Pronto Pizza', currentVersion: null, createdAt: expect.any(String) });
+    expect((await api.POST('/api/bots', { body: { id: 'pizza' } })).error).toMatchObject({ code: 'bot_exists' });
+    expect((await api.GET('/api/bots')).data?.items.map((bot) => bot.id)).toEqual(['default', 'pizza']);
+    const bot = { params: { path: { bot: 'pizza' } } };
+    expect((await api.GET('/api/bots/{bot}', bot)).data).toMatchObject({ id: 'pizza' });
+    expect((await api.GET('/api/bots/{bot}', { params: { path: { bot: 'nope' } } })).error).toMatchObject({ code: 'unknown_bot' });
+
+    const first = await api.POST('/api/bots/{bot}/flows', { ...bot, body: flow('Pizza! What would you like?') });
+    expect(first.data).toMatchObject({ version: 1, unchanged: false });
+    const draft = await api.POST('/api/bots/{bot}/flows', {
+      params: { path: { bot: 'pizza' }, query: { activate: 'false' } },
+      body: flow('Pizza, now with a draft greeting! What would you like?'),
+    });
+    expect(draft.data).toMatchObject({ version: 2 });
+    expect((await api.POST('/api/bots/{bot}/flows/validate', { ...bot, body: flow('Hi') })).data).toEqual({ valid: true, warnings: [] });
+    expect((await api.GET('/api/bots/{bot}/flows', bot)).data?.items.map((v) => [v.version, v.current])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
+    const v2 = { params: { path: { bot: 'pizza', version: 2 } } };
+    const source = await api.GET('/api/bots/{bot}/flows/{version}', { ...v2, parseAs: 'text' });
+    expect(source.data).toContain('draft greeting');
+    const machine = await api.GET('/api/bots/{bot}/flows/{version}/machine', v2);
+    expect(machine.data).toMatchObject({ initial: 'hello' });
+    const diff = await api.GET('/api/bots/{bot}/flows/{version}/diff', {
+      params: { path: { bot: 'pizza', version: 2 }, query: { from: 1 } },
+    });
+    expect(diff.data).toMatchObject({ from: 1, to: 2, blocks: { changed: [{ id: 'hello', fields: ['text'] }] } });
+    const legacyDiff = await api.GET('/api/flows/{version}/diff', { params: { path: { version: 'current' }, query: { from: 1 } } });
+    expect(legacyDiff.data).toMatchObject({ from: 1, to: 1 });
+
+    // The bot's current version, and a preview of the draft with the token as a subprotocol.
+    const chat = await ChatClient.connect(`${server.wsUrl}?bot=pizza`);
+    const sent: Frame[] = [{ type: 'message', text: 'a margherita' }];
+    await chat.until('waiting');
+    chat.say('a margherita');
+    await chat.until('end');
+    const preview = await ChatClient.connect(`${server.wsUrl}?bot=pizza&version=2`, { protocols: [`bearer.${TOKEN}`] });
+    await preview.until('waiting');
+    recordFrames([...chat.frames, ...preview.frames], sent);
+    const previewId = String(preview.frames[0]?.conversationId);
+
+    const completed = await api.GET('/api/conversations', { params: { query: { bot: 'pizza', status: 'completed' } } });
+    expect(completed.data?.items).toEqual([expect.objectContaining({ bot: 'pizza', flowVersion: 1, status: 'completed' })]);
+    const busy = await api.DELETE('/api/bots/{bot}', bot);
+    expect(busy.error).toMatchObject({ code: 'bot_in_use' });
+    const erased = await api.DELETE('/api/conversations/{id}', { params: { path: { id: previewId } } });
+    expect(erased.response.status).toBe(204);
+    expect(await preview.next('error')).toMatchObject({ code: 'conversation_erased' });
+    const deleted = await api.DELETE('/api/bots/{bot}', bot);
+    expect(deleted.response.status).toBe(204);
+    expect((await api.DELETE('/api/bots/{bot}', { params: { path: { bot: 'default' } } })).error).toMatchObject({ code: 'default_bot' });
+  });
+});
+
 describe('the examples of the descriptions', () => {
   it('are all still valid against the documents the server serves', async () => {
     const openapi = (await (await checkedFetch(`${server.url}/api/openapi.json`)).json()) as {

@@ -19,7 +19,7 @@ const securityHeadersOf = (headers: Record<string, string | string[] | undefined
 describe('query parameters', () => {
   it.each([
     ['/api/flows?lmit=5', 'unknown query parameter "lmit"; this endpoint takes limit, cursor'],
-    ['/api/conversations?limit=5&sort=asc', 'unknown query parameter "sort"; this endpoint takes limit, cursor'],
+    ['/api/conversations?limit=5&sort=asc', 'unknown query parameter "sort"; this endpoint takes limit, cursor, bot, status'],
     ['/api/flows/current?pretty=1', 'unknown query parameter "pretty"; this endpoint takes none'],
     ['/api/flows/current/machine?formt=js', 'unknown query parameter "formt"; this endpoint takes format, around, depth'],
     ['/api/conversations/abc?x', 'unknown query parameter "x"; this endpoint takes none'],
@@ -38,7 +38,8 @@ describe('query parameters', () => {
   });
 
   it('refuses an unknown parameter on an upload too, and stores nothing', async () => {
-    const res = await checkedFetch(`${server.url}/api/flows?activate=false`, {
+    // `activate` is a parameter of the upload (drafts); a misspelt one must not store a current version.
+    const res = await checkedFetch(`${server.url}/api/flows?activte=false`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: '{}',

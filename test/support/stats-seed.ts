@@ -11,10 +11,22 @@ interface SeedTurn {
 /** Writes a conversation turn by turn through the repository, each turn a minute after the previous. */
 export async function seedConversation(
   storage: Storage,
-  options: { id: string; flowVersion: number; createdAt: string; status: 'active' | 'completed' | 'abandoned'; currentBlock: string },
+  options: {
+    id: string;
+    bot?: string;
+    flowVersion: number;
+    createdAt: string;
+    status: 'active' | 'completed' | 'abandoned';
+    currentBlock: string;
+  },
   turns: SeedTurn[],
 ): Promise<void> {
-  await storage.conversations.create({ id: options.id, flowVersion: options.flowVersion, createdAt: options.createdAt });
+  await storage.conversations.create({
+    id: options.id,
+    ...(options.bot !== undefined ? { bot: options.bot } : {}),
+    flowVersion: options.flowVersion,
+    createdAt: options.createdAt,
+  });
   const start = Date.parse(options.createdAt);
   for (const [i, turn] of turns.entries()) {
     const at = new Date(start + i * 60_000).toISOString();

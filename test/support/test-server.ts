@@ -38,6 +38,8 @@ export interface TestServerOptions {
   dbPath?: string;
   clock?: Clock;
   seedDefaultFlow?: boolean;
+  /** Where the server logs (default: a silent pino). */
+  logger?: pino.Logger;
 }
 
 /** A real server on 127.0.0.1, port 0, with a temporary SQLite file. */
@@ -45,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'flowbot-test-'));
   const dbPath = options.dbPath ?? join(dir as string, 'flowbot.sqlite');
   const settings = loadSettings({ LOG_LEVEL: 'silent', DATABASE_PATH: dbPath, ...options.env });
-  const logger = pino({ level: settings.logLevel });
+  const logger = options.logger ?? pino({ level: settings.logLevel });
   const storage = openSqliteStorage({ path: dbPath, logger });
   const detector = options.detector ?? localClassifier();
   const intent = options.intent ?? { detector, status: () => ({ provider: 'local' as const }) };

@@ -41,10 +41,11 @@ export class ChatClient {
     ws.on('error', () => undefined);
   }
 
-  static async connect(url: string): Promise<ChatClient> {
+  /** `protocols` and `headers` go on the upgrade request (a preview's token). */
+  static async connect(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<ChatClient> {
     const check = await asyncApiCheckFor(url);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
       const client = new ChatClient(ws, check);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res: IncomingMessage) => {

@@ -5,6 +5,7 @@ import { Conversation } from '../../runtime/conversation';
 import { choicesAt } from '../../flow/compile';
 import type { Turn } from '../../runtime/events';
 import { createFlowMachine } from '../../runtime/flow-machine';
+import { guardedRequester, httpCallSettings } from '../../outbound';
 import type { Command } from '../command';
 import { formatProblem, prepareFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, writeLine } from '../io';
@@ -35,7 +36,7 @@ export const chatCommand: Command = {
       warn: (_obj, msg) => writeLine(io.stderr, `warning: ${msg}`),
       error: (_obj, msg) => writeLine(io.stderr, `error: ${msg}`),
     });
-    const machine = createFlowMachine(prepared.compiled, { detector });
+    const machine = createFlowMachine(prepared.compiled, { detector, http: httpCallSettings(settings, guardedRequester(settings)) });
     const interactive = Boolean((io.stdin as { isTTY?: boolean }).isTTY);
     const { maxMessageChars } = settings.limits;
 

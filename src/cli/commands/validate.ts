@@ -1,6 +1,6 @@
 import { flowLimitsOf } from '../../config/limits';
-import { loadSettings } from '../../config/settings';
-import { validateFlow, type ValidationResult } from '../../flow';
+import { loadSettings, type Settings } from '../../config/settings';
+import { unsetSecretWarnings, validateFlow, type ValidationResult } from '../../flow';
 import type { Command } from '../command';
 import { formatProblem, readFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, writeLine } from '../io';
@@ -29,7 +29,7 @@ export const validateCommand: Command = {
     const settings = loadSettings(io.env);
     const source = await readFlowFile(file, settings.limits.maxBodyBytes);
     const result: ValidationResult = source.ok
-      ? validateFlow(source.value, flowLimitsOf(settings))
+      ? withSecretWarnings(validateFlow(source.value, flowLimitsOf(settings)), source.value, settings)
       : { valid: false, errors: [source.problem], warnings: [] };
     if (values.json === true) {
       writeLine(io.stdout, JSON.stringify(result));
@@ -43,3 +43,9 @@ export const validateCommand: Command = {
     return result.valid ? EXIT_OK : EXIT_INVALID;
   },
 };
+
+/** The server's upload warnings about secrets it does not have, for the same environment. */
+function withSecretWarnings(result: ValidationResult, doc: unknown, settings: Settings): ValidationResult {
+  const missing = unsetSecretWarnings(doc, (name) => Object.hasOwn(settings.secrets, name));
+  return missing.length ? { ...result, warnings: [...result.warnings, ...missing] } : result;
+}

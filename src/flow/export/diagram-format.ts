@@ -7,7 +7,7 @@
 export interface DiagramNode {
   /** The `state ... as <node>` id in `mermaid` (`b<index in the flow>`, the same in every view). */
   node: string;
-  type: 'message' | 'wait' | 'intent' | 'end' | 'condition' | 'set';
+  type: 'message' | 'wait' | 'intent' | 'end' | 'condition' | 'set' | 'http';
   /** Neighbourhood views only: the block leads on to blocks this view leaves out. */
   more?: true;
 }

@@ -38,6 +38,7 @@ function cut(label: string): string {
 export function edgeLabel(block: Block, edge: BlockEdge): string {
   switch (edge.kind) {
     case 'next':
+      if (block.type === 'http') return '2xx';
       if (block.type !== 'wait') return '';
       if (block.expect && block.expect.type !== 'text') return `${block.expect.type} answer`;
       return block.choices ? 'other text' : 'user message';

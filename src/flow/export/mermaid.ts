@@ -47,12 +47,14 @@ export function toMermaid(compiled: CompiledFlow, only?: ReadonlySet<string>): s
   lines.push('  classDef intentBlock fill:#fff4e0,stroke:#d88a1c');
   lines.push('  classDef endBlock fill:#f0f0f0,stroke:#777');
   lines.push('  classDef logicBlock fill:#eefaf0,stroke:#3a9a52');
+  lines.push('  classDef httpBlock fill:#f6ecff,stroke:#8a4fd0');
   const classOf: Partial<Record<Block['type'], string>> = {
     wait: 'waitBlock',
     intent: 'intentBlock',
     end: 'endBlock',
     condition: 'logicBlock',
     set: 'logicBlock',
+    http: 'httpBlock',
   };
   flow.blocks.forEach((block, i) => {
     const cls = classOf[block.type];

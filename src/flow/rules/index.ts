@@ -5,6 +5,7 @@ import type { FlowProblem } from '../problems';
 import { answerBounds } from './answers';
 import { uniqueBlockIds } from './block-ids';
 import { duplicateChoices } from './choices';
+import { httpBlocks } from './http';
 import type { Rule, RuleContext } from './context';
 import { intentIds } from './intent-ids';
 import { operatorLimits } from './limits';
@@ -28,6 +29,7 @@ const RULES: readonly Rule[] = [
   duplicateChoices,
   answerBounds,
   patterns,
+  httpBlocks,
   loopsWithoutWait,
   intentBeforeWait,
   unreachableBlocks,

@@ -27,15 +27,16 @@ function describe(error: TemplateError, text: string): string {
 }
 
 /**
- * `invalid_template` (an error): a malformed placeholder, such as an unclosed `{{`, or a secret in a
- * text that may not hold one. `unknown_variable` (a warning): a placeholder or a condition naming a
+ * `invalid_template` (an error): a malformed placeholder, such as an unclosed `{{`.
+ * `secret_outside_http` (an error): `{{secret.NAME}}` anywhere but an http block's url, headers and
+ * body, so that a secret can never be said to a user or stored. `unknown_variable` (a warning): a placeholder or a condition naming a
  * variable no block sets and the runtime does not set either; it would render as "" (or its fallback).
  * Both point at the text (or the `var`) that holds them.
  */
 export const templates: Rule = ({ blocks, suggester, errors, warnings }) => {
   const known = variableInventory(blocks);
   for (const { index, block } of blocks) {
-    for (const { text, field } of templatesOf(block)) {
+    for (const { text, field, secrets } of templatesOf(block)) {
       if (!text.includes('{{') && !text.includes('}}')) continue;
       const path = pointer('blocks', index, ...field);
       const parsed = parseTemplate(text);
@@ -45,7 +46,13 @@ export const templates: Rule = ({ blocks, suggester, errors, warnings }) => {
         if (part.kind !== 'placeholder') continue;
         if (part.scope === 'secret') {
           // Secrets may only be sent to the flow's own services, never said to a user or stored.
-          errors.push({ path, code: 'invalid_template', message: `{{secret.${part.name}}}: a secret cannot be used in this text` });
+          if (!secrets) {
+            errors.push({
+              path,
+              code: 'secret_outside_http',
+              message: `{{secret.${part.name}}}: a secret may only be used in an http block's url, headers or body`,
+            });
+          }
           continue;
         }
         if (known.has(part.name) || reported.has(part.name)) continue;

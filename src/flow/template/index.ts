@@ -2,6 +2,7 @@
 export { renderTemplate, scalarText, variableValue, type SecretResolver, type Variables } from './render';
 export {
   parseTemplate,
+  SECRET_NAME_PATTERN,
   type ParsedTemplate,
   type Placeholder,
   type PlaceholderScope,

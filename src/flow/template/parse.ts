@@ -15,7 +15,7 @@ const CLOSE = '}}';
 const FALLBACK = '|';
 const SECRET_PREFIX = 'secret.';
 /** Secret names, as environment variable suffixes are written (`FLOWBOT_SECRET_ORDERS_TOKEN`). */
-const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+export const SECRET_NAME_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** Where a placeholder's value comes from: a conversation variable, or a secret of the server. */
 export type PlaceholderScope = 'variable' | 'secret';
@@ -105,7 +105,7 @@ function placeholderOf(name: string, fallback: string | undefined, start: number
   if (VARIABLE_NAME_PATTERN.test(name)) return { kind: 'placeholder', scope: 'variable', name, ...withFallback, start, end };
   if (name.startsWith(SECRET_PREFIX)) {
     const secret = name.slice(SECRET_PREFIX.length);
-    if (SECRET_NAME.test(secret)) return { kind: 'placeholder', scope: 'secret', name: secret, ...withFallback, start, end };
+    if (SECRET_NAME_PATTERN.test(secret)) return { kind: 'placeholder', scope: 'secret', name: secret, ...withFallback, start, end };
   }
   return undefined;
 }

@@ -1,6 +1,15 @@
 import { PAGE_LIMIT } from '../../config/limits';
 import type Database from 'better-sqlite3';
-import type { ConversationRecord, ConversationStatus, MessageRecord, Page, StepRecord, TurnWrite } from '../records';
+import {
+  type ConversationFilter,
+  type ConversationRecord,
+  type ConversationStatus,
+  DEFAULT_BOT,
+  type MessageRecord,
+  type Page,
+  type StepRecord,
+  type TurnWrite,
+} from '../records';
 import { errors } from '../../errors';
 import type { ConversationRepository } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -11,6 +20,7 @@ export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
 
 interface ConversationRow {
   id: string;
+  bot_id: string;
   flow_version: number;
   /** Guaranteed by the CHECK constraint on the column. */
   status: ConversationStatus;
@@ -41,6 +51,10 @@ interface StepRow {
   runner_up_score: number | null;
   case_index: number | null;
   choice: string | null;
+  http_method: string | null;
+  http_url: string | null;
+  http_status: number | null;
+  http_error: string | null;
   at: string;
 }
 
@@ -61,6 +75,10 @@ type StepInsert = [
   runnerUpScore: number | null,
   caseIndex: number | null,
   choice: string | null,
+  httpMethod: string | null,
+  httpUrl: string | null,
+  httpStatus: number | null,
+  httpError: string | null,
   at: string,
 ];
 type TurnUpdate = [
@@ -73,11 +91,12 @@ type TurnUpdate = [
   id: string,
 ];
 
-const CONVERSATION_COLUMNS = 'id, flow_version, status, variables, current_block, created_at, updated_at';
+const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
 
 function toConversation(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
+    ...(row.bot_id === DEFAULT_BOT ? {} : { bot: row.bot_id }),
     flowVersion: row.flow_version,
     status: row.status,
     variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
@@ -104,6 +123,10 @@ function toStep(row: StepRow): StepRecord {
   if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
   if (row.case_index !== null) step.case = row.case_index;
   if (row.choice !== null) step.choice = row.choice;
+  if (row.http_method !== null) step.method = row.http_method;
+  if (row.http_url !== null) step.url = row.http_url;
+  if (row.http_status !== null) step.status = row.http_status;
+  if (row.http_error !== null) step.httpError = row.http_error;
   return step;
 }
 
@@ -119,6 +142,22 @@ interface PendingTurn {
   reject: (error: unknown) => void;
 }
 
+/** One list statement per filter shape and page (first or next), prepared when first used. */
+type ListParameter = string | number;
+
+function listSql(filter: ConversationFilter, next: boolean): string {
+  const conditions: string[] = [];
+  if (filter.bot !== undefined) conditions.push('bot_id = ?');
+  if (filter.status !== undefined) conditions.push('status = ?');
+  // Row-value comparison is a single range on the (..., created_at DESC, id DESC) index.
+  if (next) conditions.push('(created_at, id) < (?, ?)');
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${CONVERSATION_COLUMNS} FROM conversations ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
+}
+
+/** Completed and abandoned conversations whose last activity is older than the cutoff, oldest first. */
+const ENDED_BEFORE = "status IN ('completed', 'abandoned') AND updated_at < ?";
+
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
@@ -127,10 +166,9 @@ function checkLimit(limit: number): void {
 
 export class SqliteConversationRepository implements ConversationRepository {
   // All statements are prepared once here: appendTurn runs on every chat turn.
-  private readonly insertStmt: Database.Statement<[string, number, string, string]>;
+  private readonly insertStmt: Database.Statement<[string, string, number, string, string]>;
   private readonly getStmt: Database.Statement<[string], ConversationRow>;
-  private readonly firstPageStmt: Database.Statement<[number], ConversationRow>;
-  private readonly nextPageStmt: Database.Statement<[string, string, number], ConversationRow>;
+  private readonly listStmts = new Map<string, Database.Statement<ListParameter[], ConversationRow>>();
   private readonly messagesStmt: Database.Statement<[string], MessageRow>;
   private readonly stepsStmt: Database.Statement<[string], StepRow>;
   private readonly snapshotStmt: Database.Statement<[string], { snapshot: string | null }>;
@@ -140,6 +178,10 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly insertMessageStmt: Database.Statement<MessageInsert>;
   private readonly insertStepStmt: Database.Statement<StepInsert>;
   private readonly abandonStmt: Database.Statement<[string]>;
+  private readonly hasActiveStmt: Database.Statement<[string], { found: number }>;
+  private readonly eraseStmt: Database.Statement<[string]>;
+  private readonly eraseEndedStmt: Database.Statement<[string, number]>;
+  private readonly eraseBotEndedStmt: Database.Statement<[string, string, number]>;
   private readonly appendTx: Database.Transaction<(turn: TurnWrite) => void>;
   private readonly batchTx: Database.Transaction<(batch: PendingTurn[], failures: Map<PendingTurn, unknown>) => void>;
   /** Turns handed to appendTurn since the last commit; written together at the end of this loop turn. */
@@ -151,18 +193,12 @@ export class SqliteConversationRepository implements ConversationRepository {
   constructor(private readonly guard: SqliteGuard) {
     const db = guard.db;
     this.db = db;
-    this.insertStmt = db.prepare('INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    this.insertStmt = db.prepare('INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
-    this.firstPageStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations ORDER BY created_at DESC, id DESC LIMIT ?`);
-    // Row-value comparison is a single range on the (created_at DESC, id DESC) index.
-    this.nextPageStmt = db.prepare(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE (created_at, id) < (?, ?)
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    );
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
       `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-              runner_up, runner_up_score, case_index, choice, at
+              runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
        FROM steps WHERE conversation_id = ? ORDER BY seq`,
     );
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
@@ -180,11 +216,22 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.insertStepStmt = db.prepare(
       `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
                           confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
-                          case_index, choice, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          case_index, choice, http_method, http_url, http_status, http_error, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
+    this.hasActiveStmt = db.prepare("SELECT 1 AS found FROM conversations WHERE bot_id = ? AND status = 'active' LIMIT 1");
+    // Messages and steps go with their conversation (ON DELETE CASCADE).
+    this.eraseStmt = db.prepare('DELETE FROM conversations WHERE id = ?');
+    // A bounded batch: the subquery walks the (status, updated_at) index and stops at the limit.
+    this.eraseEndedStmt = db.prepare(
+      `DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE ${ENDED_BEFORE} ORDER BY updated_at LIMIT ?)`,
+    );
+    this.eraseBotEndedStmt = db.prepare(
+      `DELETE FROM conversations WHERE id IN
+         (SELECT id FROM conversations WHERE bot_id = ? AND ${ENDED_BEFORE} ORDER BY updated_at LIMIT ?)`,
+    );
     this.appendTx = db.transaction((turn: TurnWrite) => this.writeTurn(turn));
     // Group commit: every turn gets its own savepoint (appendTx nested is a SAVEPOINT), so a turn
     // that fails leaves no trace and does not take the others down, but they share one commit.
@@ -269,14 +316,18 @@ export class SqliteConversationRepository implements ConversationRepository {
         step.runnerUpScore ?? null,
         step.case ?? null,
         step.choice ?? null,
+        step.method ?? null,
+        step.url ?? null,
+        step.status ?? null,
+        step.httpError ?? null,
         step.at,
       );
     }
   }
 
-  async create(input: { id: string; flowVersion: number; createdAt: string }): Promise<void> {
+  async create(input: { id: string; bot?: string; flowVersion: number; createdAt: string }): Promise<void> {
     this.guard.write('conversations.create', () => {
-      this.insertStmt.run(input.id, input.flowVersion, input.createdAt, input.createdAt);
+      this.insertStmt.run(input.id, input.bot ?? DEFAULT_BOT, input.flowVersion, input.createdAt, input.createdAt);
     });
   }
 
@@ -288,18 +339,33 @@ export class SqliteConversationRepository implements ConversationRepository {
     });
   }
 
-  async list(query: { limit: number; cursor?: string }): Promise<Page<ConversationRecord>> {
+  async list(query: { limit: number; cursor?: string } & ConversationFilter): Promise<Page<ConversationRecord>> {
     checkLimit(query.limit);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     this.flush();
     return this.guard.read('conversations.list', () => {
+      const parameters: ListParameter[] = [];
+      if (query.bot !== undefined) parameters.push(query.bot);
+      if (query.status !== undefined) parameters.push(query.status);
+      if (after) parameters.push(after.createdAt, after.id);
       // One extra row tells whether another page exists without a COUNT query.
-      const rows = after ? this.nextPageStmt.all(after.createdAt, after.id, query.limit + 1) : this.firstPageStmt.all(query.limit + 1);
+      parameters.push(query.limit + 1);
+      const rows = this.listStatement(query, after !== undefined).all(...parameters);
       const items = rows.slice(0, query.limit).map(toConversation);
       const last = items[items.length - 1];
       const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
       return { items, nextCursor };
     });
+  }
+
+  private listStatement(filter: ConversationFilter, next: boolean): Database.Statement<ListParameter[], ConversationRow> {
+    const key = `${filter.bot !== undefined}${filter.status !== undefined}${next}`;
+    let statement = this.listStmts.get(key);
+    if (!statement) {
+      statement = this.db.prepare<ListParameter[], ConversationRow>(listSql(filter, next));
+      this.listStmts.set(key, statement);
+    }
+    return statement;
   }
 
   async messages(id: string): Promise<MessageRecord[]> {
@@ -343,5 +409,26 @@ export class SqliteConversationRepository implements ConversationRepository {
   async abandonIdle(before: string): Promise<number> {
     this.flush();
     return this.guard.write('conversations.abandonIdle', () => this.abandonStmt.run(before).changes);
+  }
+
+  async hasActive(bot: string): Promise<boolean> {
+    this.flush();
+    return this.guard.read('conversations.hasActive', () => this.hasActiveStmt.get(bot) !== undefined);
+  }
+
+  async erase(id: string): Promise<boolean> {
+    // Turns handed over before are written first, so none lands after the erasure.
+    this.flush();
+    return this.guard.write('conversations.erase', () => this.eraseStmt.run(id).changes > 0);
+  }
+
+  async eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be a positive integer, got ${query.limit}`);
+    this.flush();
+    return this.guard.write('conversations.eraseEnded', () =>
+      query.bot === undefined
+        ? this.eraseEndedStmt.run(query.before, query.limit).changes
+        : this.eraseBotEndedStmt.run(query.bot, query.before, query.limit).changes,
+    );
   }
 }

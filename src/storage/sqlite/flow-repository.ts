@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
-import type { FlowVersionRecord, FlowVersionSummary } from '../records';
+import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
 import type { FlowRepository } from '../repositories';
 import type { SqliteGuard } from './errors';
 
@@ -15,10 +15,10 @@ interface FlowVersionRow {
 
 type SummaryRow = Omit<FlowVersionRow, 'source'>;
 
-// `current` is computed by joining the single-row pointer table.
+// `current` is computed by joining the bot's row, which holds its current version.
 const SELECT_VERSION = `
-  SELECT v.version, v.name, v.source, v.created_at, (v.version IS c.version) AS current
-  FROM flow_versions v LEFT JOIN current_flow c ON c.id = 1`;
+  SELECT v.version, v.name, v.source, v.created_at, CASE WHEN v.version = b.current_version THEN 1 ELSE 0 END AS current
+  FROM flow_versions v JOIN bots b ON b.id = v.bot_id`;
 
 function toSummary(row: SummaryRow): FlowVersionSummary {
   return { version: row.version, name: row.name, createdAt: row.created_at, current: row.current === 1 };
@@ -29,50 +29,73 @@ function toRecord(row: FlowVersionRow): FlowVersionRecord {
   return { ...toSummary(row), source: row.source, flow: JSON.parse(row.source) as Flow };
 }
 
-export class SqliteFlowRepository implements FlowRepository {
-  // Prepared once: compiling SQL on every call is the main avoidable cost with better-sqlite3.
-  private readonly insertStmt: Database.Statement<[string, string, string], { version: number }>;
-  private readonly setCurrentStmt: Database.Statement<[number]>;
-  private readonly currentStmt: Database.Statement<[], FlowVersionRow>;
-  private readonly currentVersionStmt: Database.Statement<[], { version: number }>;
-  private readonly getStmt: Database.Statement<[number], FlowVersionRow>;
-  private readonly listStmt: Database.Statement<[], SummaryRow>;
-  private readonly createTx: Database.Transaction<(name: string, source: string, createdAt: string) => number>;
+/** The statements of every bot's versions, prepared once per connection (not once per bot). */
+export class FlowStatements {
+  readonly insert: Database.Statement<[string, string, string, string, string], { version: number }>;
+  readonly setCurrent: Database.Statement<[number, string, string, number]>;
+  readonly current: Database.Statement<[string], FlowVersionRow>;
+  readonly currentVersion: Database.Statement<[string], { version: number | null }>;
+  readonly get: Database.Statement<[string, number], FlowVersionRow>;
+  readonly list: Database.Statement<[string], SummaryRow>;
+  readonly createTx: Database.Transaction<
+    (bot: string, name: string, source: string, createdAt: string, activate: boolean) => number | undefined
+  >;
 
-  constructor(private readonly guard: SqliteGuard) {
-    const { db } = guard;
-    // max + 1 computed inside the INSERT and the transaction, so concurrent writers cannot collide.
-    this.insertStmt = db.prepare(`
-      INSERT INTO flow_versions (version, name, source, created_at)
-      SELECT COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM flow_versions
+  constructor(db: Database.Database) {
+    // max + 1 computed inside the INSERT and the transaction, so concurrent writers cannot collide;
+    // selecting through bots makes an upload to a bot that does not exist insert nothing.
+    this.insert = db.prepare(`
+      INSERT INTO flow_versions (bot_id, version, name, source, created_at)
+      SELECT b.id, (SELECT COALESCE(MAX(version), 0) + 1 FROM flow_versions WHERE bot_id = ?), ?, ?, ?
+      FROM bots b WHERE b.id = ?
       RETURNING version`);
-    // Selecting from flow_versions makes activating a missing version a no-op (0 changes).
-    this.setCurrentStmt = db.prepare(`
-      INSERT INTO current_flow (id, version) SELECT 1, version FROM flow_versions WHERE version = ?
-      ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
-    this.currentStmt = db.prepare(`${SELECT_VERSION} WHERE v.version = c.version`);
-    this.currentVersionStmt = db.prepare('SELECT version FROM current_flow WHERE id = 1');
-    this.getStmt = db.prepare(`${SELECT_VERSION} WHERE v.version = ?`);
-    this.listStmt = db.prepare(`
-      SELECT v.version, v.name, v.created_at, (v.version IS c.version) AS current
-      FROM flow_versions v LEFT JOIN current_flow c ON c.id = 1
+    // The EXISTS makes activating a missing version a no-op (0 changes).
+    this.setCurrent = db.prepare(`
+      UPDATE bots SET current_version = ?
+      WHERE id = ? AND EXISTS (SELECT 1 FROM flow_versions WHERE bot_id = ? AND version = ?)`);
+    this.current = db.prepare(`${SELECT_VERSION} WHERE b.id = ? AND v.version = b.current_version`);
+    this.currentVersion = db.prepare('SELECT current_version AS version FROM bots WHERE id = ?');
+    this.get = db.prepare(`${SELECT_VERSION} WHERE v.bot_id = ? AND v.version = ?`);
+    this.list = db.prepare(`
+      SELECT v.version, v.name, v.created_at, CASE WHEN v.version = b.current_version THEN 1 ELSE 0 END AS current
+      FROM flow_versions v JOIN bots b ON b.id = v.bot_id
+      WHERE v.bot_id = ?
       ORDER BY v.version DESC`);
-    this.createTx = db.transaction((name: string, source: string, createdAt: string): number => {
-      const inserted = this.insertStmt.get(name, source, createdAt);
-      if (!inserted) throw new Error('INSERT ... RETURNING returned no row');
-      this.setCurrentStmt.run(inserted.version);
+    this.createTx = db.transaction((bot: string, name: string, source: string, createdAt: string, activate: boolean) => {
+      const inserted = this.insert.get(bot, name, source, createdAt, bot);
+      if (!inserted) return undefined;
+      if (activate) this.setCurrent.run(inserted.version, bot, bot, inserted.version);
       return inserted.version;
     });
   }
+}
 
-  async create(input: { flow: Flow; source: string; createdAt: string }): Promise<FlowVersionRecord> {
+/** No such bot: an upload to a bot deleted meanwhile. */
+export class BotNotFoundError extends Error {
+  readonly code = 'bot_not_found';
+  constructor(readonly bot: string) {
+    super(`bot ${JSON.stringify(bot)} does not exist`);
+    this.name = 'BotNotFoundError';
+  }
+}
+
+/** One bot's versions. Cheap to create when given the connection's statements (SqliteBotRepository does). */
+export class SqliteFlowRepository implements FlowRepository {
+  constructor(
+    private readonly guard: SqliteGuard,
+    readonly bot: string = DEFAULT_BOT,
+    private readonly statements: FlowStatements = new FlowStatements(guard.db),
+  ) {}
+
+  async create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
     return this.guard.write('flows.create', () => {
       // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction can
       // fail with SQLITE_BUSY_SNAPSHOT against another process instead of waiting.
-      const version = this.createTx.immediate(input.flow.name, input.source, input.createdAt);
-      const row = this.getStmt.get(version);
+      const version = this.statements.createTx.immediate(this.bot, input.flow.name, input.source, input.createdAt, input.activate ?? true);
+      if (version === undefined) throw new BotNotFoundError(this.bot);
+      const row = this.statements.get.get(this.bot, version);
       if (!row) throw new Error(`flow version ${version} vanished after insert`);
       return toRecord(row);
     });
@@ -80,27 +103,27 @@ export class SqliteFlowRepository implements FlowRepository {
 
   async current(): Promise<FlowVersionRecord | undefined> {
     return this.guard.read('flows.current', () => {
-      const row = this.currentStmt.get();
+      const row = this.statements.current.get(this.bot);
       return row && toRecord(row);
     });
   }
 
   async currentVersion(): Promise<number | undefined> {
-    return this.guard.read('flows.currentVersion', () => this.currentVersionStmt.get()?.version);
+    return this.guard.read('flows.currentVersion', () => this.statements.currentVersion.get(this.bot)?.version ?? undefined);
   }
 
   async get(version: number): Promise<FlowVersionRecord | undefined> {
     return this.guard.read('flows.get', () => {
-      const row = this.getStmt.get(version);
+      const row = this.statements.get.get(this.bot, version);
       return row && toRecord(row);
     });
   }
 
   async list(): Promise<FlowVersionSummary[]> {
-    return this.guard.read('flows.list', () => this.listStmt.all().map(toSummary));
+    return this.guard.read('flows.list', () => this.statements.list.all(this.bot).map(toSummary));
   }
 
   async activate(version: number): Promise<boolean> {
-    return this.guard.write('flows.activate', () => this.setCurrentStmt.run(version).changes > 0);
+    return this.guard.write('flows.activate', () => this.statements.setCurrent.run(version, this.bot, this.bot, version).changes > 0);
   }
 }

@@ -3,11 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
-import type { ConversationRepository, FlowRepository, StatsRepository, Storage } from '../repositories';
+import { DEFAULT_BOT } from '../records';
+import type { BotRepository, ConversationRepository, FlowRepository, StatsRepository, Storage } from '../repositories';
 import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
-import { SqliteFlowRepository } from './flow-repository';
+import { SqliteBotRepository } from './bot-repository';
 import { SqliteStatsRepository } from './stats-repository';
 
 export interface SqliteStorageOptions {
@@ -30,6 +31,7 @@ function isMemory(file: string): boolean {
 /** One connection per process: better-sqlite3 is synchronous, so a pool would add nothing. */
 class SqliteStorage implements Storage {
   readonly flows: FlowRepository;
+  readonly bots: BotRepository;
   readonly conversations: ConversationRepository;
   readonly stats: StatsRepository;
   private readonly conversationRepository: SqliteConversationRepository;
@@ -43,7 +45,8 @@ class SqliteStorage implements Storage {
   ) {
     // One guard for both repositories: a fault seen by either one counts for readiness.
     this.guard = new SqliteGuard(db, logger, clock);
-    this.flows = new SqliteFlowRepository(this.guard);
+    this.bots = new SqliteBotRepository(this.guard);
+    this.flows = this.bots.flows(DEFAULT_BOT);
     this.conversationRepository = new SqliteConversationRepository(this.guard);
     this.conversations = this.conversationRepository;
     this.stats = new SqliteStatsRepository(this.guard);

@@ -3,12 +3,12 @@ import type { ConversationStatus, FlowStatsRecord, StatsQuery } from '../records
 import type { StatsRepository } from '../repositories';
 import type { SqliteGuard } from './errors';
 
-type Window = { version: number; since: string; until: string; sinceHour: string; untilHour: string };
+type Window = { bot: string; version: number; since: string; until: string; sinceHour: string; untilHour: string };
 
 /** The version's conversations started in the window: answered from `conversations_version_stats` alone. */
-const IN_WINDOW = 'c.flow_version = @version AND c.created_at >= @since AND c.created_at < @until';
-/** Hourly counts the database keeps as steps are written (migration 6): never the steps themselves. */
-const HOURS = 'flow_version = @version AND hour >= @sinceHour AND hour < @untilHour';
+const IN_WINDOW = 'c.bot_id = @bot AND c.flow_version = @version AND c.created_at >= @since AND c.created_at < @until';
+/** Hourly counts the database keeps as steps are written (migration 8): never the steps themselves. */
+const HOURS = 'bot_id = @bot AND flow_version = @version AND hour >= @sinceHour AND hour < @untilHour';
 
 const STATUS_SQL = `SELECT c.status AS status, COUNT(*) AS count FROM conversations c WHERE ${IN_WINDOW} GROUP BY c.status`;
 const DROPPED_SQL = `
@@ -30,7 +30,7 @@ const LATENCY_SQL = `
   )
   SELECT block, MIN(CASE WHEN upto >= (total * 50 + 99) / 100 THEN v END) AS p50, MIN(CASE WHEN upto >= (total * 95 + 99) / 100 THEN v END) AS p95
   FROM running GROUP BY block ORDER BY block`;
-/** The texts no intent fitted, from the totals the database keeps (migration 6). */
+/** The texts no intent fitted, from the totals the database keeps (migration 8). */
 const MISUNDERSTOOD_SQL = `
   SELECT block, text, SUM(count) AS count, MAX(last_at) AS lastAt
   FROM stats_misunderstood_totals WHERE ${HOURS}
@@ -61,7 +61,14 @@ export class SqliteStatsRepository implements StatsRepository {
   flowStats(query: StatsQuery): Promise<FlowStatsRecord> {
     const since = query.since ?? '';
     const until = query.until ?? '\uffff';
-    const window: Window = { version: query.flowVersion, since, until, sinceHour: since.slice(0, 13), untilHour: until.slice(0, 13) };
+    const window: Window = {
+      bot: query.botId,
+      version: query.flowVersion,
+      since,
+      until,
+      sinceHour: since.slice(0, 13),
+      untilHour: until.slice(0, 13),
+    };
     return Promise.resolve(
       this.guard.read('flow statistics', () =>
         // One read transaction: the five answers describe the same moment.

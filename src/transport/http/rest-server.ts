@@ -2,14 +2,16 @@ import type { Duplex } from 'node:stream';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Logger } from 'pino';
 import type { DetectService } from '../../services/detect-service';
-import type { FlowService } from '../../services/flow-service';
+import type { BotService } from '../../services/bot-service';
+import type { ChatService } from '../../services/chat-service';
 import type { FlowTestService } from '../../services/test-service';
 import type { StatsService } from '../../services/stats-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
 import { SECURITY_HEADERS } from '../security-headers';
-import { createTokenCheck } from './auth';
+import { createTokenCheck } from '../auth';
+import { botRoutes } from './bots-controller';
 import { conversationRoutes } from './conversations-controller';
 import { describeApi, type WebSocketLimits } from './descriptions';
 import { descriptionRoutes } from './descriptions-controller';
@@ -26,7 +28,9 @@ import { isWebPath, PAGE_CSP, type PageSettings, registerWebRoutes } from './web
 
 export interface RestServerDeps {
   logger: Logger;
-  flows: FlowService;
+  bots: BotService;
+  /** For erasing a conversation that may be live. */
+  chat: ChatService;
   detect: DetectService;
   history: HistoryService;
   tests: FlowTestService;
@@ -56,7 +60,7 @@ function createCors(origins: string[]): (req: Request, res: Response) => boolean
     res.header('Vary', 'Origin');
     res.header('Access-Control-Expose-Headers', 'ETag, Location, X-Flow-Version');
     if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
-    res.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.header('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
     res.header('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-None-Match');
     res.header('Access-Control-Max-Age', '600');
     return true;
@@ -98,9 +102,10 @@ export function createRestServer(deps: RestServerDeps): Server {
   const descriptions = describeApi({ routes: () => routes, maxBodyBytes: deps.maxBodyBytes, ws: deps.ws });
   routes.push(
     healthRoute(deps.health),
-    ...flowRoutes(deps.flows, deps.maxBodyBytes),
+    ...flowRoutes(deps.bots, deps.maxBodyBytes),
     ...detectRoutes(deps.detect, deps.maxBodyBytes),
-    ...conversationRoutes(deps.history),
+    ...botRoutes(deps.bots, deps.maxBodyBytes),
+    ...conversationRoutes(deps.history, deps.bots, deps.chat),
     ...testRoutes(deps.tests, deps.maxBodyBytes),
     ...statsRoutes(deps.stats),
     ...descriptionRoutes(descriptions),

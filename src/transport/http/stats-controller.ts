@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../../errors';
 import type { StatsService } from '../../services/stats-service';
+import { DEFAULT_BOT } from '../../storage/records';
 import { versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 
@@ -93,6 +94,6 @@ export function statsRoutes(stats: StatsService): AnyRoute[] {
       }),
       responses: { 200: { description: 'the statistics', content: { 'application/json': FlowStatsSchema } } },
       errors: [errors.notFound, errors.invalidParameter],
-    })(async ({ params, query }) => ({ status: 200, json: await stats.flowStats(String(params.version), query) })),
+    })(async ({ params, query }) => ({ status: 200, json: await stats.flowStats(DEFAULT_BOT, String(params.version), query) })),
   ];
 }

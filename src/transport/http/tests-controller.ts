@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../../errors';
 import type { FlowTestService } from '../../services/test-service';
+import { DEFAULT_BOT } from '../../storage/records';
 import { TestStepSchema, TestSuiteSchema } from '../../testing';
 import { readJsonBody } from './read-json-body';
 import { JSON_BODY_ERRORS } from './routes/common-errors';
@@ -56,7 +57,7 @@ export function testRoutes(tests: FlowTestService, maxBodyBytes: number): AnyRou
       errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound],
     })(async ({ params, req }) => {
       const body = await readJsonBody(req, maxBodyBytes);
-      return { status: 200, json: await tests.run(String(params.version), body.value) };
+      return { status: 200, json: await tests.run(DEFAULT_BOT, String(params.version), body.value) };
     }),
 
     defineRoute({

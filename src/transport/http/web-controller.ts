@@ -75,6 +75,7 @@ function assetTable(settings: PageSettings): Map<string, Asset> {
     ['/assets/transcript.js', own('transcript.js', JS)],
     ['/assets/diagram.js', own('diagram.js', JS)],
     ['/assets/api.js', own('api.js', JS)],
+    ['/assets/target.js', own('target.js', JS)],
     ['/assets/settings.json', { source: { text: JSON.stringify(settings) }, type: 'application/json; charset=utf-8', cache: REVALIDATE }],
     ['/favicon.svg', own('favicon.svg', 'image/svg+xml')],
     ['/vendor/mermaid.min.js', { source: { file: MERMAID_BUNDLE }, type: JS, cache: VENDOR_CACHE }],

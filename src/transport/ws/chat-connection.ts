@@ -1,7 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
 import { AppError, CLOSE_CODES, errors } from '../../errors';
 import type { Turn } from '../../runtime/events';
-import type { ChatListener, ChatService, ChatSession } from '../../services/chat-service';
+import type { ChatListener, ChatService, ChatSession, OpenRequest } from '../../services/chat-service';
+import { DEFAULT_BOT } from '../../storage/records';
 import type { Clock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
 import { framesOfTurn, parseClientFrame, type ServerFrame } from './frames';
@@ -41,9 +42,10 @@ export class ChatConnection implements ChatListener {
     ws.on('error', (err) => this.logger.debug({ err }, 'websocket error'));
   }
 
-  async open(conversationId: string | undefined): Promise<void> {
+  /** A conversation id (resume), or what to start; nothing: a new conversation with the default bot. */
+  async open(request: string | OpenRequest | undefined): Promise<void> {
     try {
-      this.session = await this.chat.open(this, conversationId);
+      this.session = await this.chat.open(this, request);
     } catch (err) {
       if (!(err instanceof AppError)) this.logger.warn({ err }, 'could not open a conversation');
       this.fail(err instanceof AppError ? err : errors.internalError('the conversation could not be opened'));
@@ -54,8 +56,9 @@ export class ChatConnection implements ChatListener {
       return;
     }
     const { conversationId: id, flowVersion, resumed } = this.session;
-    this.logger.debug({ conversationId: id, flowVersion, resumed }, 'conversation opened');
-    this.send({ type: 'conversation', conversationId: id, flowVersion, resumed });
+    const bot = this.session.bot ?? DEFAULT_BOT;
+    this.logger.debug({ conversationId: id, bot, flowVersion, resumed }, 'conversation opened');
+    this.send({ type: 'conversation', conversationId: id, ...(bot === DEFAULT_BOT ? {} : { bot }), flowVersion, resumed });
     this.session.start();
     const early = this.early ?? [];
     this.early = undefined;
@@ -78,6 +81,10 @@ export class ChatConnection implements ChatListener {
 
   onReplaced(): void {
     this.fail(errors.replaced());
+  }
+
+  onErased(): void {
+    this.fail(errors.conversationErased());
   }
 
   /** Says what went wrong in an error frame; an error with a close code also ends the connection. */

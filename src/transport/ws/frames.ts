@@ -4,7 +4,8 @@ import { userMessageText, userTextProblem } from '../../util/user-text';
 
 /** Frames the server sends (README, "WebSocket API"), one JSON object per WebSocket text frame. */
 export type ServerFrame =
-  | { type: 'conversation'; conversationId: string; flowVersion: number; resumed: boolean }
+  /** `bot`: absent for the `default` bot, so that its frames are what they were before bots. */
+  | { type: 'conversation'; conversationId: string; bot?: string; flowVersion: number; resumed: boolean }
   | { type: 'message'; text: string; blockId: string }
   /** `choices`: the buttons to show, when the wait block has some (absent otherwise). */
   | { type: 'waiting'; blockId: string; choices?: Array<{ label: string; value: string }>; choicesOnly?: true }

@@ -1,8 +1,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { ChatService } from '../../services/chat-service';
-import { CLOSE_CODES, errors } from '../../errors';
+import { isBotId } from '../../services/bot-service';
+import type { ChatService, OpenRequest } from '../../services/chat-service';
+import { type AppError, CLOSE_CODES, errors } from '../../errors';
+import { MAX_VERSION } from '../http/routes/parameters';
+import { bearerToken, createTokenMatcher } from '../auth';
 import type { Clock } from '../../util/clock';
 import { endWithError } from '../raw-error-response';
 import { ChatConnection, type ConnectionLimits, type ConnectionLogger } from './chat-connection';
@@ -18,6 +21,8 @@ export interface GatewayOptions {
   maxConnections: number;
   connection: ConnectionLimits;
   clock?: Clock;
+  /** API_TOKEN: when set, a preview (`?version=`) needs it. */
+  apiToken?: string | undefined;
 }
 
 export interface Gateway {
@@ -27,13 +32,60 @@ export interface Gateway {
 
 export const WS_PATH = '/ws';
 
+/** The subprotocol prefix that carries the API token from a browser, which cannot set headers on a WebSocket. */
+export const BEARER_PROTOCOL_PREFIX = 'bearer.';
+
+const VERSION_TEXT = /^[1-9]\d{0,9}$/;
+
+/** What the query asks for: `conversationId`, or `bot` and `version`; a malformed one is refused. */
+function readOpenRequest(url: URL): OpenRequest | AppError {
+  const conversationId = url.searchParams.get('conversationId') || undefined;
+  if (conversationId !== undefined) return { conversationId };
+  const bot = url.searchParams.get('bot') || undefined;
+  if (bot !== undefined && !isBotId(bot))
+    return errors.invalidParameter('bot must be a bot id (a letter, then letters, digits, "_" or "-")');
+  const versionText = url.searchParams.get('version') || undefined;
+  if (versionText !== undefined && (!VERSION_TEXT.test(versionText) || Number(versionText) > MAX_VERSION)) {
+    return errors.invalidParameter(`version must be a whole number from 1 to ${MAX_VERSION}`);
+  }
+  return { ...(bot !== undefined ? { bot } : {}), ...(versionText !== undefined ? { version: Number(versionText) } : {}) };
+}
+
+/** The tokens offered as `bearer.<token>` subprotocols. */
+function offeredTokens(protocols: Iterable<string>): string[] {
+  return [...protocols].filter((p) => p.startsWith(BEARER_PROTOCOL_PREFIX)).map((p) => p.slice(BEARER_PROTOCOL_PREFIX.length));
+}
+
+/** The Sec-WebSocket-Protocol values of a request, as ws reads them. */
+function requestProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  return header === undefined
+    ? []
+    : header
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+}
+
 /**
  * Serves the chat WebSocket on the HTTP server's port, at /ws only (ws in noServer mode, through the
  * `upgrade` event). Every connection gets a ChatConnection; heartbeats drop dead peers.
  */
 export function attachGateway(httpServer: HttpServer, options: GatewayOptions): Gateway {
   // perMessageDeflate off: chat frames are small, and compression costs CPU and memory per socket.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  // The server must accept the `bearer.<token>` subprotocol a browser offers, or the browser fails the
+  // connection; otherwise the first one offered, as ws does by default.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX)) ?? [...protocols][0] ?? false,
+  });
+  const tokenMatches = createTokenMatcher(options.apiToken);
+  // A preview runs any stored version, drafts included: it needs the API token when one is set. The
+  // token is read from the header or the subprotocol and never logged (nor is either header).
+  const mayPreview = (req: IncomingMessage): boolean =>
+    !options.apiToken || tokenMatches(bearerToken(req)) || offeredTokens(requestProtocols(req)).some((token) => tokenMatches(token));
   const alive = new WeakMap<WebSocket, boolean>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -52,11 +104,19 @@ export function attachGateway(httpServer: HttpServer, options: GatewayOptions): 
       endWithError(socket, errors.tooManyConnections());
       return;
     }
-    const conversationId = url.searchParams.get('conversationId') || undefined;
+    const request = readOpenRequest(url);
+    if (request instanceof Error) {
+      endWithError(socket, request);
+      return;
+    }
+    if (request.version !== undefined && !mayPreview(req)) {
+      endWithError(socket, errors.unauthorized());
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
-      void new ChatConnection(ws, options.chat, options.logger, options.connection, options.clock).open(conversationId);
+      void new ChatConnection(ws, options.chat, options.logger, options.connection, options.clock).open(request);
     });
   };
   httpServer.on('upgrade', onUpgrade);

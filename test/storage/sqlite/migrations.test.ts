@@ -5,6 +5,7 @@ import {
   MIGRATIONS,
   SchemaTooNewError,
   applyMigrations,
+  latestVersion,
   openSqliteStorage,
   schemaVersion,
   type Migration,
@@ -25,10 +26,10 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     expect(schemaVersion(db)).toBe(0);
     expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(latestVersion());
     expect(tableNames(db)).toEqual([
+      'bots',
       'conversations',
-      'current_flow',
       'flow_versions',
       'health_probe',
       'messages',
@@ -61,14 +62,14 @@ describe('migrations', () => {
     await second.close();
 
     const raw = new Database(file);
-    expect(schemaVersion(raw)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(raw)).toBe(latestVersion());
     raw.close();
   });
 
   it('applies only the migrations that are new', () => {
     const db = new Database(':memory:');
     applyMigrations(db);
-    const next: Migration = { version: MIGRATIONS.length + 1, name: 'add notes', up: 'CREATE TABLE notes (x TEXT)' };
+    const next: Migration = { version: latestVersion() + 1, name: 'add notes', up: 'CREATE TABLE notes (x TEXT)' };
     expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([next.version]);
     expect(tableNames(db)).toContain('notes');
     expect(applyMigrations(db, [...MIGRATIONS, next])).toEqual([]);
@@ -79,12 +80,12 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     applyMigrations(db);
     const broken: Migration = {
-      version: MIGRATIONS.length + 1,
+      version: latestVersion() + 1,
       name: 'broken',
       up: 'CREATE TABLE half (x TEXT); THIS IS NOT SQL;',
     };
     expect(() => applyMigrations(db, [...MIGRATIONS, broken])).toThrow();
-    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(schemaVersion(db)).toBe(latestVersion());
     expect(tableNames(db)).not.toContain('half');
     db.close();
   });
@@ -118,34 +119,51 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('counts the steps a version 5 database already has into the statistics, and keeps counting new ones', () => {
+  it('counts the steps a version 7 database already has into the statistics of their bot, and keeps counting new ones', () => {
     const db = new Database(':memory:');
-    applyMigrations(db, MIGRATIONS.slice(0, 5));
-    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
-             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+    applyMigrations(db, MIGRATIONS.slice(0, 7));
+    db.exec(`INSERT INTO bots VALUES ('shop', 'Shop', 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO flow_versions VALUES ('default', 1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO flow_versions VALUES ('shop', 1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES ('c', 'shop', 1, 'x', 'x');
              INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES ('c', 1, 'user', 'huh', 'ask', '2026-01-01T10:00:00.000Z');
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
                VALUES ('c', 1, 'route', 'clarify', 'intent.noMatch', 'none', 7, '2026-01-01T10:00:00.000Z');`);
-    expect(applyMigrations(db)).toEqual([6]);
+    expect(applyMigrations(db)).toEqual([8]);
     db.exec(`INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
                VALUES ('c', 2, 'route', 'clarify', 'intent.noMatch', 'none', 9, '2026-01-01T10:30:00.000Z');`);
-    expect(db.prepare('SELECT hour, from_block, event, count FROM stats_moves').all()).toEqual([
-      { hour: '2026-01-01T10', from_block: 'route', event: 'intent.noMatch', count: 2 },
+    expect(db.prepare('SELECT bot_id, flow_version, hour, from_block, event, count FROM stats_moves').all()).toEqual([
+      { bot_id: 'shop', flow_version: 1, hour: '2026-01-01T10', from_block: 'route', event: 'intent.noMatch', count: 2 },
     ]);
-    expect(db.prepare('SELECT latency_ms, count FROM stats_latency ORDER BY latency_ms').all()).toEqual([
-      { latency_ms: 7, count: 1 },
-      { latency_ms: 9, count: 1 },
+    expect(db.prepare('SELECT bot_id, latency_ms, count FROM stats_latency ORDER BY latency_ms').all()).toEqual([
+      { bot_id: 'shop', latency_ms: 7, count: 1 },
+      { bot_id: 'shop', latency_ms: 9, count: 1 },
     ]);
-    expect(db.prepare('SELECT text, count, last_at FROM stats_misunderstood_totals').all()).toEqual([
-      { text: 'huh', count: 2, last_at: '2026-01-01T10:30:00.000Z' },
+    expect(db.prepare('SELECT bot_id, text, count, last_at FROM stats_misunderstood_totals').all()).toEqual([
+      { bot_id: 'shop', text: 'huh', count: 2, last_at: '2026-01-01T10:30:00.000Z' },
     ]);
     db.close();
   });
 
-  it('rejects a migration list with gaps or wrong order', () => {
+  it('adds the http call columns to the steps of a version 5 database, keeping the steps it has', () => {
     const db = new Database(':memory:');
-    const gap: Migration = { version: MIGRATIONS.length + 2, name: 'gap', up: 'SELECT 1' };
-    expect(() => applyMigrations(db, [...MIGRATIONS, gap])).toThrow(/expected/);
+    applyMigrations(db, MIGRATIONS.slice(0, 5));
+    db.exec(`INSERT INTO flow_versions VALUES (1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES ('c', 1, 'x', 'x');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
+    expect(applyMigrations(db)).toEqual(MIGRATIONS.slice(5).map((m) => m.version));
+    expect(db.prepare('SELECT to_block, http_method, http_url, http_status, http_error FROM steps').all()).toEqual([
+      { to_block: 'a', http_method: null, http_url: null, http_status: null, http_error: null },
+    ]);
+    db.close();
+  });
+
+  it('rejects a migration list out of order or with a repeated version', () => {
+    const db = new Database(':memory:');
+    const repeated: Migration = { version: latestVersion(), name: 'repeated', up: 'SELECT 1' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, repeated])).toThrow(/expected a whole number above/);
+    const backwards: Migration = { version: 2, name: 'backwards', up: 'SELECT 1' };
+    expect(() => applyMigrations(db, [...MIGRATIONS, backwards])).toThrow(/expected a whole number above/);
     expect(schemaVersion(db)).toBe(0);
     db.close();
   });

@@ -33,13 +33,13 @@ export interface paths {
         };
         /**
          * List flow versions, newest first
-         * @description Paged like the conversations: pass `nextCursor` back as `cursor` for the next page.
+         * @description Paged like the conversations: pass `nextCursor` back as `cursor` for the next page. Drafts are listed too, with `current: false`.
          */
         get: operations["listFlowVersions"];
         put?: never;
         /**
          * Upload a flow as a new version
-         * @description Stores a valid flow as a new version, which becomes the current one: new conversations start on it, running ones keep theirs. An upload byte for byte identical to the current version makes no new version: that version is answered with 200 and `unchanged: true`.
+         * @description Stores a valid flow as a new version, which becomes the current one: new conversations start on it, running ones keep theirs. With `activate=false` it is stored as a draft instead: not current, so new conversations do not get it, but a preview (`/ws?version=`) does, and `POST .../{version}/activate` publishes it. An upload byte for byte identical to the current version makes no new version: that version is answered with 200 and `unchanged: true`.
          */
         post: operations["uploadFlow"];
         delete?: never;
@@ -95,10 +95,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Make a stored version current again (rollback)
+         * Make a stored version current (publish a draft, or roll back)
          * @description New conversations use it from the moment this is answered; running ones keep the version they started on.
          */
         post: operations["activateFlowVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{version}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two versions
+         * @description The blocks added, removed and changed (with the fields that differ), and the transitions added, removed and changed (the same way out of a block now leading elsewhere), from version `from` to this one.
+         */
+        get: operations["diffFlowVersions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -117,6 +137,127 @@ export interface paths {
          * @description `json` is the config `createMachine()` accepts as is; `js` is `createMachine({...})` code to paste into the Stately visualizer; `mermaid` is a `stateDiagram-v2`; `diagram` is what the web page draws: the Mermaid text with a map from block id to diagram node, for the whole flow or, with `around`, for one block's neighbourhood.
          */
         get: operations["exportFlowMachine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List flow versions, newest first
+         * @description Paged like the conversations: pass `nextCursor` back as `cursor` for the next page. Drafts are listed too, with `current: false`.
+         */
+        get: operations["listBotFlowVersions"];
+        put?: never;
+        /**
+         * Upload a flow as a new version
+         * @description Stores a valid flow as a new version, which becomes the current one: new conversations start on it, running ones keep theirs. With `activate=false` it is stored as a draft instead: not current, so new conversations do not get it, but a preview (`/ws?version=`) does, and `POST .../{version}/activate` publishes it. An upload byte for byte identical to the current version makes no new version: that version is answered with 200 and `unchanged: true`.
+         */
+        post: operations["uploadBotFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a flow without storing it */
+        post: operations["validateBotFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a flow version exactly as uploaded
+         * @description The body is the uploaded text, byte for byte. `If-None-Match` with the `ETag` answers 304 (versions never change, so the ETag of a version never does either).
+         */
+        get: operations["getBotFlow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a stored version current (publish a draft, or roll back)
+         * @description New conversations use it from the moment this is answered; running ones keep the version they started on.
+         */
+        post: operations["activateBotFlowVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two versions
+         * @description The blocks added, removed and changed (with the fields that differ), and the transitions added, removed and changed (the same way out of a block now leading elsewhere), from version `from` to this one.
+         */
+        get: operations["diffBotFlowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}/machine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The compiled XState machine of a flow version
+         * @description `json` is the config `createMachine()` accepts as is; `js` is `createMachine({...})` code to paste into the Stately visualizer; `mermaid` is a `stateDiagram-v2`; `diagram` is what the web page draws: the Mermaid text with a map from block id to diagram node, for the whole flow or, with `around`, for one block's neighbourhood.
+         */
+        get: operations["exportBotFlowMachine"];
         put?: never;
         post?: never;
         delete?: never;
@@ -145,6 +286,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bots/{bot}/flows/{version}/blocks/{blockId}/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try one utterance on an intent block
+         * @description Asks the configured intent provider (the same detector, options and cache as a conversation at that block) which intent the text means. Nothing is stored.
+         */
+        post: operations["detectBotIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List bots */
+        get: operations["listBots"];
+        put?: never;
+        /**
+         * Create a bot
+         * @description A new bot has no flow version: upload one with `POST /api/bots/{bot}/flows`. Until then `/ws?bot=` answers `no_flow`.
+         */
+        post: operations["createBot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bot */
+        get: operations["getBot"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a bot with its versions and its history
+         * @description Erases the bot, every flow version of it and every conversation of it (messages and steps too). Refused for `default`, and while the bot has active conversations (409 `bot_in_use`: retry once they have ended or expired).
+         */
+        delete: operations["deleteBot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -154,7 +357,7 @@ export interface paths {
         };
         /**
          * List conversations, newest first
-         * @description Pass `nextCursor` back as `cursor` for the next page (`null` on the last one).
+         * @description Pass `nextCursor` back as `cursor` for the next page (`null` on the last one), with the same filters. `bot` and `status` narrow the list.
          */
         get: operations["listConversations"];
         put?: never;
@@ -176,7 +379,11 @@ export interface paths {
         get: operations["getConversation"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a conversation, its messages and its steps
+         * @description For requests to erase personal data. A conversation connected right now is closed first: its client gets an `error` frame `conversation_erased` and close code 4410, and no turn of it is stored after. Nothing of it is kept.
+         */
+        delete: operations["eraseConversation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -326,6 +533,22 @@ export interface components {
                 consecutiveFailures?: number;
                 cacheSize?: number;
             };
+            /** @description outbound calls of http blocks: how many, and how many failed */
+            http: {
+                /** @description calls of http blocks since the server started */
+                calls: number;
+                /** @description those that went to `onError` */
+                failures: number;
+                /** @description the failures by `httpError` (only the codes that happened) */
+                failuresByError: {
+                    timeout?: number;
+                    network?: number;
+                    blocked?: number;
+                    status?: number;
+                    too_large?: number;
+                    invalid_json?: number;
+                };
+            };
             /** @description open WebSocket connections */
             connections: number;
             /** @description conversations running in this process */
@@ -396,6 +619,54 @@ export interface components {
             warnings: components["schemas"]["FlowProblem"][];
         };
         /**
+         * FlowVersionDiff
+         * @description What changed from version `from` to version `to`.
+         */
+        FlowVersionDiff: {
+            /** @description the version compared from */
+            from: number;
+            /** @description the version compared to */
+            to: number;
+            /** @description top-level properties other than `blocks` that differ (`name`, `start`, ...) */
+            properties: string[];
+            blocks: {
+                /** @description ids of blocks only in `to` */
+                added: string[];
+                /** @description ids of blocks only in `from` */
+                removed: string[];
+                /** @description blocks in both whose content differs */
+                changed: {
+                    id: string;
+                    /** @description the fields whose value differs */
+                    fields: string[];
+                }[];
+            };
+            transitions: {
+                added: {
+                    /** @description the block the transition leaves */
+                    from: string;
+                    /** @description what takes it: `next`, `choice:<value>`, `case:<index>`, `else`, `intent:<id>`, `noMatch`, `maxNoMatch`, `error`, `invalid`, `silence`, `reprompt:invalid` or `reprompt:silence` */
+                    on: string;
+                    /** @description the block it enters */
+                    to: string;
+                }[];
+                removed: {
+                    /** @description the block the transition leaves */
+                    from: string;
+                    /** @description what takes it: `next`, `choice:<value>`, `case:<index>`, `else`, `intent:<id>`, `noMatch`, `maxNoMatch`, `error`, `invalid`, `silence`, `reprompt:invalid` or `reprompt:silence` */
+                    on: string;
+                    /** @description the block it enters */
+                    to: string;
+                }[];
+                changed: {
+                    from: string;
+                    on: string;
+                    before: string;
+                    after: string;
+                }[];
+            };
+        };
+        /**
          * MachineConfig
          * @description The compiled XState v5 machine config, exactly what `createMachine()` accepts: one state per block, named by its id; behaviour is referenced by name (`say`, `step`, `detectIntent`).
          */
@@ -447,15 +718,39 @@ export interface components {
             /** @description set when the configured provider failed and another one answered */
             fallbackReason?: string;
         };
+        /**
+         * Bot
+         * @description A named series of flow versions with its own current version.
+         */
+        Bot: {
+            /** @description the bot id, used in paths (`/api/bots/{id}/flows`) and `/ws?bot=` */
+            id: string;
+            /** @description a name for people */
+            name: string;
+            /** @description the version new conversations start on; null before one is made current */
+            currentVersion: number | null;
+            /**
+             * Format: date-time
+             * @description when the bot was created
+             */
+            createdAt: string;
+        };
+        /** BotList */
+        BotList: {
+            /** @description `default` first, then by id */
+            items: components["schemas"]["Bot"][];
+        };
         /** Conversation */
         Conversation: {
             /** @description the conversation id (a UUID for conversations started over the WebSocket) */
             id: string;
+            /** @description the bot it belongs to; absent for the `default` bot */
+            bot?: string;
             /** @description the flow version the conversation runs on, for its whole life */
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus` */
             variables: {
                 [key: string]: string | number | boolean;
             };
@@ -497,7 +792,7 @@ export interface components {
             from: string | null;
             /** @description the block entered */
             to: string;
-            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error` */
+            /** @description what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`, `http.ok` or `http.error` */
             event: string;
             /** @description which case of the condition block held, from 0 (`condition.case` steps) */
             case?: number;
@@ -515,10 +810,18 @@ export interface components {
             runnerUpScore?: number;
             /** @description why another provider answered (e.g. `timeout`), when one did */
             fallbackReason?: string;
-            /** @description how long the detection took */
+            /** @description how long the detection (or the http call) took */
             latencyMs?: number;
-            /** @description why detection failed outright (`intent.error` steps) */
+            /** @description why detection failed outright (`intent.error` steps), or why the call failed (`http.error` steps) */
             error?: string;
+            /** @description the method of the http call (`http.*` steps) */
+            method?: string;
+            /** @description the URL called, every secret replaced by `***` (`http.*` steps) */
+            url?: string;
+            /** @description the status code of the answer, when there was one */
+            status?: number;
+            /** @description how the call failed (`http.error` steps) */
+            httpError?: "timeout" | "network" | "blocked" | "status" | "too_large" | "invalid_json";
             /**
              * Format: date-time
              * @description when it happened
@@ -529,11 +832,13 @@ export interface components {
         ConversationDetail: {
             /** @description the conversation id (a UUID for conversations started over the WebSocket) */
             id: string;
+            /** @description the bot it belongs to; absent for the `default` bot */
+            bot?: string;
             /** @description the flow version the conversation runs on, for its whole life */
             flowVersion: number;
             /** @description `active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS) */
             status: "active" | "completed" | "abandoned";
-            /** @description JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent` */
+            /** @description JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus` */
             variables: {
                 [key: string]: string | number | boolean;
             };
@@ -660,7 +965,7 @@ export interface components {
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_expired" | "replaced" | "flow_error";
+        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "unknown_bot" | "unknown_version" | "bot_exists" | "bot_in_use" | "default_bot" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_erased" | "conversation_expired" | "replaced" | "flow_error";
         /** Error */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -688,7 +993,7 @@ export interface components {
         FlowBlockRef: components["schemas"]["FlowId"];
         FlowVariableName: string;
         FlowText: string;
-        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"] | components["schemas"]["FlowConditionBlock"] | components["schemas"]["FlowSetBlock"];
+        FlowBlock: components["schemas"]["FlowMessageBlock"] | components["schemas"]["FlowWaitBlock"] | components["schemas"]["FlowIntentBlock"] | components["schemas"]["FlowEndBlock"] | components["schemas"]["FlowConditionBlock"] | components["schemas"]["FlowSetBlock"] | components["schemas"]["FlowHttpBlock"];
         /** @description Sends text to the user, then goes on to next at once. */
         FlowMessageBlock: {
             id: components["schemas"]["FlowId"];
@@ -832,6 +1137,35 @@ export interface components {
         };
         /** @description A text said to the user again; {{variable}} placeholders are rendered. */
         FlowReprompt: string;
+        /** @description Calls one of your own services over HTTP(S) and goes on to next on a 2xx answer, to onError otherwise (with httpError, and httpStatus when there was an answer). Never waits for the user; the address is checked on the connection itself (see HTTP_ALLOWED_HOSTS). */
+        FlowHttpBlock: {
+            id: components["schemas"]["FlowId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http";
+            /** @enum {unknown} */
+            method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description An http: or https: URL; {{placeholders}} are percent-encoded and may only stand after the host. {{secret.NAME}} is allowed. */
+            url: string;
+            /** @description Request headers; values are templates ({{secret.NAME}} allowed). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Any JSON value, sent as JSON; its strings are rendered as templates ({{secret.NAME}} allowed). Not with GET. */
+            body?: unknown;
+            /** @description Default 5000; at most HTTP_MAX_TIMEOUT_MS. */
+            timeoutMs?: number;
+            /** @description Variables copied from the JSON answer of a 2xx, by JSON pointer ("/status", "/items/0/id"), or $status for the status code. A pointer that finds nothing (or an object, an array, null) leaves its variable unset. */
+            save?: {
+                [key: string]: string;
+            };
+            next: components["schemas"]["FlowBlockRef"];
+            onError: components["schemas"]["FlowBlockRef"];
+        };
+        /** @description An HTTP header name (an RFC 9110 token). */
+        FlowHeaderName: string;
     };
     responses: never;
     parameters: never;
@@ -995,7 +1329,10 @@ export interface operations {
     };
     uploadFlow: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `false`: store a draft that does not become current */
+                activate?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1452,6 +1789,106 @@ export interface operations {
             };
         };
     };
+    diffFlowVersions: {
+        parameters: {
+            query: {
+                /** @description a flow version number, or `current` for the current version */
+                from: number | "current";
+            };
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the differences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersionDiff"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
     exportFlowMachine: {
         parameters: {
             query?: {
@@ -1519,6 +1956,828 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {unknown} */
                         code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listBotFlowVersions: {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description the `nextCursor` of the previous page; opaque */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersionPage"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_cursor`: a `cursor` that the server did not hand out */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_cursor";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    uploadBotFlow: {
+        parameters: {
+            query?: {
+                /** @description `false`: store a draft that does not become current */
+                activate?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+            };
+            cookie?: never;
+        };
+        /** @description A flow document (at most 1048576 bytes, MAX_BODY_BYTES), stored exactly as sent. It is checked against the flow schema and every semantic rule; all problems are reported at once (422). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flow"];
+            };
+        };
+        responses: {
+            /** @description identical to the current version, which is answered (`unchanged: true`) */
+            200: {
+                headers: {
+                    /** @description the path of the version: `/api/bots/{bot}/flows/{version}` */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResult"];
+                };
+            };
+            /** @description stored as a new version */
+            201: {
+                headers: {
+                    /** @description the path of the version: `/api/bots/{bot}/flows/{version}` */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResult"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_flow`: the flow breaks the schema, a semantic rule or a limit; `errors` lists every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_flow";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    validateBotFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+            };
+            cookie?: never;
+        };
+        /** @description A flow document (at most 1048576 bytes, MAX_BODY_BYTES), stored exactly as sent. It is checked against the flow schema and every semantic rule; all problems are reported at once (422). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Flow"];
+            };
+        };
+        responses: {
+            /** @description the flow is valid; warnings may remain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationResult"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_flow`: the flow breaks the schema, a semantic rule or a limit; `errors` lists every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_flow";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getBotFlow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description an `ETag` from an earlier answer */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the flow as uploaded */
+            200: {
+                headers: {
+                    /** @description strong ETag of this version */
+                    ETag: string;
+                    /** @description the version number of the flow answered */
+                    "X-Flow-Version": string;
+                    /** @description when the version was uploaded (HTTP date) */
+                    "Last-Modified": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description `If-None-Match` matched: the copy the client has is current */
+            304: {
+                headers: {
+                    /** @description the ETag that matched */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    activateBotFlowVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the version, now current */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersionSummary"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    diffBotFlowVersions: {
+        parameters: {
+            query: {
+                /** @description a flow version number, or `current` for the current version */
+                from: number | "current";
+            };
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the differences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersionDiff"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    exportBotFlowMachine: {
+        parameters: {
+            query?: {
+                /** @description the form of the export */
+                format?: "json" | "js" | "mermaid" | "diagram";
+                /** @description with `format=diagram`: draw only this block's neighbourhood */
+                around?: string;
+                /** @description with `around`: how many steps onwards from the block the view reaches */
+                depth?: number;
+            };
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export, in the media type of its format */
+            200: {
+                headers: {
+                    /** @description the version number of the flow answered */
+                    "X-Flow-Version": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineConfig"] | components["schemas"]["FlowDiagram"];
+                    "text/javascript": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
                     };
                 };
             };
@@ -1652,7 +2911,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (the detect and tests endpoints); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1702,6 +2961,576 @@ export interface operations {
             };
         };
     };
+    detectBotIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+                /** @description the id of an intent block of that version */
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        /** @description the text to classify, as a user would send it (trimmed; at most MAX_MESSAGE_CHARS characters) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description what the provider answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectAnswer"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    listBots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every bot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BotList"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    createBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the id (written like a block id) and a name for people (default: the id) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description created */
+            201: {
+                headers: {
+                    /** @description the path of the bot: `/api/bots/{bot}` */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `bot_exists`: `POST /api/bots` with the id of a bot that exists already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bot_exists";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bot"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    deleteBot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
+                    };
+                };
+            };
+            /** @description `bot_in_use`: `DELETE /api/bots/{bot}` while the bot has active conversations; retry once they have ended or expired; `default_bot`: `DELETE /api/bots/default`: the default bot always exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bot_in_use" | "default_bot";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
     listConversations: {
         parameters: {
             query?: {
@@ -1709,6 +3538,10 @@ export interface operations {
                 limit?: number;
                 /** @description the `nextCursor` of the previous page; opaque */
                 cursor?: string;
+                /** @description only this bot's conversations */
+                bot?: string;
+                /** @description only conversations with this status */
+                status?: "active" | "completed" | "abandoned";
             };
             header?: never;
             path?: never;
@@ -1748,6 +3581,18 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {unknown} */
                         code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unknown_bot";
                     };
                 };
             };
@@ -1809,6 +3654,101 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConversationDetail"];
                 };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    eraseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
             400: {
@@ -2015,7 +3955,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (the detect and tests endpoints); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;

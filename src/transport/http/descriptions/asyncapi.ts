@@ -45,7 +45,7 @@ export function closeCodes(): CloseCode[] {
 }
 
 /** HTTP answers that refuse the upgrade, before any frame, in the REST error shape. */
-const UPGRADE_REFUSALS = [errors.notFound, errors.invalidUrl, errors.tooManyConnections];
+const UPGRADE_REFUSALS = [errors.notFound, errors.invalidUrl, errors.invalidParameter, errors.unauthorized, errors.tooManyConnections];
 
 const CHANNEL = 'chat';
 const MESSAGES = '#/components/messages/';
@@ -105,7 +105,7 @@ export function buildAsyncApiDocument(options: AsyncApiOptions): JsonObject {
       title: 'flowbot chat WebSocket',
       version: options.version,
       description: [
-        'One conversation per connection, one JSON object per text frame. A new connection starts a conversation on the current flow version; `?conversationId=` resumes one that has not ended (after a dropped connection or a restart), on the version it started with.',
+        'One conversation per connection, one JSON object per text frame. A new connection starts a conversation on the current flow version of the `default` bot, or of the bot named by `?bot=`; `?version=` starts one on any stored version of that bot instead (a preview, drafts included), which needs the API token when the server sets `API_TOKEN`: as `Authorization: Bearer <token>` on the upgrade, or as the subprotocol `bearer.<token>` (browsers cannot set headers on a WebSocket), which the server then accepts as the protocol. `?conversationId=` resumes one that has not ended (after a dropped connection or a restart), on the version it started with.',
         '',
         `Limits of this server: frames up to ${options.maxPayloadBytes} bytes (WS_MAX_PAYLOAD_BYTES; larger closes with 1009); ${options.messagesPerSecond} messages per second after a burst of ${options.messageBurst} (excess frames get \`rate_limited\`); a ping every ${options.heartbeatMs} ms, and a peer that misses one is dropped. A message sent while the bot is busy is queued and handled in order; none is dropped. Each turn is stored before any of its frames is sent.`,
         '',
@@ -145,6 +145,17 @@ export function buildAsyncApiDocument(options: AsyncApiOptions): JsonObject {
                   type: 'string',
                   description:
                     'resume this conversation; unknown: `error` `unknown_conversation` and close 4404; ended or expired: `conversation_ended` and 4410',
+                },
+                bot: {
+                  type: 'string',
+                  pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$',
+                  description: 'start a conversation with this bot (default: `default`); unknown: `error` `unknown_bot` and close 4404',
+                },
+                version: {
+                  type: 'string',
+                  pattern: '^[1-9][0-9]{0,9}$',
+                  description:
+                    'a preview: start on this stored version of the bot instead of its current one; needs the API token when one is set (401 otherwise); unknown: `error` `unknown_version` and close 4404',
                 },
               },
             },

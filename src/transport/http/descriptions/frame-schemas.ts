@@ -16,6 +16,9 @@ export const WS_ERRORS: ReadonlyArray<ErrorDefinition<never[]>> = [
   errors.unknownConversation,
   errors.conversationEnded,
   errors.conversationExpired,
+  errors.conversationErased,
+  errors.unknownBot,
+  errors.unknownVersion,
   errors.replaced,
   errors.noFlow,
   errors.storageUnavailable,
@@ -29,6 +32,7 @@ export const ConversationFrame = Type.Object(
   {
     type: Type.Literal('conversation'),
     conversationId: Type.String({ description: 'pass it back as `?conversationId=` to resume after a dropped connection' }),
+    bot: Type.Optional(Type.String({ description: 'the bot the conversation belongs to; absent for the `default` bot' })),
     flowVersion: Type.Integer({ minimum: 1, description: 'the flow version this conversation runs on, for its whole life' }),
     resumed: Type.Boolean({ description: 'true when an existing conversation was resumed; then the next frame is `waiting`' }),
   },

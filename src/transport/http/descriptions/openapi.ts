@@ -18,7 +18,12 @@ const SCHEMAS = '#/components/schemas/';
 
 const TAGS = [
   { name: 'health', description: 'Liveness and readiness, never behind the token.' },
-  { name: 'flows', description: 'Flow versions: upload, validate, read, roll back, export the compiled machine.' },
+  { name: 'bots', description: 'Bots: each a named series of flow versions with its own current version, drafts and previews.' },
+  {
+    name: 'flows',
+    description:
+      'Flow versions of the `default` bot: upload, validate, read, roll back, compare, export the compiled machine. The same paths exist for every bot under `/api/bots/{bot}/`.',
+  },
   { name: 'conversations', description: 'The stored history of every conversation.' },
   { name: 'descriptions', description: 'This document, the WebSocket description and the flow schema, for tools.' },
 ];

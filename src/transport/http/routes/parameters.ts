@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { BOT_ID_PATTERN } from '../../../services/bot-service';
 import { MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT } from '../../../services/paging';
 
 /** Parameter schemas used by several routes. Integers arrive as text and are read as numbers at the edge. */
@@ -21,3 +22,9 @@ export const pageQuery = {
     Type.String({ minLength: 1, maxLength: 1024, description: 'the `nextCursor` of the previous page; opaque', examples: ['v3'] }),
   ),
 };
+
+export const botId = Type.String({
+  pattern: BOT_ID_PATTERN,
+  description: 'a bot id (`default` is the bot every path without one means)',
+  examples: ['pizza'],
+});

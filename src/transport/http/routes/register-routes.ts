@@ -54,6 +54,7 @@ export function registerRoutes(server: Server, routes: readonly AnyRoute[]): voi
       send(res, await route.handle({ params, query, req }));
     };
     if (route.method === 'GET') server.get(restifyPath(route.path), handler);
+    else if (route.method === 'DELETE') server.del(restifyPath(route.path), handler);
     else server.post(restifyPath(route.path), handler);
   }
 }

@@ -51,7 +51,7 @@ export interface RequestBodySpec {
 }
 
 export interface RouteDefinition<P extends TObject = TObject, Q extends TObject = TObject, R extends Responses = Responses> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** OpenAPI form: `/api/flows/{version}`. */
   path: string;
   operationId: string;

@@ -110,8 +110,72 @@ export const FlowDiagram = Type.Object(
   { title: 'FlowDiagram', additionalProperties: false, description: 'What the web page draws (`format=diagram`).' },
 );
 
+export const Bot = Type.Object(
+  {
+    id: Type.String({ pattern: BLOCK_ID_PATTERN, description: 'the bot id, used in paths (`/api/bots/{id}/flows`) and `/ws?bot=`' }),
+    name: Type.String({ description: 'a name for people' }),
+    currentVersion: nullable(Type.Integer({ minimum: 1 }), 'the version new conversations start on; null before one is made current'),
+    createdAt: dateTime('when the bot was created'),
+  },
+  { title: 'Bot', additionalProperties: false, description: 'A named series of flow versions with its own current version.' },
+);
+
+export const BotList = Type.Object(
+  { items: Type.Array(Bot, { description: '`default` first, then by id' }) },
+  { title: 'BotList', additionalProperties: false },
+);
+
+const transition = Type.Object(
+  {
+    from: Type.String({ description: 'the block the transition leaves' }),
+    on: Type.String({
+      description:
+        'what takes it: `next`, `choice:<value>`, `case:<index>`, `else`, `intent:<id>`, `noMatch`, `maxNoMatch`, `error`, `invalid`, `silence`, `reprompt:invalid` or `reprompt:silence`',
+    }),
+    to: Type.String({ description: 'the block it enters' }),
+  },
+  { additionalProperties: false },
+);
+
+export const FlowVersionDiff = Type.Object(
+  {
+    from: Type.Integer({ minimum: 1, description: 'the version compared from' }),
+    to: Type.Integer({ minimum: 1, description: 'the version compared to' }),
+    properties: Type.Array(Type.String(), { description: 'top-level properties other than `blocks` that differ (`name`, `start`, ...)' }),
+    blocks: Type.Object(
+      {
+        added: Type.Array(Type.String(), { description: 'ids of blocks only in `to`' }),
+        removed: Type.Array(Type.String(), { description: 'ids of blocks only in `from`' }),
+        changed: Type.Array(
+          Type.Object(
+            { id: Type.String(), fields: Type.Array(Type.String(), { description: 'the fields whose value differs' }) },
+            { additionalProperties: false },
+          ),
+          { description: 'blocks in both whose content differs' },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    transitions: Type.Object(
+      {
+        added: Type.Array(transition),
+        removed: Type.Array(transition),
+        changed: Type.Array(
+          Type.Object(
+            { from: Type.String(), on: Type.String(), before: Type.String(), after: Type.String() },
+            { additionalProperties: false, description: 'the same way out of the same block, now into another block' },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { title: 'FlowVersionDiff', additionalProperties: false, description: 'What changed from version `from` to version `to`.' },
+);
+
 const conversationFields = {
   id: Type.String({ description: 'the conversation id (a UUID for conversations started over the WebSocket)' }),
+  bot: Type.Optional(Type.String({ description: 'the bot it belongs to; absent for the `default` bot' })),
   flowVersion: Type.Integer({ minimum: 1, description: 'the flow version the conversation runs on, for its whole life' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('completed'), Type.Literal('abandoned')], {
     description: '`active` (resumable), `completed` (the flow ended) or `abandoned` (idle for IDLE_TIMEOUT_MS)',
@@ -120,7 +184,8 @@ const conversationFields = {
     {},
     {
       additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
-      description: 'JSON scalars by name: the `saveAs` and `set` variables and the builtins `lastMessage` and `intent`',
+      description:
+        'JSON scalars by name: the `saveAs`, `set` and `save` variables and the builtins `lastMessage`, `intent`, `httpError` and `httpStatus`',
     },
   ),
   currentBlock: nullable(Type.String(), 'the block it waits or ended at; null before the first turn is stored'),
@@ -154,7 +219,7 @@ export const Step = Type.Object(
     to: Type.String({ description: 'the block entered' }),
     event: Type.String({
       description:
-        'what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch` or `intent.error`',
+        'what moved the conversation: `start`, `next`, `user.message`, `choice`, `answer.invalid`, `answer.maxTries`, `silence`, `silence.maxTimes`, `condition.case`, `condition.else`, `intent.matched`, `intent.noMatch`, `intent.maxNoMatch`, `intent.error`, `http.ok` or `http.error`',
     }),
     case: Type.Optional(
       Type.Integer({ minimum: 0, description: 'which case of the condition block held, from 0 (`condition.case` steps)' }),
@@ -172,8 +237,19 @@ export const Step = Type.Object(
     runnerUp: Type.Optional(Type.String({ description: 'the second-best intent, where the provider ranks its answers' })),
     runnerUpScore: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: "the runner-up's score" })),
     fallbackReason: Type.Optional(Type.String({ description: 'why another provider answered (e.g. `timeout`), when one did' })),
-    latencyMs: Type.Optional(Type.Integer({ minimum: 0, description: 'how long the detection took' })),
-    error: Type.Optional(Type.String({ description: 'why detection failed outright (`intent.error` steps)' })),
+    latencyMs: Type.Optional(Type.Integer({ minimum: 0, description: 'how long the detection (or the http call) took' })),
+    error: Type.Optional(
+      Type.String({ description: 'why detection failed outright (`intent.error` steps), or why the call failed (`http.error` steps)' }),
+    ),
+    method: Type.Optional(Type.String({ description: 'the method of the http call (`http.*` steps)' })),
+    url: Type.Optional(Type.String({ description: 'the URL called, every secret replaced by `***` (`http.*` steps)' })),
+    status: Type.Optional(Type.Integer({ minimum: 100, maximum: 999, description: 'the status code of the answer, when there was one' })),
+    httpError: Type.Optional(
+      Type.Union(
+        ['timeout', 'network', 'blocked', 'status', 'too_large', 'invalid_json'].map((code) => Type.Literal(code)),
+        { description: 'how the call failed (`http.error` steps)' },
+      ),
+    ),
     at: dateTime('when it happened'),
   },
   { title: 'Step', additionalProperties: false },
@@ -219,6 +295,22 @@ export const HealthReport = Type.Object(
         additionalProperties: false,
         description: 'the intent provider; with OpenAI also the model, the circuit breaker and the answer cache',
       },
+    ),
+    http: Type.Object(
+      {
+        calls: Type.Integer({ minimum: 0, description: 'calls of http blocks since the server started' }),
+        failures: Type.Integer({ minimum: 0, description: 'those that went to `onError`' }),
+        failuresByError: Type.Object(
+          Object.fromEntries(
+            ['timeout', 'network', 'blocked', 'status', 'too_large', 'invalid_json'].map((code) => [
+              code,
+              Type.Optional(Type.Integer({ minimum: 1 })),
+            ]),
+          ),
+          { additionalProperties: false, description: 'the failures by `httpError` (only the codes that happened)' },
+        ),
+      },
+      { additionalProperties: false, description: 'outbound calls of http blocks: how many, and how many failed' },
     ),
     connections: Type.Integer({ minimum: 0, description: 'open WebSocket connections' }),
     liveConversations: Type.Integer({ minimum: 0, description: 'conversations running in this process' }),
