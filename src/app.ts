@@ -139,7 +139,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     chat,
     detect: new DetectService((bot) => bots.flows(bot), deps.intent.detector, settings.limits.maxMessageChars),
     history,
-    stats: new StatsService((bot) => bots.flows(bot), storage.stats),
+    stats: new StatsService(storage.stats),
     tests: new FlowTestService(
       (bot) => bots.flows(bot),
       history,

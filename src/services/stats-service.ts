@@ -1,7 +1,7 @@
 import { errors } from '../errors';
 import type { FlowStatsRecord } from '../storage/records';
 import type { StatsRepository } from '../storage/repositories';
-import type { FlowsOf } from './chat-service';
+import type { FlowService } from './flow-service';
 
 /** `GET /api/[bots/{bot}/]flows/{version}/stats`: traffic, drop-off and detection outcomes of one flow version. */
 export interface FlowStats {
@@ -31,19 +31,16 @@ function instant(name: string, value: string | undefined): string | undefined {
 
 /** Statistics of a flow version: the database aggregates, this shapes the answer by the flow's blocks. */
 export class StatsService {
-  constructor(
-    private readonly flowsOf: FlowsOf,
-    private readonly stats: StatsRepository,
-  ) {}
+  constructor(private readonly stats: StatsRepository) {}
 
-  /** Of version `ref` of `bot` (404 `unknown_bot`, `not_found`). */
-  async flowStats(bot: string, ref: string, query: { since?: string; until?: string }): Promise<FlowStats> {
+  /** Of version `ref` of the bot `flows` holds the versions of (404 `not_found`). */
+  async flowStats(flows: FlowService, ref: string, query: { since?: string; until?: string }): Promise<FlowStats> {
     const since = instant('since', query.since);
     const until = instant('until', query.until);
     if (since !== undefined && until !== undefined && since > until) throw errors.invalidParameter('since must not be after until');
-    const machine = await (await this.flowsOf(bot)).machine(ref);
+    const machine = await flows.machine(ref);
     const raw = await this.stats.flowStats({
-      botId: bot,
+      botId: flows.bot,
       flowVersion: machine.version,
       ...(since !== undefined ? { since } : {}),
       ...(until !== undefined ? { until } : {}),

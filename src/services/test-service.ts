@@ -3,6 +3,7 @@ import type { IntentDetector } from '../intent/detector';
 import { DEFAULT_BOT } from '../storage/records';
 import { checkTestSuite, conversationToTest, runSuite, type SuiteResult, type TestSuite } from '../testing';
 import type { FlowsOf } from './chat-service';
+import type { FlowService } from './flow-service';
 import type { HistoryService } from './history-service';
 
 /** What running a test document over REST answers (the CLI's result without its timing). */
@@ -17,9 +18,9 @@ export class FlowTestService {
     private readonly localDetector: () => IntentDetector,
   ) {}
 
-  /** Runs a test document (no `flow`: the version is the flow) against version `ref` of `bot`; 422 for a bad document. */
-  async run(bot: string, ref: string, body: unknown): Promise<TestRunAnswer> {
-    const machine = await (await this.flowsOf(bot)).machine(ref);
+  /** Runs a test document (no `flow`: the version is the flow) against version `ref` of a bot's `flows`; 422 for a bad document. */
+  async run(flows: FlowService, ref: string, body: unknown): Promise<TestRunAnswer> {
+    const machine = await flows.machine(ref);
     const checked = checkTestSuite(body);
     if (!checked.ok) throw errors.invalidBody(`the test document has ${checked.errors.length} error(s)`, checked.errors);
     const { summary } = await runSuite(checked.value, { compiled: machine.compiled, localDetector: this.localDetector });

@@ -1,6 +1,7 @@
 /** GET /api/flows/{version}/stats over real HTTP, on a database seeded with known conversations. */
 import { checkedFetch } from '../support/http-client';
-import { seedKnownConversations } from '../support/stats-seed';
+import { defaultFlow } from '../support/flows';
+import { seedConversation, seedKnownConversations } from '../support/stats-seed';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -67,5 +68,41 @@ describe('GET /api/flows/{version}/stats', () => {
     expect(bad.body).toMatchObject({ code: 'invalid_parameter' });
     expect((await stats('/api/flows/1/stats?since=2026-02-01&until=2026-01-01')).status).toBe(400);
     expect((await stats('/api/flows/9/stats')).status).toBe(404);
+  });
+});
+
+describe('GET /api/bots/{bot}/flows/{version}/stats', () => {
+  it("counts that bot's conversations only; 404 unknown_bot for a bot that does not exist", async () => {
+    await server.storage.bots.create({ id: 'shop', name: 'Shop', createdAt: '2026-01-01T00:00:00.000Z' });
+    const flow = defaultFlow();
+    await server.storage.bots.flows('shop').create({ flow, source: JSON.stringify(flow), createdAt: '2026-01-01T00:00:00.000Z' });
+    await seedConversation(
+      server.storage,
+      { id: 'shop-1', bot: 'shop', flowVersion: 1, createdAt: '2026-01-05T10:00:00.000Z', status: 'abandoned', currentBlock: 'ask' },
+      [
+        {
+          messages: [['bot', 'Hi!', 'welcome']],
+          steps: [
+            [null, 'welcome', 'start'],
+            ['welcome', 'ask', 'next'],
+          ],
+        },
+      ],
+    );
+    const shop = await stats('/api/bots/shop/flows/1/stats');
+    expect(shop.status).toBe(200);
+    expect(shop.body).toMatchObject({
+      version: 1,
+      conversations: { total: 1, active: 0, completed: 0, abandoned: 1 },
+      transitions: [{ from: 'welcome', to: 'ask', event: 'next', count: 1 }],
+      misunderstood: [],
+    });
+    expect((shop.body.blocks as Array<{ id: string }>).find((b) => b.id === 'ask')).toEqual({ id: 'ask', entered: 1, droppedHere: 1 });
+    // The default bot's version 1 is untouched by the other bot's conversation.
+    const ours = await stats('/api/flows/1/stats');
+    expect(ours.body.conversations).toEqual({ total: 3, active: 1, completed: 1, abandoned: 1 });
+    const missing = await stats('/api/bots/nobody/flows/1/stats');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'unknown_bot' });
   });
 });

@@ -71,6 +71,34 @@ describe('POST /api/flows/{version}/tests', () => {
   });
 });
 
+describe('POST /api/bots/{bot}/flows/{version}/tests', () => {
+  it("runs a document against that bot's version, not the default bot's; 404 unknown_bot for a bot that does not exist", async () => {
+    const created = await checkedFetch(`${server.url}/api/bots`, { method: 'POST', headers: json, body: JSON.stringify({ id: 'tester' }) });
+    expect(created.status).toBe(201);
+    // The bot's version 1 greets differently from the default bot's version 1.
+    const flow = defaultFlow();
+    const welcome = flow.blocks.find((b) => b.id === 'welcome') as { text: string };
+    welcome.text = 'Hello from the tester bot.';
+    const uploaded = await checkedFetch(`${server.url}/api/bots/tester/flows`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(flow),
+    });
+    expect(uploaded.status).toBe(201);
+    const document = { intents: 'scripted', tests: [{ name: 'greeting', steps: [{ bot: 'Hello from the tester bot.' }] }] };
+    const post = (path: string) => checkedFetch(`${server.url}${path}`, { method: 'POST', headers: json, body: JSON.stringify(document) });
+
+    const own = await post('/api/bots/tester/flows/1/tests');
+    expect(own.status).toBe(200);
+    expect(await own.json()).toMatchObject({ passed: 1, failed: 0 });
+    const other = await post('/api/flows/1/tests');
+    expect(await other.json()).toMatchObject({ passed: 0, failed: 1 });
+    const missing = await post('/api/bots/nobody/flows/1/tests');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'unknown_bot' });
+  });
+});
+
 describe('GET /api/conversations/{id}/test', () => {
   it('turns a real conversation into a test that replays green on its version, and shows what a new version changed', async () => {
     const client = await ChatClient.connect(server.wsUrl);

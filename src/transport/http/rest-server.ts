@@ -106,8 +106,8 @@ export function createRestServer(deps: RestServerDeps): Server {
     ...detectRoutes(deps.detect, deps.maxBodyBytes),
     ...botRoutes(deps.bots, deps.maxBodyBytes),
     ...conversationRoutes(deps.history, deps.bots, deps.chat),
-    ...testRoutes(deps.tests, deps.maxBodyBytes),
-    ...statsRoutes(deps.stats),
+    ...testRoutes(deps.tests, deps.bots, deps.maxBodyBytes),
+    ...statsRoutes(deps.stats, deps.bots),
     ...descriptionRoutes(descriptions),
   );
   // The /api routes that need no token (the API descriptions), by raw path and by restify route path.

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../../errors';
+import type { BotService } from '../../services/bot-service';
 import type { StatsService } from '../../services/stats-service';
-import { DEFAULT_BOT } from '../../storage/records';
+import { flowScopes } from './flows-controller';
 import { versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 
@@ -74,26 +75,29 @@ export const FlowStatsSchema = Type.Object(
 
 const instant = (description: string) => Type.Optional(Type.String({ minLength: 10, maxLength: 40, description }));
 
-/** GET /api/flows/{version}/stats: traffic, drop-off and detection outcomes, aggregated by the database. */
-export function statsRoutes(stats: StatsService): AnyRoute[] {
-  return [
+/** GET /api/[bots/{bot}/]flows/{version}/stats: traffic, drop-off and detection outcomes, aggregated by the database. */
+export function statsRoutes(stats: StatsService, bots: BotService): AnyRoute[] {
+  return flowScopes(bots).map((scope) =>
     defineRoute({
       method: 'GET',
-      path: '/api/flows/{version}/stats',
-      operationId: 'getFlowStats',
-      tag: 'flows',
+      path: `${scope.base}/{version}/stats`,
+      operationId: scope.operationId('getFlowStats'),
+      tag: scope.tag,
       summary: 'Statistics of a flow version',
       description:
-        'Counts over the conversations of that version that started in [`since`, `until`): their status, how often each block was entered and where abandoned ones stopped, each transition, the outcomes and latency of each intent block, and the texts no intent fitted.',
+        'Counts over the conversations of that version (of that bot) that started in [`since`, `until`): their status, how often each block was entered and where abandoned ones stopped, each transition, the outcomes and latency of each intent block, and the texts no intent fitted.',
       secured: true,
       storage: true,
-      params: Type.Object({ version: versionOrCurrent }),
+      params: Type.Object({ ...scope.params, version: versionOrCurrent }),
       query: Type.Object({
         since: instant('ISO-8601 date or date-time: conversations started at or after it'),
         until: instant('ISO-8601 date or date-time: conversations started before it'),
       }),
       responses: { 200: { description: 'the statistics', content: { 'application/json': FlowStatsSchema } } },
-      errors: [errors.notFound, errors.invalidParameter],
-    })(async ({ params, query }) => ({ status: 200, json: await stats.flowStats(DEFAULT_BOT, String(params.version), query) })),
-  ];
+      errors: [errors.notFound, errors.invalidParameter, ...(scope.params.bot ? [errors.unknownBot] : [])],
+    })(async ({ params, query }) => ({
+      status: 200,
+      json: await stats.flowStats(await scope.flows(params), String(params.version), query),
+    })),
+  );
 }

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { errors } from '../../errors';
+import type { BotService } from '../../services/bot-service';
 import type { FlowTestService } from '../../services/test-service';
-import { DEFAULT_BOT } from '../../storage/records';
 import { TestStepSchema, TestSuiteSchema } from '../../testing';
+import { flowScopes } from './flows-controller';
 import { readJsonBody } from './read-json-body';
 import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { versionOrCurrent } from './routes/parameters';
@@ -37,29 +38,35 @@ const flowVersionHeader = {
   required: true,
 };
 
-/** Conversation tests over REST: run a test document on a stored version; a conversation as a test. */
-export function testRoutes(tests: FlowTestService, maxBodyBytes: number): AnyRoute[] {
-  return [
+/**
+ * Conversation tests over REST: run a test document on a stored version (of the `default` bot under
+ * /api/flows, of any bot under /api/bots/{bot}/flows); a conversation as a test.
+ */
+export function testRoutes(tests: FlowTestService, bots: BotService, maxBodyBytes: number): AnyRoute[] {
+  const runRoutes = flowScopes(bots).map((scope) =>
     defineRoute({
       method: 'POST',
-      path: '/api/flows/{version}/tests',
-      operationId: 'runFlowTests',
-      tag: 'flows',
+      path: `${scope.base}/{version}/tests`,
+      operationId: scope.operationId('runFlowTests'),
+      tag: scope.tag,
       summary: 'Run conversation tests against a flow version',
       description:
-        'Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.',
+        'Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.',
       secured: true,
       storage: true,
-      params: Type.Object({ version: versionOrCurrent }),
+      params: Type.Object({ ...scope.params, version: versionOrCurrent }),
       query: Type.Object({}),
       body: { description: 'a test document', schema: TestSuiteSchema, mediaType: 'application/json' },
       responses: { 200: { description: 'the results and the coverage', content: { 'application/json': TestRunResult } } },
-      errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound],
+      errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound, ...(scope.params.bot ? [errors.unknownBot] : [])],
     })(async ({ params, req }) => {
+      const flows = await scope.flows(params);
       const body = await readJsonBody(req, maxBodyBytes);
-      return { status: 200, json: await tests.run(DEFAULT_BOT, String(params.version), body.value) };
+      return { status: 200, json: await tests.run(flows, String(params.version), body.value) };
     }),
-
+  );
+  return [
+    ...runRoutes,
     defineRoute({
       method: 'GET',
       path: '/api/conversations/{id}/test',
