@@ -15,10 +15,11 @@
  *   npm run bench -- --profile-openai  the same for the 1,000-conversation model run
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
  *   npm run bench -- --memory      idle memory per connection only
- *   npm run bench -- --only=model  one part of the table: local, model, idle or cpu (with --quick too)
+ *   npm run bench -- --only=model  one part of the table: local, model, idle, cpu or stats (with --quick too)
  *
  * FLOWBOT_BENCH_BASELINE=<dist-bench/bench of another build> adds that build's flowbot server as a
  * fourth side of every run (same rounds, alternating): a change measured against the unchanged code.
+ *   npm run bench -- --stats       flow statistics over a million steps against a full scan (also --only=stats)
  */
 // First: links the data folders that src/ modules read as they load.
 import './lib/data-folders';
@@ -33,6 +34,7 @@ import { type CompileResult, runCompilePhase } from './phases/compile';
 import { planIdle, runMemory } from './phases/memory';
 import { runPaced, type PacedOptions, type PacedRun } from './phases/paced';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
+import { runStatsPhase, type StatsFigure } from './phases/stats';
 import { runTurnCostPhase, type TurnCostResult } from './phases/turn-cost';
 import { renderTable } from './report';
 
@@ -52,9 +54,11 @@ const COMPILE_SIZES = [10, 200, 2000];
 const BASELINE = process.env.FLOWBOT_BENCH_BASELINE !== undefined;
 /** The flowbot-like sides of every comparison: flowbot, and the baseline build when one is given. */
 const FLOWBOTS: ServerKind[] = BASELINE ? ['flowbot', 'baseline'] : ['flowbot'];
-/** --only=local|model|idle|cpu runs one part of the table (e.g. to A/B one change quickly). */
+/** --only=local|model|idle|cpu|stats runs one part of the table (e.g. to A/B one change quickly). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const wanted = (part: 'local' | 'model' | 'idle' | 'cpu'): boolean => ONLY === undefined || ONLY === part;
+const wanted = (part: 'local' | 'model' | 'idle' | 'cpu' | 'stats'): boolean => ONLY === undefined || ONLY === part;
+/** Steps of the version whose statistics are timed (as many again on another version). */
+const STATS_STEPS = 1_000_000;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -202,6 +206,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--attribution')) return attribution();
   if (process.argv.includes('--memory')) return memoryOnly();
+  if (process.argv.includes('--stats')) return console.log(JSON.stringify(await runStatsPhase(STATS_STEPS), null, 2));
   const started = performance.now();
 
   const localSides: ServerKind[] = wanted('local') ? ['echo', 'floor', ...FLOWBOTS] : [];
@@ -244,6 +249,12 @@ async function main(): Promise<void> {
     log('per-turn costs in-process (runtime, classifier, snapshot, SQLite)');
     turnCost = await runTurnCostPhase(QUICK ? 600 : 1500);
   }
+  let stats: StatsFigure | undefined;
+  if (wanted('stats')) {
+    log(`flow statistics over ${STATS_STEPS} steps against a full scan of the steps table`);
+    stats = await runStatsPhase(STATS_STEPS);
+    log(`flow statistics: ${stats.statsMs} ms, full scan ${stats.fullScanMs} ms, ratio ${stats.ratio}`);
+  }
 
   const results = {
     date: new Date().toISOString(),
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
     memory,
     ...(compile ? { compile } : {}),
     ...(turnCost ? { turnCost } : {}),
+    ...(stats ? { stats } : {}),
     benchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
   const table = renderTable(results);

@@ -14,6 +14,9 @@ import { DetectService } from './services/detect-service';
 import { FlowMachineCache } from './services/flow-machines';
 import type { FlowService } from './services/flow-service';
 import { HistoryService } from './services/history-service';
+import { FlowTestService } from './services/test-service';
+import { StatsService } from './services/stats-service';
+import { LocalIntentClassifier } from './intent/local';
 import { OutboundCalls } from './services/outbound-calls';
 import { guardedRequester, httpCallSettings } from './outbound';
 import type { HttpRequester } from './runtime/http-requester';
@@ -97,6 +100,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   }
   const history = new HistoryService(storage.conversations);
+  /** For conversation tests with `"intents": "local"`; created on first use. */
+  let localClassifier: LocalIntentClassifier | undefined;
   const chat: ChatService = new ChatService((bot): Promise<FlowService> => bots.flows(bot), storage.conversations, clock, logger);
 
   // Ready means a new conversation can be served: the database takes writes and a flow is stored.
@@ -134,6 +139,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     chat,
     detect: new DetectService((bot) => bots.flows(bot), deps.intent.detector, settings.limits.maxMessageChars),
     history,
+    stats: new StatsService(storage.stats),
+    tests: new FlowTestService(
+      (bot) => bots.flows(bot),
+      history,
+      () => (localClassifier ??= new LocalIntentClassifier()),
+    ),
     health,
     apiToken: settings.apiToken,
     maxBodyBytes: settings.limits.maxBodyBytes,

@@ -136,7 +136,7 @@ export const errors = {
   }),
   invalidBody: define('invalid_body', {
     status: 422,
-    description: 'a JSON body of the wrong shape (a new bot, the detect endpoint); `errors` says where',
+    description: 'a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where',
     message: (detail: string, _problems: FlowProblem[]) => detail,
     problems: (_detail: string, problems: FlowProblem[]) => problems,
   }),

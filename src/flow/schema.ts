@@ -104,9 +104,17 @@ function toProblem(error: ErrorObject): FlowProblem | undefined {
 export function checkSchema(input: unknown): FlowProblem[] {
   const validate = schemaValidator();
   if (validate(input)) return [];
+  return schemaProblems(validate.errors ?? []);
+}
+
+/**
+ * Ajv's errors as problems, each at its JSON pointer with a stable code, deduplicated: the flow schema's
+ * and any other document's (a conversation test file) read the same way.
+ */
+export function schemaProblems(errors: readonly ErrorObject[]): FlowProblem[] {
   const seen = new Set<string>();
   const problems: FlowProblem[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of errors) {
     const problem = toProblem(error);
     if (!problem) continue;
     const key = `${problem.path}\u0000${problem.code}`;

@@ -9,12 +9,36 @@
  * because XState neither persists scheduled events in `getPersistedSnapshot()` nor schedules them
  * again when an actor is restored (see statelyai/xstate#5331).
  */
+/** Where timers are kept: the process's own, or a virtual clock that a test moves on (src/testing). */
+export interface TimerHost {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: TimerHost = Object.freeze({
+  setTimeout(fn: () => void, ms: number): unknown {
+    const handle = setTimeout(fn, ms);
+    // A silence clock never keeps a process alive on its own: a server has its sockets, the CLI its stdin.
+    handle.unref();
+    return handle;
+  },
+  clearTimeout(handle: unknown): void {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
+});
+
 export class ActorClock {
-  private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<number, unknown>();
   private sequence = 0;
 
-  /** `due(fire)` is called when a timer is due; calling `fire` hands the delayed event to the actor. */
-  constructor(private readonly due: (fire: () => void) => void) {}
+  /**
+   * `due(fire)` is called when a timer is due; calling `fire` hands the delayed event to the actor.
+   * `host` keeps the time: real timers by default, a virtual clock in conversation tests.
+   */
+  constructor(
+    private readonly due: (fire: () => void) => void,
+    private readonly host: TimerHost = realTimers,
+  ) {}
 
   /** Timers scheduled and neither due nor cancelled yet. */
   get pending(): number {
@@ -23,12 +47,10 @@ export class ActorClock {
 
   setTimeout(fn: () => void, timeout: number): number {
     const id = ++this.sequence;
-    const handle = setTimeout(() => {
+    const handle = this.host.setTimeout(() => {
       this.timers.delete(id);
       this.due(fn);
     }, timeout);
-    // A silence clock never keeps a process alive on its own: a server has its sockets, the CLI its stdin.
-    handle.unref();
     this.timers.set(id, handle);
     return id;
   }
@@ -36,13 +58,13 @@ export class ActorClock {
   clearTimeout(id: number): void {
     const handle = this.timers.get(id);
     if (handle === undefined) return;
-    clearTimeout(handle);
+    this.host.clearTimeout(handle);
     this.timers.delete(id);
   }
 
   /** Cancels every pending timer (the conversation stops). */
   clear(): void {
-    for (const handle of this.timers.values()) clearTimeout(handle);
+    for (const handle of this.timers.values()) this.host.clearTimeout(handle);
     this.timers.clear();
   }
 }

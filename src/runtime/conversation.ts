@@ -2,7 +2,7 @@ import { type Actor, type AnyStateMachine, createActor } from 'xstate';
 import { errors } from '../errors';
 import { RESUME_EVENT, WAITING_TAG, USER_MESSAGE_EVENT, type FlowContext } from '../flow/machine-config';
 import { type Clock, systemClock } from '../util/clock';
-import { ActorClock } from './actor-clock';
+import { ActorClock, type TimerHost } from './actor-clock';
 import type { ConversationEvent, Turn, TurnOutcome, WaitingChoice } from './events';
 import { CONVERSATION_SYSTEM_ID, type FlowEmitted } from './flow-machine';
 
@@ -31,6 +31,8 @@ export interface ConversationOptions {
    * conversation that answers within the delay skips the restore (see PARK_AFTER_MS).
    */
   parkAfterMs?: number;
+  /** Where the silence clock's timers run. Default: the process's timers; conversation tests use a virtual clock. */
+  timers?: TimerHost;
 }
 
 /** What the owner sees of the lifecycle. */
@@ -83,7 +85,7 @@ export class Conversation {
   private buffer: ConversationEvent[] = [];
   private lifecycle: Lifecycle;
   /** The clock of the actor's delayed transitions (a `noReply` block's silence); see ActorClock. */
-  private readonly timers = new ActorClock((fire) => this.onTimer(fire));
+  private readonly timers: ActorClock;
   /** A silence that came due while a turn was being delivered; it runs after, unless the user wrote meanwhile. */
   private dueTimer: (() => void) | undefined;
   /** True while the running turn was started by a timer, not by a user message. */
@@ -106,6 +108,7 @@ export class Conversation {
     this.clock = options.clock ?? systemClock;
     this.origin = options.origin ?? { kind: 'start' };
     this.parkAfterMs = options.parkAfterMs ?? 0;
+    this.timers = new ActorClock((fire) => this.onTimer(fire), options.timers);
     const initial = (options.machine.config as { initial?: unknown }).initial;
     this.startBlock = typeof initial === 'string' ? initial : '';
     this.lifecycle = { status: 'new', actor: this.spawn(this.origin.kind === 'restore' ? this.origin.snapshot : undefined) };

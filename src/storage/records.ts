@@ -88,3 +88,26 @@ export interface Page<T> {
   /** Opaque; pass back as `cursor` to get the next page. null on the last page. */
   nextCursor: string | null;
 }
+
+/** Which conversations statistics count: one flow version's, started in [since, until) when given. */
+export interface StatsQuery {
+  botId: string;
+  flowVersion: number;
+  /** ISO-8601 UTC, inclusive. */
+  since?: string;
+  /** ISO-8601 UTC, exclusive. */
+  until?: string;
+}
+
+/** Raw counts as the database aggregates them; the service shapes them per block of the flow. */
+export interface FlowStatsRecord {
+  conversations: Record<ConversationStatus, number>;
+  /** Abandoned conversations by the block they stopped at. */
+  droppedAt: Array<{ block: string; count: number }>;
+  /** Steps grouped by move and detected intent (`from` null: the step into the start block). */
+  moves: Array<{ from: string | null; to: string; event: string; intent: string | null; count: number; fallbacks: number }>;
+  /** Detection latency per intent block, nearest-rank percentiles in ms. */
+  latency: Array<{ block: string; p50: number; p95: number }>;
+  /** User texts that no intent of the block fitted, most frequent first. */
+  misunderstood: Array<{ block: string; text: string; count: number; lastAt: string }>;
+}

@@ -3,10 +3,12 @@ import type {
   BotRecord,
   ConversationFilter,
   ConversationRecord,
+  FlowStatsRecord,
   FlowVersionRecord,
   FlowVersionSummary,
   MessageRecord,
   Page,
+  StatsQuery,
   StepRecord,
   TurnWrite,
 } from './records';
@@ -78,11 +80,21 @@ export interface ConversationRepository {
   eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number>;
 }
 
+/**
+ * Statistics of a flow version, aggregated by the database over that version's conversations (found
+ * through an index, never a scan of every conversation); kept apart from the conversation repository
+ * so that a backend implements the aggregation in its own SQL.
+ */
+export interface StatsRepository {
+  flowStats(query: StatsQuery): Promise<FlowStatsRecord>;
+}
+
 export interface Storage {
   /** The `default` bot's flow versions (what `/api/flows` means): `bots.flows('default')`. */
   readonly flows: FlowRepository;
   readonly bots: BotRepository;
   readonly conversations: ConversationRepository;
+  readonly stats: StatsRepository;
   /** Readiness for /health: true when the storage takes writes. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

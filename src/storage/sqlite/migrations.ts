@@ -214,6 +214,166 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps ADD COLUMN http_error TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'flow statistics',
+    up: `
+      -- Statistics of a bot's flow version (GET .../flows/{version}/stats) without reading every step
+      -- of it: counts kept per hour of the step, by the database itself (triggers), so that no write
+      -- path of the application has to know. Keys use '' for "none" (a primary key column cannot
+      -- usefully hold NULL). Every table references its version: deleting a bot takes its statistics.
+      CREATE TABLE stats_moves (
+        bot_id        TEXT NOT NULL,
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL, -- substr(at, 1, 13): 2026-01-01T10
+        from_block    TEXT NOT NULL, -- '' for the step into the start block
+        to_block      TEXT NOT NULL,
+        event         TEXT NOT NULL,
+        intent        TEXT NOT NULL, -- '' where no intent was detected
+        count         INTEGER NOT NULL,
+        fallbacks     INTEGER NOT NULL,
+        PRIMARY KEY (bot_id, flow_version, hour, from_block, to_block, event, intent),
+        FOREIGN KEY (bot_id, flow_version) REFERENCES flow_versions (bot_id, version) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+      -- Detection latency as a histogram of whole milliseconds: percentiles are exact (nearest rank).
+      CREATE TABLE stats_latency (
+        bot_id        TEXT NOT NULL,
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL,
+        block         TEXT NOT NULL,
+        latency_ms    INTEGER NOT NULL,
+        count         INTEGER NOT NULL,
+        PRIMARY KEY (bot_id, flow_version, hour, block, latency_ms),
+        FOREIGN KEY (bot_id, flow_version) REFERENCES flow_versions (bot_id, version) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+
+      -- The texts no intent fitted, counted per conversation so that erasing a conversation erases
+      -- its texts from the statistics too (the foreign key cascades).
+      CREATE TABLE stats_misunderstood (
+        bot_id           TEXT NOT NULL,
+        flow_version     INTEGER NOT NULL,
+        hour             TEXT NOT NULL,
+        block            TEXT NOT NULL,
+        text             TEXT NOT NULL,
+        conversation_id  TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        count            INTEGER NOT NULL,
+        last_at          TEXT NOT NULL,
+        PRIMARY KEY (bot_id, flow_version, hour, block, text, conversation_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX stats_misunderstood_conversation ON stats_misunderstood (conversation_id);
+      -- The same texts summed over conversations, which is what an answer reads; kept in step with the
+      -- per-conversation rows by triggers (an erased conversation's rows take their counts with them).
+      CREATE TABLE stats_misunderstood_totals (
+        bot_id        TEXT NOT NULL,
+        flow_version  INTEGER NOT NULL,
+        hour          TEXT NOT NULL,
+        block         TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        count         INTEGER NOT NULL,
+        last_at       TEXT NOT NULL,
+        PRIMARY KEY (bot_id, flow_version, hour, block, text),
+        FOREIGN KEY (bot_id, flow_version) REFERENCES flow_versions (bot_id, version) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER stats_misunderstood_added AFTER INSERT ON stats_misunderstood BEGIN
+        INSERT INTO stats_misunderstood_totals (bot_id, flow_version, hour, block, text, count, last_at)
+          VALUES (NEW.bot_id, NEW.flow_version, NEW.hour, NEW.block, NEW.text, NEW.count, NEW.last_at)
+          ON CONFLICT (bot_id, flow_version, hour, block, text)
+          DO UPDATE SET count = count + excluded.count, last_at = max(last_at, excluded.last_at);
+      END;
+      CREATE TRIGGER stats_misunderstood_counted AFTER UPDATE OF count ON stats_misunderstood BEGIN
+        UPDATE stats_misunderstood_totals SET count = count + NEW.count - OLD.count, last_at = max(last_at, NEW.last_at)
+          WHERE bot_id = NEW.bot_id AND flow_version = NEW.flow_version AND hour = NEW.hour AND block = NEW.block AND text = NEW.text;
+      END;
+      CREATE TRIGGER stats_misunderstood_erased AFTER DELETE ON stats_misunderstood BEGIN
+        UPDATE stats_misunderstood_totals SET count = count - OLD.count
+          WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version AND hour = OLD.hour AND block = OLD.block AND text = OLD.text;
+        DELETE FROM stats_misunderstood_totals
+          WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version AND hour = OLD.hour AND block = OLD.block AND text = OLD.text
+            AND count <= 0;
+      END;
+
+      CREATE TRIGGER steps_count_stats AFTER INSERT ON steps BEGIN
+        INSERT INTO stats_moves (bot_id, flow_version, hour, from_block, to_block, event, intent, count, fallbacks)
+          SELECT c.bot_id, c.flow_version, substr(NEW.at, 1, 13), coalesce(NEW.from_block, ''), NEW.to_block, NEW.event,
+                 coalesce(NEW.intent, ''), 1, NEW.fallback_reason IS NOT NULL
+          FROM conversations c WHERE c.id = NEW.conversation_id
+          ON CONFLICT (bot_id, flow_version, hour, from_block, to_block, event, intent)
+          DO UPDATE SET count = count + 1, fallbacks = fallbacks + excluded.fallbacks;
+        INSERT INTO stats_latency (bot_id, flow_version, hour, block, latency_ms, count)
+          SELECT c.bot_id, c.flow_version, substr(NEW.at, 1, 13), NEW.from_block, NEW.latency_ms, 1
+          FROM conversations c
+          WHERE c.id = NEW.conversation_id AND NEW.latency_ms IS NOT NULL AND NEW.from_block IS NOT NULL AND NEW.event LIKE 'intent.%'
+          ON CONFLICT (bot_id, flow_version, hour, block, latency_ms) DO UPDATE SET count = count + 1;
+        -- The text of a no-match: the conversation's last user message (a turn's messages are written before its steps).
+        INSERT INTO stats_misunderstood (bot_id, flow_version, hour, block, text, conversation_id, count, last_at)
+          SELECT c.bot_id, c.flow_version, substr(NEW.at, 1, 13), NEW.from_block, m.text, NEW.conversation_id, 1, NEW.at
+          FROM conversations c
+          JOIN (SELECT text FROM messages WHERE conversation_id = NEW.conversation_id AND sender = 'user' ORDER BY seq DESC LIMIT 1) m
+          WHERE c.id = NEW.conversation_id AND NEW.from_block IS NOT NULL AND NEW.event IN ('intent.noMatch', 'intent.maxNoMatch')
+          ON CONFLICT (bot_id, flow_version, hour, block, text, conversation_id)
+          DO UPDATE SET count = count + 1, last_at = max(last_at, excluded.last_at);
+      END;
+
+      -- An erased conversation (DELETE /api/conversations/{id}, retention) takes its steps out of the
+      -- counts, so that transitions and blocks entered stay the sums over the conversations counted.
+      -- BEFORE: its steps are still there to subtract. Deleting a bot removes whole versions instead
+      -- (the foreign keys above), and the counts go with them.
+      CREATE TRIGGER conversations_uncount_stats BEFORE DELETE ON conversations BEGIN
+        UPDATE stats_moves SET
+          count = count - (SELECT COUNT(*) FROM steps s
+                           WHERE s.conversation_id = OLD.id AND substr(s.at, 1, 13) = stats_moves.hour
+                             AND coalesce(s.from_block, '') = stats_moves.from_block AND s.to_block = stats_moves.to_block
+                             AND s.event = stats_moves.event AND coalesce(s.intent, '') = stats_moves.intent),
+          fallbacks = fallbacks - (SELECT COUNT(*) FROM steps s
+                           WHERE s.conversation_id = OLD.id AND substr(s.at, 1, 13) = stats_moves.hour
+                             AND coalesce(s.from_block, '') = stats_moves.from_block AND s.to_block = stats_moves.to_block
+                             AND s.event = stats_moves.event AND coalesce(s.intent, '') = stats_moves.intent
+                             AND s.fallback_reason IS NOT NULL)
+          WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version
+            AND (hour, from_block, to_block, event, intent) IN
+              (SELECT substr(at, 1, 13), coalesce(from_block, ''), to_block, event, coalesce(intent, '') FROM steps WHERE conversation_id = OLD.id);
+        UPDATE stats_latency SET
+          count = count - (SELECT COUNT(*) FROM steps s
+                           WHERE s.conversation_id = OLD.id AND substr(s.at, 1, 13) = stats_latency.hour
+                             AND s.from_block = stats_latency.block AND s.latency_ms = stats_latency.latency_ms AND s.event LIKE 'intent.%')
+          WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version
+            AND (hour, block, latency_ms) IN
+              (SELECT substr(at, 1, 13), from_block, latency_ms FROM steps
+               WHERE conversation_id = OLD.id AND latency_ms IS NOT NULL AND from_block IS NOT NULL AND event LIKE 'intent.%');
+        DELETE FROM stats_moves WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version AND count <= 0;
+        DELETE FROM stats_latency WHERE bot_id = OLD.bot_id AND flow_version = OLD.flow_version AND count <= 0;
+      END;
+
+      -- What was stored before: counted once, here.
+      INSERT INTO stats_moves (bot_id, flow_version, hour, from_block, to_block, event, intent, count, fallbacks)
+        SELECT c.bot_id, c.flow_version, substr(s.at, 1, 13), coalesce(s.from_block, ''), s.to_block, s.event, coalesce(s.intent, ''),
+               COUNT(*), SUM(s.fallback_reason IS NOT NULL)
+        FROM steps s JOIN conversations c ON c.id = s.conversation_id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7;
+      INSERT INTO stats_latency (bot_id, flow_version, hour, block, latency_ms, count)
+        SELECT c.bot_id, c.flow_version, substr(s.at, 1, 13), s.from_block, s.latency_ms, COUNT(*)
+        FROM steps s JOIN conversations c ON c.id = s.conversation_id
+        WHERE s.latency_ms IS NOT NULL AND s.from_block IS NOT NULL AND s.event LIKE 'intent.%'
+        GROUP BY 1, 2, 3, 4, 5;
+
+      INSERT INTO stats_misunderstood (bot_id, flow_version, hour, block, text, conversation_id, count, last_at)
+        SELECT bot_id, flow_version, hour, block, text, conversation_id, COUNT(*), MAX(at) FROM (
+          SELECT c.bot_id, c.flow_version, substr(s.at, 1, 13) AS hour, s.from_block AS block, s.conversation_id, s.at,
+                 (SELECT m.text FROM messages m
+                  WHERE m.conversation_id = s.conversation_id AND m.sender = 'user' AND m.at <= s.at
+                  ORDER BY m.seq DESC LIMIT 1) AS text
+          FROM steps s JOIN conversations c ON c.id = s.conversation_id
+          WHERE s.from_block IS NOT NULL AND s.event IN ('intent.noMatch', 'intent.maxNoMatch')
+        ) WHERE text IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5, 6;
+
+      -- Conversation counts by status and drop-off by block: answered from this index alone. It starts
+      -- with (bot_id, flow_version), so the foreign key to flow_versions uses it too: the narrower
+      -- index migration 6 made for that is one more to write on every conversation for nothing.
+      CREATE INDEX conversations_version_stats ON conversations (bot_id, flow_version, created_at, status, current_block);
+      DROP INDEX conversations_flow_version;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

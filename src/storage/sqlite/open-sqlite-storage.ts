@@ -4,11 +4,12 @@ import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
 import { DEFAULT_BOT } from '../records';
-import type { BotRepository, ConversationRepository, FlowRepository, Storage } from '../repositories';
+import type { BotRepository, ConversationRepository, FlowRepository, StatsRepository, Storage } from '../repositories';
 import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteBotRepository } from './bot-repository';
+import { SqliteStatsRepository } from './stats-repository';
 
 export interface SqliteStorageOptions {
   /** File path, or `:memory:` for a private in-memory database (tests). */
@@ -32,6 +33,7 @@ class SqliteStorage implements Storage {
   readonly flows: FlowRepository;
   readonly bots: BotRepository;
   readonly conversations: ConversationRepository;
+  readonly stats: StatsRepository;
   private readonly conversationRepository: SqliteConversationRepository;
   private readonly probeStmt: Database.Statement<[string]>;
   private readonly guard: SqliteGuard;
@@ -47,6 +49,7 @@ class SqliteStorage implements Storage {
     this.flows = this.bots.flows(DEFAULT_BOT);
     this.conversationRepository = new SqliteConversationRepository(this.guard);
     this.conversations = this.conversationRepository;
+    this.stats = new SqliteStatsRepository(this.guard);
     this.probeStmt = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
   }
 

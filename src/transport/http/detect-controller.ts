@@ -3,6 +3,7 @@ import { errors } from '../../errors';
 import type { DetectService } from '../../services/detect-service';
 import { DEFAULT_BOT } from '../../storage/records';
 import { readJsonBody } from './read-json-body';
+import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { botId, versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute } from './routes/route';
 import { BLOCK_ID_PATTERN, DetectAnswer } from './routes/schemas';
@@ -43,15 +44,7 @@ export function detectRoutes(detect: DetectService, maxBodyBytes: number): AnyRo
         mediaType: 'application/json',
       },
       responses: { 200: { description: 'what the provider answered', content: { 'application/json': DetectAnswer } } },
-      errors: [
-        errors.invalidJson,
-        errors.invalidEncoding,
-        errors.payloadTooLarge,
-        errors.unsupportedMediaType,
-        errors.invalidBody,
-        errors.notFound,
-        ...scope.errors,
-      ],
+      errors: [...JSON_BODY_ERRORS, errors.invalidBody, errors.notFound, ...scope.errors],
     })(async ({ params, req }) => {
       const bot = (params as { bot?: string }).bot ?? DEFAULT_BOT;
       const body = await readJsonBody(req, maxBodyBytes);

@@ -7,6 +7,7 @@ import type { FlowService } from '../../services/flow-service';
 import { DEFAULT_BOT } from '../../storage/records';
 import { readJsonBody } from './read-json-body';
 import { FLOW_SCHEMA_REF } from './descriptions/flow-schema';
+import { JSON_BODY_ERRORS } from './routes/common-errors';
 import { botId, pageQuery, versionNumber, versionOrCurrent } from './routes/parameters';
 import { type AnyRoute, defineRoute, type RequestBodySpec } from './routes/route';
 import {
@@ -18,9 +19,6 @@ import {
   UploadResult,
   ValidationResult,
 } from './routes/schemas';
-
-/** Errors of reading a JSON body (readJsonBody). */
-const BODY_ERRORS = [errors.invalidJson, errors.invalidEncoding, errors.payloadTooLarge, errors.unsupportedMediaType] as const;
 
 const flowBody = (maxBodyBytes: number): RequestBodySpec => ({
   description: `A flow document (at most ${maxBodyBytes} bytes, MAX_BODY_BYTES), stored exactly as sent. It is checked against the flow schema and every semantic rule; all problems are reported at once (422).`,
@@ -128,7 +126,7 @@ function scopedFlowRoutes(scope: FlowScope, maxBodyBytes: number): AnyRoute[] {
           headers: location,
         },
       },
-      errors: [...BODY_ERRORS, errors.invalidFlow, ...botErrors],
+      errors: [...JSON_BODY_ERRORS, errors.invalidFlow, ...botErrors],
     })(async ({ params, query, req }) => {
       const flows = await scope.flows(params);
       const body = await readBody(req);
@@ -149,7 +147,7 @@ function scopedFlowRoutes(scope: FlowScope, maxBodyBytes: number): AnyRoute[] {
       query: noQuery,
       body: flowBody(maxBodyBytes),
       responses: { 200: { description: 'the flow is valid; warnings may remain', content: { 'application/json': ValidationResult } } },
-      errors: [...BODY_ERRORS, errors.invalidFlow, ...botErrors],
+      errors: [...JSON_BODY_ERRORS, errors.invalidFlow, ...botErrors],
     })(async ({ params, req }) => {
       const flows = await scope.flows(params);
       return { status: 200, json: flows.validate((await readBody(req)).value) };

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { DetectService } from '../../services/detect-service';
 import type { BotService } from '../../services/bot-service';
 import type { ChatService } from '../../services/chat-service';
+import type { FlowTestService } from '../../services/test-service';
+import type { StatsService } from '../../services/stats-service';
 import type { HistoryService } from '../../services/history-service';
 import { AppError, errors } from '../../errors';
 import { endWithError } from '../raw-error-response';
@@ -14,6 +16,8 @@ import { conversationRoutes } from './conversations-controller';
 import { describeApi, type WebSocketLimits } from './descriptions';
 import { descriptionRoutes } from './descriptions-controller';
 import { detectRoutes } from './detect-controller';
+import { testRoutes } from './tests-controller';
+import { statsRoutes } from './stats-controller';
 import { DOCS_CSP, isDocsPath, registerDocsPage } from './docs-page';
 import { toErrorResponse } from './error-response';
 import { flowRoutes } from './flows-controller';
@@ -29,6 +33,8 @@ export interface RestServerDeps {
   chat: ChatService;
   detect: DetectService;
   history: HistoryService;
+  tests: FlowTestService;
+  stats: StatsService;
   health: () => Promise<HealthReport>;
   apiToken: string | undefined;
   maxBodyBytes: number;
@@ -100,6 +106,8 @@ export function createRestServer(deps: RestServerDeps): Server {
     ...detectRoutes(deps.detect, deps.maxBodyBytes),
     ...botRoutes(deps.bots, deps.maxBodyBytes),
     ...conversationRoutes(deps.history, deps.bots, deps.chat),
+    ...testRoutes(deps.tests, deps.bots, deps.maxBodyBytes),
+    ...statsRoutes(deps.stats, deps.bots),
     ...descriptionRoutes(descriptions),
   );
   // The /api routes that need no token (the API descriptions), by raw path and by restify route path.

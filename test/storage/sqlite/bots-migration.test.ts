@@ -100,10 +100,10 @@ describe('migration 6: bots', () => {
     expect(indexes).toEqual([
       'conversations_bot_newest',
       'conversations_bot_status_newest',
-      'conversations_flow_version',
       'conversations_newest',
       'conversations_status_newest',
       'conversations_status_updated',
+      'conversations_version_stats',
     ]);
     // Each history filter is an index range, not a scan of every conversation.
     for (const [sql, index] of [

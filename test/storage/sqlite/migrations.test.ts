@@ -27,7 +27,18 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(0);
     expect(applyMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db)).toBe(latestVersion());
-    expect(tableNames(db)).toEqual(['bots', 'conversations', 'flow_versions', 'health_probe', 'messages', 'steps']);
+    expect(tableNames(db)).toEqual([
+      'bots',
+      'conversations',
+      'flow_versions',
+      'health_probe',
+      'messages',
+      'stats_latency',
+      'stats_misunderstood',
+      'stats_misunderstood_totals',
+      'stats_moves',
+      'steps',
+    ]);
     db.close();
   });
 
@@ -105,6 +116,32 @@ describe('migrations', () => {
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, at) VALUES ('c', 1, NULL, 'a', 'start', 'x');`);
     expect(applyMigrations(db, MIGRATIONS.slice(0, 5))).toEqual([5]);
     expect(db.prepare('SELECT to_block, case_index, choice FROM steps').all()).toEqual([{ to_block: 'a', case_index: null, choice: null }]);
+    db.close();
+  });
+
+  it('counts the steps a version 7 database already has into the statistics of their bot, and keeps counting new ones', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, MIGRATIONS.slice(0, 7));
+    db.exec(`INSERT INTO bots VALUES ('shop', 'Shop', 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO flow_versions VALUES ('default', 1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO flow_versions VALUES ('shop', 1, 'f', '{}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES ('c', 'shop', 1, 'x', 'x');
+             INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES ('c', 1, 'user', 'huh', 'ask', '2026-01-01T10:00:00.000Z');
+             INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
+               VALUES ('c', 1, 'route', 'clarify', 'intent.noMatch', 'none', 7, '2026-01-01T10:00:00.000Z');`);
+    expect(applyMigrations(db)).toEqual([8]);
+    db.exec(`INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
+               VALUES ('c', 2, 'route', 'clarify', 'intent.noMatch', 'none', 9, '2026-01-01T10:30:00.000Z');`);
+    expect(db.prepare('SELECT bot_id, flow_version, hour, from_block, event, count FROM stats_moves').all()).toEqual([
+      { bot_id: 'shop', flow_version: 1, hour: '2026-01-01T10', from_block: 'route', event: 'intent.noMatch', count: 2 },
+    ]);
+    expect(db.prepare('SELECT bot_id, latency_ms, count FROM stats_latency ORDER BY latency_ms').all()).toEqual([
+      { bot_id: 'shop', latency_ms: 7, count: 1 },
+      { bot_id: 'shop', latency_ms: 9, count: 1 },
+    ]);
+    expect(db.prepare('SELECT bot_id, text, count, last_at FROM stats_misunderstood_totals').all()).toEqual([
+      { bot_id: 'shop', text: 'huh', count: 2, last_at: '2026-01-01T10:30:00.000Z' },
+    ]);
     db.close();
   });
 

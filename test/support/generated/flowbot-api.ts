@@ -389,6 +389,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows/{version}/tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run conversation tests against a flow version
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         */
+        post: operations["runFlowTests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}/tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run conversation tests against a flow version
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         */
+        post: operations["runBotFlowTests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A test document that replays a conversation
+         * @description What the user sent and when they were silent become actions, the intents detected are scripted, and every bot message, where it waited or ended and its variables are expected: run it against the version in `X-Flow-Version` (it passes) or a newer one (it shows what changed).
+         */
+        get: operations["getConversationTest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of a flow version
+         * @description Counts over the conversations of that version (of that bot) that started in [`since`, `until`): their status, how often each block was entered and where abandoned ones stopped, each transition, the outcomes and latency of each intent block, and the texts no intent fitted.
+         */
+        get: operations["getFlowStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{bot}/flows/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of a flow version
+         * @description Counts over the conversations of that version (of that bot) that started in [`since`, `until`): their status, how often each block was entered and where abandoned ones stopped, each transition, the outcomes and latency of each intent block, and the texts no intent fitted.
+         */
+        get: operations["getBotFlowStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -798,6 +898,108 @@ export interface components {
             messages: components["schemas"]["Message"][];
             /** @description every transition, in order */
             steps: components["schemas"]["Step"][];
+        };
+        /** TestRunResult */
+        TestRunResult: {
+            passed: number;
+            failed: number;
+            /** @description share of the compiled machine's transitions the tests took */
+            coverage: number;
+            /** @description the transitions no test took, as `from -> to (event)` */
+            uncovered: string[];
+            results: {
+                name: string;
+                passed: boolean;
+                failure?: {
+                    /** @description index of the failing step in `steps` (-1: while the flow started) */
+                    step: number;
+                    /** @description the failing step as written */
+                    action: {
+                        /** @description sends this text as the user */
+                        user?: string;
+                        /** @description picks the choice with this value (or label) where the flow waits */
+                        choice?: string;
+                        /** @description lets this many seconds pass without a reply, on a virtual clock */
+                        silence?: number;
+                        /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                        bot?: string;
+                        /** @description expects the flow to wait at this block */
+                        waiting?: string;
+                        /** @description expects the conversation to end (at this block, when one is named) */
+                        end?: string | true;
+                        /** @description expects these variables to hold these values (`null`: unset) */
+                        variables?: {
+                            [key: string]: (string | number | boolean) | null;
+                        };
+                        /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                        intent?: string | {
+                            error: string;
+                        };
+                    } | null;
+                    expected: string;
+                    /** @description what came instead */
+                    actual: string;
+                };
+            }[];
+        };
+        /** FlowStats */
+        FlowStats: {
+            version: number;
+            conversations: {
+                /** @description all of them */
+                total: number;
+                /** @description still running */
+                active: number;
+                /** @description ended at an end block */
+                completed: number;
+                /** @description left idle */
+                abandoned: number;
+            };
+            /** @description every block of the flow, in flow order */
+            blocks: {
+                id: string;
+                /** @description steps into the block */
+                entered: number;
+                /** @description abandoned conversations that stopped waiting here */
+                droppedHere: number;
+            }[];
+            /** @description most taken first */
+            transitions: {
+                from: string;
+                to: string;
+                event: string;
+                /** @description times taken */
+                count: number;
+            }[];
+            intents: {
+                /** @description an intent block */
+                block: string;
+                /** @description detections by intent id */
+                matched: {
+                    [key: string]: number;
+                };
+                /** @description detections no intent fitted (the maxNoMatch-th included) */
+                noMatch: number;
+                /** @description detections that failed outright */
+                errors: number;
+                /** @description detections another provider answered (OpenAI down: the local classifier) */
+                fallbacks: number;
+                /** @description nearest-rank percentiles of detection time; null before any detection */
+                latencyMs: {
+                    p50: number;
+                    p95: number;
+                } | null;
+            }[];
+            /** @description texts no intent fitted, most frequent first (at most 100) */
+            misunderstood: {
+                /** @description the intent block */
+                block: string;
+                /** @description what the user wrote */
+                text: string;
+                count: number;
+                /** Format: date-time */
+                lastAt: string;
+            }[];
         };
         /**
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
@@ -2749,7 +2951,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect endpoint); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +3095,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect endpoint); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3115,7 +3317,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect endpoint); `errors` says where */
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3623,6 +3825,712 @@ export interface operations {
                     "application/json": components["schemas"]["Error"] & {
                         /** @enum {unknown} */
                         code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    runFlowTests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        /** @description a test document */
+        requestBody: {
+            content: {
+                "application/json": {
+                    $schema?: string;
+                    /** @description `scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers */
+                    intents?: "scripted" | "local";
+                    tests: {
+                        name: string;
+                        steps: {
+                            /** @description sends this text as the user */
+                            user?: string;
+                            /** @description picks the choice with this value (or label) where the flow waits */
+                            choice?: string;
+                            /** @description lets this many seconds pass without a reply, on a virtual clock */
+                            silence?: number;
+                            /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                            bot?: string;
+                            /** @description expects the flow to wait at this block */
+                            waiting?: string;
+                            /** @description expects the conversation to end (at this block, when one is named) */
+                            end?: string | true;
+                            /** @description expects these variables to hold these values (`null`: unset) */
+                            variables?: {
+                                [key: string]: (string | number | boolean) | null;
+                            };
+                            /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                            intent?: string | {
+                                error: string;
+                            };
+                        }[];
+                        /** @description answers of http blocks, by block id, one per call in order */
+                        mocks?: {
+                            http?: {
+                                [key: string]: {
+                                    status: number;
+                                    body?: unknown;
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                            };
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description the results and the coverage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRunResult"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    runBotFlowTests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        /** @description a test document */
+        requestBody: {
+            content: {
+                "application/json": {
+                    $schema?: string;
+                    /** @description `scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers */
+                    intents?: "scripted" | "local";
+                    tests: {
+                        name: string;
+                        steps: {
+                            /** @description sends this text as the user */
+                            user?: string;
+                            /** @description picks the choice with this value (or label) where the flow waits */
+                            choice?: string;
+                            /** @description lets this many seconds pass without a reply, on a virtual clock */
+                            silence?: number;
+                            /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                            bot?: string;
+                            /** @description expects the flow to wait at this block */
+                            waiting?: string;
+                            /** @description expects the conversation to end (at this block, when one is named) */
+                            end?: string | true;
+                            /** @description expects these variables to hold these values (`null`: unset) */
+                            variables?: {
+                                [key: string]: (string | number | boolean) | null;
+                            };
+                            /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                            intent?: string | {
+                                error: string;
+                            };
+                        }[];
+                        /** @description answers of http blocks, by block id, one per call in order */
+                        mocks?: {
+                            http?: {
+                                [key: string]: {
+                                    status: number;
+                                    body?: unknown;
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                            };
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description the results and the coverage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRunResult"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown; `invalid_json`: the body is empty or not valid JSON; `invalid_encoding`: the body is not valid UTF-8 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter" | "invalid_json" | "invalid_encoding";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
+                    };
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not sent as `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description `invalid_body`: a JSON body of the wrong shape (a new bot, the detect and tests endpoints); `errors` says where */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "invalid_body";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getConversationTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a test document */
+            200: {
+                headers: {
+                    /** @description the flow version the conversation ran on (run the test against it) */
+                    "X-Flow-Version": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        $schema?: string;
+                        /** @description `scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers */
+                        intents?: "scripted" | "local";
+                        tests: {
+                            name: string;
+                            steps: {
+                                /** @description sends this text as the user */
+                                user?: string;
+                                /** @description picks the choice with this value (or label) where the flow waits */
+                                choice?: string;
+                                /** @description lets this many seconds pass without a reply, on a virtual clock */
+                                silence?: number;
+                                /** @description expects the next bot message: its exact text, or `/regex/flags` */
+                                bot?: string;
+                                /** @description expects the flow to wait at this block */
+                                waiting?: string;
+                                /** @description expects the conversation to end (at this block, when one is named) */
+                                end?: string | true;
+                                /** @description expects these variables to hold these values (`null`: unset) */
+                                variables?: {
+                                    [key: string]: (string | number | boolean) | null;
+                                };
+                                /** @description scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer */
+                                intent?: string | {
+                                    error: string;
+                                };
+                            }[];
+                            /** @description answers of http blocks, by block id, one per call in order */
+                            mocks?: {
+                                http?: {
+                                    [key: string]: {
+                                        status: number;
+                                        body?: unknown;
+                                        headers?: {
+                                            [key: string]: string;
+                                        };
+                                    }[];
+                                };
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getFlowStats: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 date or date-time: conversations started at or after it */
+                since?: string;
+                /** @description ISO-8601 date or date-time: conversations started before it */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowStats"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description `headers_too_large`: the request line and headers together exceed the server's limit (Node's 16 KiB), answered before any route */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "headers_too_large";
+                    };
+                };
+            };
+            /** @description `internal_error`: a bug; logged on the server, never with details in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                };
+            };
+            /** @description `storage_unavailable`: the database cannot be read or written right now (read-only, full, locked); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "storage_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    getBotFlowStats: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 date or date-time: conversations started at or after it */
+                since?: string;
+                /** @description ISO-8601 date or date-time: conversations started before it */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a bot id (`default` is the bot every path without one means) */
+                bot: string;
+                /** @description a flow version number, or `current` for the current version */
+                version: number | "current";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowStats"];
+                };
+            };
+            /** @description `bad_request`: the request is not valid HTTP (e.g. a malformed header), answered before any route; `invalid_url`: the URL has invalid percent-encoding; `invalid_parameter`: a path or query parameter is malformed, out of range or unknown */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "bad_request" | "invalid_url" | "invalid_parameter";
+                    };
+                };
+            };
+            /** @description `unauthorized`: API_TOKEN is set and the request has no valid `Authorization: Bearer` header */
+            401: {
+                headers: {
+                    /** @description the scheme: `Bearer realm="flowbot"` */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "unauthorized";
+                    };
+                };
+            };
+            /** @description `not_found`: no such endpoint, flow version or conversation; `unknown_bot`: no bot has this id (`/api/bots/{bot}/...`, `/ws?bot=`); on the WebSocket the socket is then closed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        /** @enum {unknown} */
+                        code?: "not_found" | "unknown_bot";
                     };
                 };
             };

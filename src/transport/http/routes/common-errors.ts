@@ -24,3 +24,6 @@ export function commonErrors(route: Pick<AnyRoute, 'secured' | 'storage'>): Defi
 export function routeErrors(route: AnyRoute): Definition[] {
   return [...new Set([...commonErrors(route), ...route.errors])];
 }
+
+/** The errors of reading a JSON body (readJsonBody): every route that takes one can answer with them. */
+export const JSON_BODY_ERRORS = [errors.invalidJson, errors.invalidEncoding, errors.payloadTooLarge, errors.unsupportedMediaType] as const;

@@ -1,0 +1,38 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { Settings } from '../../config/settings';
+import { formatTestDocument, generateTests, percent } from '../../testing';
+import { formatProblem, prepareFlowFile } from '../flow-file';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, writeLine, type CliIo } from '../io';
+
+/**
+ * `flowbot test --generate FLOW [--out FILE]`: a test file whose tests take every transition of the
+ * flow generation can reach; to FILE (its `flow` relative to it) or stdout. Exit 0 when every
+ * transition is covered, 1 when some cannot be reached (listed, with why, on stderr), 2 bad flow.
+ */
+export async function generateCommandRun(flowFile: string, out: string | undefined, settings: Settings, io: CliIo): Promise<number> {
+  const prepared = await prepareFlowFile(flowFile, settings);
+  if (!prepared.ok) {
+    for (const error of prepared.errors) writeLine(io.stderr, `${flowFile}: ${formatProblem(error)}`);
+    return EXIT_USAGE;
+  }
+  let generated;
+  try {
+    generated = await generateTests(prepared.compiled);
+  } catch (err) {
+    writeLine(io.stderr, `${flowFile}: cannot generate tests: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT_INVALID;
+  }
+  const flowPath = out === undefined ? flowFile : relative(dirname(resolve(out)), resolve(flowFile)) || basename(flowFile);
+  const document = { flow: flowPath.split('\\').join('/'), ...generated.suite };
+  const text = formatTestDocument(document);
+  if (out === undefined) io.stdout.write(text);
+  else await writeFile(out, text);
+  const { coverage } = generated;
+  writeLine(
+    io.stderr,
+    `${generated.suite.tests.length} tests, coverage ${percent(coverage.ratio)} of ${coverage.total} transitions${out ? `, written to ${out}` : ''}`,
+  );
+  for (const u of generated.unreachable) writeLine(io.stderr, `not covered: ${u.transition}: ${u.reason}`);
+  return generated.unreachable.length > 0 ? EXIT_INVALID : EXIT_OK;
+}

@@ -1,0 +1,128 @@
+import { type Static, Type } from '@sinclair/typebox';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { type FlowProblem } from '../flow/problems';
+import { schemaProblems } from '../flow/schema';
+
+/**
+ * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
+ * a list of steps. Declared once with TypeBox: the JSON Schema that validates files and REST bodies,
+ * the TypeScript types, and the OpenAPI description all come from here.
+ */
+
+const blockId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'a block id of the flow' });
+const scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+
+/** Each step is an object with exactly one of these keys: what it does or what it expects. */
+const stepProperties = {
+  user: Type.String({ minLength: 1, maxLength: 2000, description: 'sends this text as the user' }),
+  choice: Type.String({ minLength: 1, maxLength: 2000, description: 'picks the choice with this value (or label) where the flow waits' }),
+  silence: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 31_536_000,
+    description: 'lets this many seconds pass without a reply, on a virtual clock',
+  }),
+  bot: Type.String({ minLength: 1, description: 'expects the next bot message: its exact text, or `/regex/flags`' }),
+  waiting: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$', description: 'expects the flow to wait at this block' }),
+  end: Type.Union([blockId, Type.Literal(true)], { description: 'expects the conversation to end (at this block, when one is named)' }),
+  variables: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), Type.Union([scalar, Type.Null()]), {
+    description: 'expects these variables to hold these values (`null`: unset)',
+  }),
+  intent: Type.Union(
+    [
+      Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }),
+      Type.Object({ error: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+    ],
+    {
+      description:
+        'scripted intents: what the next detection answers (an intent id, `none`, or `{"error": "..."}` for a detection that fails); local intents: what it is expected to answer',
+    },
+  ),
+};
+
+export const TestStepSchema = Type.Partial(Type.Object(stepProperties), {
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  description: 'one step: an object with exactly one key',
+});
+
+const HttpMockSchema = Type.Object(
+  {
+    status: Type.Integer({ minimum: 100, maximum: 599 }),
+    body: Type.Optional(Type.Unknown()),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+);
+
+export const ConversationTestSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    steps: Type.Array(TestStepSchema, { maxItems: 2000 }),
+    mocks: Type.Optional(
+      Type.Object(
+        { http: Type.Optional(Type.Record(blockId, Type.Array(HttpMockSchema, { maxItems: 100 }))) },
+        { additionalProperties: false, description: 'answers of http blocks, by block id, one per call in order' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const testDocumentProperties = {
+  $schema: Type.Optional(Type.String({ maxLength: 500 })),
+  intents: Type.Optional(
+    Type.Union([Type.Literal('scripted'), Type.Literal('local')], {
+      description:
+        '`scripted`: intent steps decide what detections answer; `local` (default): they expect what the local classifier answers',
+    }),
+  ),
+  tests: Type.Array(ConversationTestSchema, { minItems: 1, maxItems: 1000 }),
+};
+
+/** A test document as the REST API takes it: the flow is the stored version in the path. */
+export const TestSuiteSchema = Type.Object(testDocumentProperties, { additionalProperties: false });
+
+/** A test file: `flow` is the flow file's path, relative to the test file. */
+export const TestFileSchema = Type.Object(
+  { ...testDocumentProperties, flow: Type.String({ minLength: 1, maxLength: 1000, description: 'the flow file, relative to this file' }) },
+  { additionalProperties: false },
+);
+
+export type TestStep = Static<typeof TestStepSchema>;
+export type ConversationTest = Static<typeof ConversationTestSchema>;
+export type TestSuite = Static<typeof TestSuiteSchema>;
+export type TestFile = Static<typeof TestFileSchema>;
+export type IntentMode = 'scripted' | 'local';
+
+/** The kinds of step: actions move the conversation, the others check what it did. */
+export type StepKind = keyof typeof stepProperties;
+export const ACTION_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(['user', 'choice', 'silence']);
+
+export function stepKind(step: TestStep): StepKind {
+  return Object.keys(step)[0] as StepKind;
+}
+
+let validators: { file: ValidateFunction; suite: ValidateFunction } | undefined;
+
+function compiledValidators(): { file: ValidateFunction; suite: ValidateFunction } {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    validators = { file: ajv.compile(TestFileSchema), suite: ajv.compile(TestSuiteSchema) };
+  }
+  return validators;
+}
+
+export type TestDocumentCheck<T> = { ok: true; value: T } | { ok: false; errors: FlowProblem[] };
+
+/** Checks a test file's shape; every problem at its JSON pointer (`/tests/0/steps/3/bot`). */
+export function checkTestFile(input: unknown): TestDocumentCheck<TestFile> {
+  const validate = compiledValidators().file;
+  return validate(input) ? { ok: true, value: input as TestFile } : { ok: false, errors: schemaProblems(validate.errors ?? []) };
+}
+
+/** Checks a test document sent over REST (no `flow`: the version in the path is the flow). */
+export function checkTestSuite(input: unknown): TestDocumentCheck<TestSuite> {
+  const validate = compiledValidators().suite;
+  return validate(input) ? { ok: true, value: input as TestSuite } : { ok: false, errors: schemaProblems(validate.errors ?? []) };
+}

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { prepareFlow } from '../../src/flow';
+import type { CompiledFlow } from '../../src/flow/compile';
+import type { Flow } from '../../src/flow/types';
+import { generateTests, machineTransitions, runSuite, type TestTarget } from '../../src/testing';
+import { validFlowArb } from '../support/flow-fuzz';
+import { defaultFlow, pizzaFlow } from '../support/flows';
+
+function compiled(flow: Flow): CompiledFlow {
+  const prepared = prepareFlow(flow);
+  if (!prepared.ok) throw new Error(JSON.stringify(prepared.errors));
+  return prepared.compiled;
+}
+
+const noDetector: TestTarget['localDetector'] = () => ({ name: 'local', detect: () => Promise.reject(new Error('scripted only')) });
+
+async function generatedAndRun(flow: Flow) {
+  const c = compiled(flow);
+  const generated = await generateTests(c);
+  const run = await runSuite(generated.suite, { compiled: c, localDetector: noDetector });
+  return { c, generated, run };
+}
+
+describe('test generation', () => {
+  it('covers every transition of the bundled flow, with readable texts, and every test passes as written', async () => {
+    const { c, generated, run } = await generatedAndRun(defaultFlow());
+    expect(generated.unreachable).toEqual([]);
+    expect(generated.coverage).toMatchObject({ ratio: 1, total: machineTransitions(c.config).length });
+    expect(run.summary).toMatchObject({ failed: 0, coverage: 1, uncovered: [] });
+    const steps = generated.suite.tests.flatMap((t) => t.steps);
+    // User texts come from the intents' examples and choices are picked by value.
+    expect(steps).toContainEqual({ user: 'will it rain tomorrow?' });
+    expect(steps).toContainEqual({ choice: 'forecast' });
+    expect(steps).toContainEqual({ intent: { error: 'detection failed' } });
+    expect(steps).toContainEqual({ silence: 60 });
+    expect(new Set(generated.suite.tests.map((t) => t.name)).size).toBe(generated.suite.tests.length);
+  });
+
+  it('covers the pizza flow (choice-only answers, typed answers, conditions on them, counters) but an else no answer can reach', async () => {
+    const { generated, run } = await generatedAndRun(pizzaFlow());
+    // Every size is "S" or "L", and the summary "size L" matches the second case: the else cannot happen.
+    expect(generated.unreachable).toEqual([
+      {
+        transition: 'check -> handoff (condition.else)',
+        reason: 'a case of "check" holds for every answer generation tries: the else may never be taken',
+      },
+    ]);
+    expect(run.summary.failed).toBe(0);
+    expect(run.summary.uncovered).toEqual(['check -> handoff (condition.else)']);
+  });
+
+  it('says which transitions it cannot reach and why', async () => {
+    const { generated } = await generatedAndRun({
+      name: 'u',
+      start: 'ask',
+      blocks: [
+        { id: 'ask', type: 'wait', saveAs: 'city', next: 'check' },
+        { id: 'check', type: 'condition', cases: [{ when: { var: 'city', op: 'matches', value: '^ly[o]n$' }, next: 'yes' }], else: 'no' },
+        { id: 'yes', type: 'end' },
+        { id: 'no', type: 'end' },
+        { id: 'lost', type: 'message', text: 'never', next: 'ask' },
+      ],
+    });
+    expect(generated.unreachable).toEqual([
+      {
+        transition: 'check -> yes (condition.case: 0)',
+        reason: 'no answer generation tries makes case 0 of "check" hold; write this test by hand',
+      },
+      { transition: 'lost -> ask (next)', reason: 'block "lost" is never reached from the start' },
+    ]);
+  });
+
+  it('on fuzzer-made valid flows: generated tests pass, and cover 100% where it reports nothing unreachable', async () => {
+    await fc.assert(
+      fc.asyncProperty(validFlowArb('mixed', 7), async (flow) => {
+        const { generated, run } = await generatedAndRun(flow);
+        expect(run.summary.failed).toBe(0);
+        const unreachable = generated.unreachable.map((u) => u.transition);
+        expect(run.summary.uncovered).toEqual(unreachable);
+        for (const u of generated.unreachable) expect(u.reason).not.toBe('');
+        if (unreachable.length === 0) expect(run.summary.coverage).toBe(1);
+      }),
+      { numRuns: 100 },
+    );
+  }, 120_000);
+});
