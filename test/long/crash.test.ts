@@ -166,7 +166,13 @@ describe('crash durability (SIGKILL)', () => {
       const logs: ConversationLog[] = [];
       let stop = false;
       const loops = Array.from({ length: CLIENTS }, () => clientLoop(server?.wsUrl as string, logs, () => stop));
-      await new Promise((r) => setTimeout(r, rand(300, 1500)));
+      // Kill only once traffic is live (a loaded machine can take seconds to get going), then at a
+      // random moment of it, so the kill lands mid-turn rather than before the first conversation.
+      const liveBy = Date.now() + 30_000;
+      while (logs.filter((l) => l.id !== undefined).length <= CLIENTS && Date.now() < liveBy) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, rand(0, 1200)));
       server.proc.kill('SIGKILL');
       const exit = await server.exited;
       expect(exit.signal).toBe('SIGKILL');
