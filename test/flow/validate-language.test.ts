@@ -139,6 +139,20 @@ describe('validateFlow: the second edition', () => {
     ]);
   });
 
+  it('unknown_block for the next of a wait that expects a choice: only its choices use it, once each', () => {
+    const flow = flowOf([
+      { id: 'ask', type: 'wait', next: 'nowhere', choices: [{ label: 'A' }, { label: 'B' }], expect: { type: 'choice' } },
+      { id: 'done', type: 'end' },
+    ]);
+    // Found by the flow fuzzer: this flow compiled into a machine xstate refused.
+    expect(problems(flow).filter(([, code]) => code === 'unknown_block')).toEqual([['/blocks/0/next', 'unknown_block']]);
+    const text = flowOf([
+      { id: 'ask', type: 'wait', next: 'nowhere', choices: [{ label: 'A' }] },
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(text).filter(([, code]) => code === 'unknown_block')).toEqual([['/blocks/0/next', 'unknown_block']]);
+  });
+
   it('loop_without_wait counts condition and set blocks as blocks that do not wait', () => {
     const flow = flowOf([
       { id: 'count', type: 'set', assign: { n: { add: ['{{n|0}}', 1] } }, next: 'check' },

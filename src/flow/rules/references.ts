@@ -28,13 +28,17 @@ export const references: Rule = ({ start, graph, suggester, errors }) => {
     });
   }
   for (const node of graph.nodes) {
-    const dangling = node.edges
-      // An implied edge repeats the field it falls back to, which is checked on its own.
-      .filter((edge) => !((edge.kind === 'error' || edge.kind === 'choice') && edge.implied) && !byId.has(edge.to))
-      .sort((a, b) => FIELD_ORDER[a.kind] - FIELD_ORDER[b.kind]);
+    const dangling = node.edges.filter((edge) => !byId.has(edge.to)).sort((a, b) => FIELD_ORDER[a.kind] - FIELD_ORDER[b.kind]);
+    // An implied edge names the field it falls back to, which other edges may name too (a wait block's
+    // `next` for its answer and its choices): one problem per field. It cannot be skipped outright, as a
+    // wait that expects a choice has no answer edge and its `next` is named by implied edges alone.
+    const reported = new Set<string>();
     for (const edge of dangling) {
+      const path = pointer('blocks', node.index, ...edge.field);
+      if (reported.has(path)) continue;
+      reported.add(path);
       errors.push({
-        path: pointer('blocks', node.index, ...edge.field),
+        path,
         code: 'unknown_block',
         message: `block "${edge.to}" does not exist${suggester.didYouMean(edge.to, byId)}`,
       });
