@@ -168,6 +168,47 @@ describe('validateFlow: the second edition', () => {
     ]);
   });
 
+  it('intent_before_wait: a silence brings no message, so an intent block after noReply.next has nothing to classify', () => {
+    const intent = { id: 'route', type: 'intent', intents: [{ id: 'yes', description: 'agrees', next: 'done' }], noMatch: 'done' };
+    const silentFirst = flowOf([
+      { id: 'ask', type: 'wait', next: 'route', noReply: { afterSeconds: 30, next: 'nudge' } },
+      { id: 'nudge', type: 'message', text: 'Still there?', next: 'route' },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(validateFlow(silentFirst).errors).toEqual([
+      {
+        path: '/blocks/2',
+        code: 'intent_before_wait',
+        message:
+          'intent block "route" can be reached from the start before the user has sent a message (a silence sends none): there is nothing to classify',
+      },
+    ]);
+    // Two silent waits in a row are still no message.
+    const twoSilences = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', noReply: { afterSeconds: 30, next: 'again' } },
+      { id: 'again', type: 'wait', next: 'done', noReply: { afterSeconds: 30, maxTimes: 2, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(twoSilences)).toEqual([['/blocks/2', 'intent_before_wait']]);
+    // A silence after the user has written once is fine: there is a last message to classify.
+    const answeredFirst = flowOf([
+      { id: 'first', type: 'wait', next: 'ask' },
+      { id: 'ask', type: 'wait', next: 'route', noReply: { afterSeconds: 30, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(answeredFirst)).toEqual([]);
+    // A misfit is a message: invalid.next may lead to an intent block.
+    const misfit = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', expect: { type: 'number' }, invalid: { maxTries: 1, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(misfit)).toEqual([]);
+  });
+
   it('refuses a secret in a text the bot says', () => {
     const flow = flowOf([
       { id: 'hi', type: 'message', text: 'token {{secret.TOKEN}}', next: 'done' },

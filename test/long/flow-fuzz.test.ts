@@ -5,12 +5,13 @@ import type { MachineConfigJson } from '../../src/flow/machine-config';
 import type { ValidationResult } from '../../src/flow/problems';
 import type { Flow } from '../../src/flow/types';
 import { validateFlow } from '../../src/flow/validate';
-import type { IntentDetector, IntentRequest, IntentResult } from '../../src/intent/detector';
+import type { IntentDetector } from '../../src/intent/detector';
 import type { Turn } from '../../src/runtime/events';
 import { Conversation } from '../../src/runtime/conversation';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
 import { defaultFlow } from '../support/flows';
 import { type IdMode, mutatedFlowArb, validFlowArb } from '../support/flow-fuzz';
+import { checkRun, runConversation, type RuntimeScript } from '../support/flow-fuzz-runtime';
 import { resolvePointer } from '../support/json-pointer';
 
 /**
@@ -18,13 +19,37 @@ import { resolvePointer } from '../support/json-pointer';
  * with fast-check. Seeds are random per run; a failure prints the seed and the shrunk input to replay.
  */
 
-/** FUZZ_SCALE=0.1 for a quick local run; 1 (the default) in CI. */
+/**
+ * Knobs for a local hunt (CI sets none of them):
+ * - FUZZ_SCALE=0.1 for a quick run; 1 (the default) in CI: every property's run count is multiplied by it.
+ * - FLOWBOT_FUZZ_RUNS=20000: that many runs for every property instead (and no time limit, unless
+ *   FLOWBOT_FUZZ_TIME_LIMIT_MS says one), to search harder than CI can afford.
+ * - FLOWBOT_FUZZ_SEED=123: the seed of every property (fast-check prints it with a failure), to replay
+ *   one; without it each run draws a random seed.
+ * - FLOWBOT_FUZZ_TIME_LIMIT_MS: stop each property after this long (the default: 40 s, 60 s with shrinking).
+ */
 const SCALE = Number(process.env.FUZZ_SCALE ?? '1');
+const RUNS = process.env.FLOWBOT_FUZZ_RUNS === undefined ? undefined : Number(process.env.FLOWBOT_FUZZ_RUNS);
+const SEED = process.env.FLOWBOT_FUZZ_SEED === undefined ? undefined : Number(process.env.FLOWBOT_FUZZ_SEED);
+const TIME_LIMIT_MS =
+  process.env.FLOWBOT_FUZZ_TIME_LIMIT_MS !== undefined
+    ? Number(process.env.FLOWBOT_FUZZ_TIME_LIMIT_MS)
+    : RUNS === undefined
+      ? 40000
+      : undefined;
+for (const [name, value] of Object.entries({ FUZZ_SCALE: SCALE, FLOWBOT_FUZZ_RUNS: RUNS, FLOWBOT_FUZZ_SEED: SEED, FLOWBOT_FUZZ_TIME_LIMIT_MS: TIME_LIMIT_MS })) {
+  if (value !== undefined && !Number.isFinite(value)) throw new Error(`${name} must be a number`);
+}
 /** Bounded in time as well as in count; shrinking a failure gets its own budget. */
-const LIMITS = { interruptAfterTimeLimit: 40000, markInterruptAsFailure: false, skipAllAfterTimeLimit: 60000 };
-const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
+const LIMITS = {
+  ...(TIME_LIMIT_MS !== undefined
+    ? { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, skipAllAfterTimeLimit: TIME_LIMIT_MS * 1.5 }
+    : {}),
+  ...(SEED !== undefined ? { seed: SEED } : {}),
+};
+const runs = (n: number): number => RUNS ?? Math.max(1, Math.round(n * SCALE));
 
-const counts = { arbitrary: 0, mutatedDefault: 0, mutatedGenerated: 0, generatedValid: 0, runtime: 0, valid: 0 };
+const counts = { arbitrary: 0, mutatedDefault: 0, mutatedGenerated: 0, generatedValid: 0, runtime: 0, valid: 0, runtimeSteps: 0, httpCalls: 0 };
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 const arrayPrototypeKeysBefore = Object.getOwnPropertyNames(Array.prototype).sort();
 
@@ -94,8 +119,8 @@ function fuzzOne(input: unknown): void {
 
 afterAll(() => {
   const total = counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime;
-  // Printed for the hardening report: how many inputs the properties saw in this run.
-  console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total })}`);
+  // Printed for the hardening report: how many inputs the properties saw in this run, and with which knobs.
+  console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total, seed: SEED ?? 'random', runs: RUNS ?? `scale ${SCALE}` })}`);
 });
 
 describe('flow validator and compiler fuzz', () => {
@@ -189,84 +214,34 @@ describe('flow validator and compiler fuzz', () => {
 });
 
 /**
- * Runs a generated valid flow through random user messages with a scripted detector and checks the
- * runtime invariants: no turn fails, the no-match counters stay whole numbers, and a block whose
- * counter reaches maxNoMatch takes onMaxNoMatch.
+ * Runs generated valid flows (every block kind, http blocks included) through random conversations:
+ * user messages fitted to each wait (choices, typed answers, misfits), silences on timers that move
+ * only when told, a scripted detector and a fake service answering in process through the
+ * HttpRequester port (2xx with and without JSON, other statuses, every failure). See checkRun for
+ * the invariants: no turn fails, every step is an edge of the model, no secret leaks, no detection
+ * runs before the user said anything, requests stay on their block's host.
  */
-class ScriptedDetector implements IntentDetector {
-  readonly name = 'local' as const;
-  private i = 0;
-  constructor(private readonly script: number[]) {}
-  async detect(request: IntentRequest): Promise<IntentResult> {
-    const n = this.script[this.i++ % this.script.length] ?? 0;
-    // 0: none; 1: detection fails; otherwise one of the block's intents.
-    if (n % 4 === 0) return { intent: 'none', provider: 'local' };
-    if (n % 4 === 1) throw new Error('scripted failure');
-    const intent = request.intents[n % request.intents.length];
-    return { intent: intent?.id ?? 'none', provider: 'local' };
-  }
-}
-
-async function runScripted(flow: Flow, script: number[], messages: number): Promise<{ turns: Turn[]; counters: unknown[] }> {
-  const prepared = prepareFlow(flow);
-  if (!prepared.ok) throw new Error(`generated flow refused: ${JSON.stringify(prepared.errors)}`);
-  const machine = createFlowMachine(prepared.compiled, { detector: new ScriptedDetector(script) });
-  const turns: Turn[] = [];
-  let wake: (() => void) | undefined;
-  const conversation = new Conversation({
-    machine,
-    onTurn: (turn) => {
-      turns.push(turn);
-      wake?.();
-    },
-  });
-  const untilTurns = (n: number): Promise<void> =>
-    turns.length >= n
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no turn within 2 s')), 2000);
-          wake = () => {
-            if (turns.length >= n) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-        });
-  conversation.start();
-  await untilTurns(1);
-  for (let i = 0; i < messages && turns[turns.length - 1]?.outcome === 'waiting'; i++) {
-    const before = turns.length;
-    conversation.send(`message ${i}`);
-    await untilTurns(before + 1);
-  }
-  conversation.stop();
-  const counters = turns.map((t) => (t.snapshot as { context?: { noMatchCounts?: unknown } } | null)?.context?.noMatchCounts);
-  return { turns, counters };
-}
-
-function expectCountersAreNumbers(counters: unknown[]): void {
-  for (const counter of counters) {
-    if (counter === undefined) continue;
-    for (const [block, value] of Object.entries(counter as Record<string, unknown>)) {
-      if (!Number.isInteger(value)) throw new Error(`noMatchCounts["${block}"] is ${JSON.stringify(value)}, not a whole number`);
-    }
-  }
-}
+const scriptArb: fc.Arbitrary<RuntimeScript> = fc.record({
+  actions: fc.array(fc.record({ silence: fc.boolean(), pick: fc.nat() }), { minLength: 1, maxLength: 16 }),
+  intents: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+  http: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+});
 
 async function runtimeProperty(mode: IdMode, numRuns: number): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(validFlowArb(mode), fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), async (flow, script) => {
+    fc.asyncProperty(validFlowArb(mode), scriptArb, async (flow, script) => {
       counts.runtime++;
-      const { turns, counters } = await runScripted(flow, script, 8);
-      for (const turn of turns) expect(turn.outcome).not.toBe('failed');
-      expectCountersAreNumbers(counters);
+      const run = await runConversation(flow, script, 12);
+      checkRun(run);
+      counts.runtimeSteps += run.steps.length;
+      counts.httpCalls += run.requests.length;
     }),
     { numRuns: runs(numRuns), ...LIMITS },
   );
 }
 
 describe('runtime fuzz on generated valid flows', () => {
-  it('runs random conversations without failed turns; no-match counters stay numbers', async () => {
+  it('runs random conversations (messages, silences, http answers) along the edges of the model, leaking no secret', async () => {
     await runtimeProperty('mixed', 500);
   });
   // Prototype-named intent blocks ("constructor") are covered in test/flow/compile.test.ts.
