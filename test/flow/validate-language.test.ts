@@ -139,6 +139,15 @@ describe('validateFlow: the second edition', () => {
     ]);
   });
 
+  it('unknown_block for invalid.next even where it is never taken (a wait that takes any text)', () => {
+    const flow = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', invalid: { text: 'never said', next: 'nowhere' } },
+      { id: 'again', type: 'wait', next: 'done', expect: { type: 'text' }, invalid: { next: 'done' } },
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(flow)).toEqual([['/blocks/0/invalid/next', 'unknown_block']]);
+  });
+
   it('unknown_block for the next of a wait that expects a choice: only its choices use it, once each', () => {
     const flow = flowOf([
       { id: 'ask', type: 'wait', next: 'nowhere', choices: [{ label: 'A' }, { label: 'B' }], expect: { type: 'choice' } },

@@ -1,5 +1,7 @@
 import { outgoingEdges, prepareFlow } from '../../src/flow';
 import type { BlockEdge } from '../../src/flow/edges';
+import { assignmentsAlong, variableInventory } from '../../src/flow/variables';
+import { blockEntries } from '../../src/flow/document';
 import type { Step } from '../../src/flow/step';
 import type { Block, Flow } from '../../src/flow/types';
 import type { IntentDetector, IntentRequest, IntentResult } from '../../src/intent/detector';
@@ -199,22 +201,36 @@ export function checkRun(run: RuntimeRun): void {
     throw new Error(what);
   };
   let at: string | null = null;
-  for (const step of run.steps) {
+  // What the model says the path so far has certainly assigned (what variable_maybe_unset builds on).
+  const assigned = new Set<string>();
+  const inventory = variableInventory(blockEntries(run.flow));
+  const walk = (step: Step): void => {
     if (step.event === 'start') {
       if (step.from !== null || step.to !== run.flow.start) fail(`start step ${JSON.stringify(step)}`);
       at = step.to;
-      continue;
+      return;
     }
     if (step.from !== at) fail(`step ${JSON.stringify(step)} does not start where the last one ended ("${at}")`);
     const kinds = EDGE_KINDS[step.event] ?? fail(`unknown step event ${JSON.stringify(step)}`);
-    const edges = outgoingEdges(byId.get(step.from as string));
-    if (!edges.some((edge) => kinds.includes(edge.kind) && edge.to === step.to))
-      fail(`step ${JSON.stringify(step)} takes no edge of the model (${JSON.stringify(edges)})`);
-    if (step.event === 'choice' && !edges.some((e) => e.kind === 'choice' && e.value === step.choice && e.to === step.to))
-      fail(`choice step ${JSON.stringify(step)} is not the edge of that choice`);
+    const block = byId.get(step.from as string) as Block;
+    const edges = outgoingEdges(block).filter((edge) => kinds.includes(edge.kind) && edge.to === step.to);
+    const edge = (step.event === 'choice' ? edges.find((e) => e.kind === 'choice' && e.value === step.choice) : edges[0]) ??
+      fail(`step ${JSON.stringify(step)} takes no edge of the model (${JSON.stringify(outgoingEdges(block))})`);
+    for (const { name } of assignmentsAlong(block as unknown as Record<string, unknown>, edge)) {
+      // A save pointer that finds nothing leaves its variable unset (documented): only `$status` is certain.
+      if (block.type === 'http' && block.save?.[name] !== '$status') assigned.delete(name);
+      else assigned.add(name);
+    }
     at = step.to;
-  }
+  };
   for (const turn of run.turns) {
+    for (const event of turn.events) if (event.type === 'step') walk(event.step);
+    for (const name of assigned) {
+      if (!Object.hasOwn(turn.variables, name)) fail(`the model says "${name}" is set by now, but it is not: ${JSON.stringify(turn.variables)}`);
+    }
+    for (const name of Object.keys(turn.variables)) {
+      if (!inventory.has(name)) fail(`variable "${name}" is set, but neither the runtime nor a block of the flow sets it`);
+    }
     if (turn.outcome === 'failed') fail(`a turn failed: ${JSON.stringify(turn.events)}`);
     const block = byId.get(turn.blockId ?? '');
     if (turn.outcome === 'waiting' && block?.type !== 'wait') fail(`waits at ${JSON.stringify(turn.blockId)}, not a wait block`);
