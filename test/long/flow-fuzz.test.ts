@@ -10,7 +10,7 @@ import type { Turn } from '../../src/runtime/events';
 import { Conversation } from '../../src/runtime/conversation';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
 import { defaultFlow } from '../support/flows';
-import { type IdMode, mutatedFlowArb, validFlowArb } from '../support/flow-fuzz';
+import { anyWiringFlowArb, type IdMode, mutatedFlowArb, rewiredFlowArb, validFlowArb } from '../support/flow-fuzz';
 import { checkRun, runConversation, type RuntimeScript } from '../support/flow-fuzz-runtime';
 import { resolvePointer } from '../support/json-pointer';
 
@@ -37,7 +37,12 @@ const TIME_LIMIT_MS =
     : RUNS === undefined
       ? 40000
       : undefined;
-for (const [name, value] of Object.entries({ FUZZ_SCALE: SCALE, FLOWBOT_FUZZ_RUNS: RUNS, FLOWBOT_FUZZ_SEED: SEED, FLOWBOT_FUZZ_TIME_LIMIT_MS: TIME_LIMIT_MS })) {
+for (const [name, value] of Object.entries({
+  FUZZ_SCALE: SCALE,
+  FLOWBOT_FUZZ_RUNS: RUNS,
+  FLOWBOT_FUZZ_SEED: SEED,
+  FLOWBOT_FUZZ_TIME_LIMIT_MS: TIME_LIMIT_MS,
+})) {
   if (value !== undefined && !Number.isFinite(value)) throw new Error(`${name} must be a number`);
 }
 /** Bounded in time as well as in count; shrinking a failure gets its own budget. */
@@ -49,7 +54,18 @@ const LIMITS = {
 };
 const runs = (n: number): number => RUNS ?? Math.max(1, Math.round(n * SCALE));
 
-const counts = { arbitrary: 0, mutatedDefault: 0, mutatedGenerated: 0, generatedValid: 0, runtime: 0, valid: 0, runtimeSteps: 0, httpCalls: 0 };
+const counts = {
+  arbitrary: 0,
+  mutatedDefault: 0,
+  mutatedGenerated: 0,
+  generatedValid: 0,
+  runtime: 0,
+  valid: 0,
+  rewired: 0,
+  rewiredValid: 0,
+  runtimeSteps: 0,
+  httpCalls: 0,
+};
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 const arrayPrototypeKeysBefore = Object.getOwnPropertyNames(Array.prototype).sort();
 
@@ -123,7 +139,8 @@ async function fuzzOne(input: unknown): Promise<void> {
 }
 
 afterAll(() => {
-  const total = counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime;
+  const total =
+    counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime + counts.rewired;
   // Printed for the hardening report: how many inputs the properties saw in this run, and with which knobs.
   console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total, seed: SEED ?? 'random', runs: RUNS ?? `scale ${SCALE}` })}`);
 });
@@ -248,6 +265,24 @@ async function runtimeProperty(mode: IdMode, numRuns: number): Promise<void> {
 describe('runtime fuzz on generated valid flows', () => {
   it('runs random conversations (messages, silences, http answers) along the edges of the model, leaking no secret', async () => {
     await runtimeProperty('mixed', 500);
+  });
+
+  it('runs every flow wired at random or rewired that the validator accepts along the model too', async () => {
+    const flows = fc.oneof(anyWiringFlowArb('mixed'), rewiredFlowArb(validFlowArb('mixed')), rewiredFlowArb(anyWiringFlowArb('mixed')));
+    await fc.assert(
+      fc.asyncProperty(flows, scriptArb, async (input, script) => {
+        counts.rewired++;
+        const result = checkValidation(input);
+        if (!result.valid) return;
+        counts.rewiredValid++;
+        await checkAccepted(input);
+        const run = await runConversation(input as Flow, script, 12);
+        checkRun(run);
+        counts.runtimeSteps += run.steps.length;
+        counts.httpCalls += run.requests.length;
+      }),
+      { numRuns: runs(1500), ...LIMITS },
+    );
   });
   // Prototype-named intent blocks ("constructor") are covered in test/flow/compile.test.ts.
 });

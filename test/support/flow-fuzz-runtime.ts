@@ -110,7 +110,21 @@ class ManualTimers implements TimerHost {
 
 /** Texts a user may send at a wait block: its choices, answers of every type, misfits. */
 function answersFor(block: Block | undefined): string[] {
-  const generic = ['42', '  7 ', '2.5', '-1', 'a@b.co', '2024-02-29', '31/12/2024', '123', 'abc', 'yes', '', 'Option 0', '{{secret.TOKEN}}'];
+  const generic = [
+    '42',
+    '  7 ',
+    '2.5',
+    '-1',
+    'a@b.co',
+    '2024-02-29',
+    '31/12/2024',
+    '123',
+    'abc',
+    'yes',
+    '',
+    'Option 0',
+    '{{secret.TOKEN}}',
+  ];
   if (block?.type !== 'wait') return generic;
   const choices = (block.choices ?? []).flatMap((c) => [c.label, ` ${(c.value ?? c.label).toUpperCase()} `]);
   return [...choices, ...generic];
@@ -124,13 +138,20 @@ export interface RuntimeRun {
   detectionsBeforeAnyMessage: IntentRequest[];
 }
 
-/** Waits, by turning the event loop, until `done()` holds; fails after 2 s of real time. */
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Waits, by turning the event loop, until `done()` holds; fails after 2 s of real time. Then turns it
+ * once more: a delivered turn hands over to the next message or timer in a microtask, and a silence
+ * fired before that would be held back (as due) rather than run.
+ */
 async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 2000;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`the conversation did not settle (${what}) within 2 s`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
   }
+  await tick();
 }
 
 /** Runs `flow` (valid) through the script; up to `maxActions` user actions. */
@@ -156,7 +177,8 @@ export async function runConversation(flow: Flow, script: RuntimeScript, maxActi
       const before = turns.length;
       if (action.silence && timers.pending > 0) {
         timers.fireNext();
-        // A silence past the last reprompt changes nothing and reports no turn.
+        // A silence past the last reprompt changes nothing and reports no turn; any other is busy until its turn.
+        await tick();
         await until(() => turns.length > before || settled(), `silence ${i}`);
       } else {
         const candidates = answersFor(byId.get(conversation.blockId ?? ''));
@@ -214,7 +236,8 @@ export function checkRun(run: RuntimeRun): void {
     const kinds = EDGE_KINDS[step.event] ?? fail(`unknown step event ${JSON.stringify(step)}`);
     const block = byId.get(step.from as string) as Block;
     const edges = outgoingEdges(block).filter((edge) => kinds.includes(edge.kind) && edge.to === step.to);
-    const edge = (step.event === 'choice' ? edges.find((e) => e.kind === 'choice' && e.value === step.choice) : edges[0]) ??
+    const edge =
+      (step.event === 'choice' ? edges.find((e) => e.kind === 'choice' && e.value === step.choice) : edges[0]) ??
       fail(`step ${JSON.stringify(step)} takes no edge of the model (${JSON.stringify(outgoingEdges(block))})`);
     for (const { name } of assignmentsAlong(block as unknown as Record<string, unknown>, edge)) {
       // A save pointer that finds nothing leaves its variable unset (documented): only `$status` is certain.
@@ -226,7 +249,8 @@ export function checkRun(run: RuntimeRun): void {
   for (const turn of run.turns) {
     for (const event of turn.events) if (event.type === 'step') walk(event.step);
     for (const name of assigned) {
-      if (!Object.hasOwn(turn.variables, name)) fail(`the model says "${name}" is set by now, but it is not: ${JSON.stringify(turn.variables)}`);
+      if (!Object.hasOwn(turn.variables, name))
+        fail(`the model says "${name}" is set by now, but it is not: ${JSON.stringify(turn.variables)}`);
     }
     for (const name of Object.keys(turn.variables)) {
       if (!inventory.has(name)) fail(`variable "${name}" is set, but neither the runtime nor a block of the flow sets it`);

@@ -59,9 +59,7 @@ const textArb = fc.oneof(
     .tuple(fc.string({ maxLength: 10 }).filter(noBraces), plainVar, fc.string({ maxLength: 10 }).filter(noBraces))
     .map(([a, v, b]) => `${a}{{${v}}}${b}`),
   // A fallback, which may itself hold spaces, unicode and a "|" (only the first one splits).
-  fc
-    .tuple(plainVar, fc.string({ maxLength: 10 }).filter(noBraces))
-    .map(([v, fallback]) => `{{${v}|${fallback}}} {{ ${v} | ${fallback} }}`),
+  fc.tuple(plainVar, fc.string({ maxLength: 10 }).filter(noBraces)).map(([v, fallback]) => `{{${v}|${fallback}}} {{ ${v} | ${fallback} }}`),
   // Prototype names that are variable names; `{{__proto__}}` is not one (it starts with "_"), so it is malformed.
   fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{toString}} {{hasOwnProperty}} {{httpError|ok}} {{httpStatus}}'),
 );
@@ -172,7 +170,14 @@ function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: 
 /** An http block whose every field is drawn: method, url, headers, body (not with GET), timeout, save. */
 function httpBlockOf(id: string, seed: () => number, text: string, forward: string[]): HttpBlock {
   const method = pick(HTTP_METHODS, seed());
-  const block: HttpBlock = { id, type: 'http', method, url: pick(HTTP_URLS, seed()), next: pick(forward, seed()), onError: pick(forward, seed()) };
+  const block: HttpBlock = {
+    id,
+    type: 'http',
+    method,
+    url: pick(HTTP_URLS, seed()),
+    next: pick(forward, seed()),
+    onError: pick(forward, seed()),
+  };
   const which = seed();
   if (which % 2 === 0) block.headers = { Authorization: 'Bearer {{secret.TOKEN}}', 'X-Note': text, 'x-count': '{{tries|0}}' };
   if (method !== 'GET' && which % 3 !== 0) block.body = pick(HTTP_BODIES, seed());
@@ -200,6 +205,19 @@ function pick<T>(options: readonly T[], seed: number): T {
  * - the last block is an end block, so "forward" always has a target.
  */
 export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrary<Flow> {
+  return flowArb(mode, maxBlocks, false);
+}
+
+/**
+ * Flows of the same blocks wired at random: any reference may name any block (loops without a wait,
+ * intent blocks first or after a silence), and the start is an intent block sometimes. Many are
+ * invalid; the ones the validator accepts are the test of its rules, since nothing made them valid.
+ */
+export function anyWiringFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrary<Flow> {
+  return flowArb(mode, maxBlocks, true);
+}
+
+function flowArb(mode: IdMode, maxBlocks: number, anyWiring: boolean): fc.Arbitrary<Flow> {
   return fc.integer({ min: 1, max: maxBlocks }).chain((n) =>
     fc
       .record({
@@ -223,11 +241,12 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
         name: fc.string({ minLength: 1, maxLength: 30 }),
       })
       .map(({ ids, types, seeds, texts, intentIds, saveAs, flags, waitFlags, name }) => {
-        const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' ? 'wait' : t));
+        const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' && !anyWiring ? 'wait' : t));
         let s = 0;
         const seed = (): number => seeds[s++ % seeds.length] as number;
         const flag = (i: number, k: number): boolean => flags[i * 3 + k] === true;
-        const forward = (i: number): string[] => ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
+        const forward = (i: number): string[] =>
+          anyWiring ? ids : ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
         const blocks: Block[] = kinds.map((kind, i): Block => {
           const id = ids[i] as string;
           switch (kind) {
@@ -235,7 +254,7 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
               return { id, type: 'message', text: texts[i] as string, next: pick(forward(i), seed()) };
             case 'wait': {
               const save = saveAs[i];
-              const silenceTargets = ids.filter((_id, j) => kinds[j] !== 'intent');
+              const silenceTargets = anyWiring ? ids : ids.filter((_id, j) => kinds[j] !== 'intent');
               const options = waitOptions(seed, (k) => waitFlags[i * 3 + k] === true, ids, silenceTargets);
               return { id, type: 'wait', ...(save ? { saveAs: save } : {}), next: pick(ids, seed()), ...options };
             }
@@ -542,6 +561,101 @@ export function applyMutation(doc: unknown, m: Mutation): unknown {
       return doc;
     }
   }
+}
+
+/** The fields that name a block, wherever they stand (a block, a choice, an intent, a case, invalid, noReply). */
+const REFERENCE_KEYS = new Set(['next', 'noMatch', 'onError', 'onMaxNoMatch', 'else']);
+/** Optional fields of blocks and of their parts; dropping one often leaves a valid flow of another shape. */
+const OPTIONAL_KEYS = new Set([
+  'saveAs',
+  'choices',
+  'expect',
+  'invalid',
+  'noReply',
+  'onError',
+  'maxNoMatch',
+  'onMaxNoMatch',
+  'headers',
+  'body',
+  'save',
+  'timeoutMs',
+  'value',
+  'min',
+  'max',
+  'maxTries',
+  'maxTimes',
+  'examples',
+  'synonyms',
+  'description',
+  'meta',
+]);
+
+/**
+ * A change that keeps the document well formed but changes its graph or its shape: a reference
+ * pointed at another existing block (any block: loops, intent blocks after a silence, start
+ * anywhere), an optional field dropped, or `start` moved. The result is often still valid, and then
+ * it must behave: these are the flows where the validator's verdict is tested hardest.
+ */
+export interface Rewiring {
+  kind: 'retarget' | 'drop' | 'restart';
+  at: number;
+  seed: number;
+}
+
+export const rewiringArb: fc.Arbitrary<Rewiring> = fc.record({
+  kind: fc.constantFrom('retarget', 'retarget', 'drop', 'restart'),
+  at: fc.nat(),
+  seed: fc.nat(),
+});
+
+export function applyRewiring(doc: unknown, r: Rewiring): unknown {
+  const ids = blocksOf(doc).flatMap((b) => (typeof b.id === 'string' ? [b.id] : []));
+  if (ids.length === 0) return doc;
+  if (r.kind === 'restart') {
+    setOwn(doc as Record<string, unknown>, 'start', pick(ids, r.seed));
+    return doc;
+  }
+  if (r.kind === 'retarget') {
+    // The kind of reference first, then one of that kind: rare ones (a silence's next) get their share.
+    const kinds = [...referenceSlots(doc)].filter(([, found]) => found.length > 0);
+    const slotsOfKind = kinds.length > 0 ? pick(kinds, r.seed)[1] : [];
+    const slot = slotsOfKind.length > 0 ? pick(slotsOfKind, r.at) : undefined;
+    if (slot) write(slot, pick(ids, r.seed >> 4));
+    return doc;
+  }
+  const candidates = slots(doc).filter((slot) => typeof slot.key === 'string' && OPTIONAL_KEYS.has(slot.key));
+  const slot = candidates.length > 0 ? pick(candidates, r.at) : undefined;
+  if (slot) remove(slot);
+  return doc;
+}
+
+/** Every slot that names a block, by kind: a block's own fields, and the `next` of its parts. */
+function referenceSlots(doc: unknown): Map<string, Slot[]> {
+  const found = new Map<string, Slot[]>();
+  const add = (kind: string, parent: unknown, key: string): void => {
+    if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) return;
+    if (typeof (parent as Record<string, unknown>)[key] !== 'string') return;
+    found.set(kind, [...(found.get(kind) ?? []), { parent: parent as Record<string, unknown>, key }]);
+  };
+  for (const block of blocksOf(doc)) {
+    for (const key of REFERENCE_KEYS) add(key, block, key);
+    for (const part of ['choices', 'intents', 'cases'] as const) {
+      const list = block[part];
+      if (Array.isArray(list)) for (const item of list) add(part, item, 'next');
+    }
+    add('invalid', block.invalid, 'next');
+    add('noReply', block.noReply, 'next');
+  }
+  return found;
+}
+
+/** A base flow with 1-4 rewirings applied. */
+export function rewiredFlowArb(bases: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.tuple(bases, fc.array(rewiringArb, { minLength: 1, maxLength: 4 })).map(([base, rewirings]) => {
+    let doc = cloneJson(base);
+    for (const r of rewirings) doc = applyRewiring(doc, r);
+    return doc;
+  });
 }
 
 /** A base flow with 1-6 mutations applied: most are invalid, some stay valid. */
