@@ -2,6 +2,7 @@ import { outgoingEdges, prepareFlow } from '../../src/flow';
 import type { BlockEdge } from '../../src/flow/edges';
 import { assignmentsAlong, variableInventory } from '../../src/flow/variables';
 import { blockEntries } from '../../src/flow/document';
+import { variablesSetOnEveryPath } from '../../src/flow/rules/dataflow';
 import type { Step } from '../../src/flow/step';
 import type { Block, Flow } from '../../src/flow/types';
 import type { IntentDetector, IntentRequest, IntentResult } from '../../src/intent/detector';
@@ -226,6 +227,10 @@ export function checkRun(run: RuntimeRun): void {
   // What the model says the path so far has certainly assigned (what variable_maybe_unset builds on).
   const assigned = new Set<string>();
   const inventory = variableInventory(blockEntries(run.flow));
+  // What the model's assignments along the path taken add up to, http saves included: the dataflow
+  // analysis claims no more than this on entry to any block (it is one of the paths it meets over).
+  const alongPath = new Set<string>();
+  const setOnEveryPath = variablesSetOnEveryPath(run.flow);
   const walk = (step: Step): void => {
     if (step.event === 'start') {
       if (step.from !== null || step.to !== run.flow.start) fail(`start step ${JSON.stringify(step)}`);
@@ -240,9 +245,13 @@ export function checkRun(run: RuntimeRun): void {
       (step.event === 'choice' ? edges.find((e) => e.kind === 'choice' && e.value === step.choice) : edges[0]) ??
       fail(`step ${JSON.stringify(step)} takes no edge of the model (${JSON.stringify(outgoingEdges(block))})`);
     for (const { name } of assignmentsAlong(block as unknown as Record<string, unknown>, edge)) {
+      alongPath.add(name);
       // A save pointer that finds nothing leaves its variable unset (documented): only `$status` is certain.
       if (block.type === 'http' && block.save?.[name] !== '$status') assigned.delete(name);
       else assigned.add(name);
+    }
+    for (const name of setOnEveryPath.get(step.to) ?? fail(`the analysis has no entry for "${step.to}", which the conversation reached`)) {
+      if (!alongPath.has(name)) fail(`the analysis says "${name}" is set on every path to "${step.to}", but this path did not set it`);
     }
     at = step.to;
   };

@@ -1,4 +1,5 @@
-import type { GraphNode } from '../graph';
+import { blockEntries } from '../document';
+import { type GraphNode, readGraph } from '../graph';
 import { pointer } from '../problems';
 import { parseTemplate } from '../template';
 import { assignmentsAlong, assignmentsOf, BUILTIN_VARIABLES, templatesOf, variableInventory, variableReadsOf } from '../variables';
@@ -49,6 +50,22 @@ function definitelySet(
     }
   }
   return before;
+}
+
+/**
+ * The variables set on every path from the flow's start to each block, by block id (none for a block
+ * no path reaches): the analysis behind `variable_maybe_unset`, for tests that hold it against the
+ * paths a conversation really takes.
+ */
+export function variablesSetOnEveryPath(doc: unknown): Map<string, ReadonlySet<string>> {
+  const graph = readGraph(doc);
+  const start = (doc as { start?: unknown } | null)?.start;
+  const from = typeof start === 'string' ? graph.byId.get(start) : undefined;
+  const out = new Map<string, ReadonlySet<string>>();
+  if (!from) return out;
+  const blockAt = new Map(blockEntries(doc).map((entry) => [entry.index, entry.block]));
+  for (const [node, names] of definitelySet(from, graph.byId, (n) => blockAt.get(n.index) ?? {})) out.set(node.id, names);
+  return out;
 }
 
 /**
