@@ -278,6 +278,47 @@ describe('variable_maybe_unset, a dataflow warning', () => {
     ).toEqual([]);
   });
 
+  it('a condition case that holds proves what it tests: isSet, not isEmpty, numbers, non-blank literals', () => {
+    const cases = [
+      { when: { var: 'a', op: 'isSet' }, next: 'show' },
+      { when: { not: { var: 'a', op: 'isEmpty' } }, next: 'show' },
+      { when: { var: 'a', op: 'gte', value: 18 }, next: 'show' },
+      { when: { all: [{ var: 'b', op: 'isSet' }, { var: 'a', op: 'eq', value: 'Paris' }] }, next: 'show' },
+      { when: { any: [{ var: 'a', op: 'startsWith', value: 'x' }, { var: 'a', op: 'lt', value: 0 }] }, next: 'show' },
+    ];
+    const flowWith = (when: unknown, text = 'Hi {{a}}'): Array<[string, string]> =>
+      warnings([
+        { id: 'ask', type: 'wait', next: 'maybe', choices: [{ label: 'Skip', next: 'check' }] },
+        { id: 'maybe', type: 'set', assign: { a: '{{lastMessage}}', b: 1 }, next: 'check' },
+        { id: 'check', type: 'condition', cases: [{ when, next: 'show' }], else: 'done' },
+        { id: 'show', type: 'message', text, next: 'done' },
+        { id: 'done', type: 'end' },
+      ]).filter(([path]) => path === '/blocks/3/text');
+    for (const { when } of cases) expect([when, flowWith(when)]).toEqual([when, []]);
+    // What an unset variable can pass proves nothing: ne, a blank or templated value, matches, not isSet, any with one part silent.
+    for (const when of [
+      { var: 'a', op: 'ne', value: 'x' },
+      { var: 'a', op: 'eq', value: ' ' },
+      { var: 'a', op: 'eq', value: '{{b}}' },
+      { var: 'a', op: 'matches', value: '^$' },
+      { not: { var: 'a', op: 'isSet' } },
+      { any: [{ var: 'a', op: 'isSet' }, { var: 'b', op: 'isSet' }] },
+      { var: 'b', op: 'isSet' },
+    ]) {
+      expect([when, flowWith(when)]).toEqual([when, [['/blocks/3/text', 'variable_maybe_unset']]]);
+    }
+    // Only the case that held: `else` proves nothing.
+    expect(
+      warnings([
+        { id: 'ask', type: 'wait', next: 'check', choices: [{ label: 'Skip', next: 'check' }], saveAs: 'x' },
+        { id: 'check', type: 'condition', cases: [{ when: { var: 'a', op: 'isSet' }, next: 'done' }], else: 'show' },
+        { id: 'maybe', type: 'set', assign: { a: 1 }, next: 'show' },
+        { id: 'show', type: 'message', text: '{{a}}', next: 'done' },
+        { id: 'done', type: 'end' },
+      ]).filter(([, code]) => code === 'variable_maybe_unset'),
+    ).toEqual([['/blocks/3/text', 'variable_maybe_unset']]);
+  });
+
   it('a wait block sets saveAs on choices and fitting answers, not on a misfit or a silence', () => {
     expect(
       warnings([
