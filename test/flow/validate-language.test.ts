@@ -283,8 +283,24 @@ describe('variable_maybe_unset, a dataflow warning', () => {
       { when: { var: 'a', op: 'isSet' }, next: 'show' },
       { when: { not: { var: 'a', op: 'isEmpty' } }, next: 'show' },
       { when: { var: 'a', op: 'gte', value: 18 }, next: 'show' },
-      { when: { all: [{ var: 'b', op: 'isSet' }, { var: 'a', op: 'eq', value: 'Paris' }] }, next: 'show' },
-      { when: { any: [{ var: 'a', op: 'startsWith', value: 'x' }, { var: 'a', op: 'lt', value: 0 }] }, next: 'show' },
+      {
+        when: {
+          all: [
+            { var: 'b', op: 'isSet' },
+            { var: 'a', op: 'eq', value: 'Paris' },
+          ],
+        },
+        next: 'show',
+      },
+      {
+        when: {
+          any: [
+            { var: 'a', op: 'startsWith', value: 'x' },
+            { var: 'a', op: 'lt', value: 0 },
+          ],
+        },
+        next: 'show',
+      },
     ];
     const flowWith = (when: unknown, text = 'Hi {{a}}'): Array<[string, string]> =>
       warnings([
@@ -302,7 +318,12 @@ describe('variable_maybe_unset, a dataflow warning', () => {
       { var: 'a', op: 'eq', value: '{{b}}' },
       { var: 'a', op: 'matches', value: '^$' },
       { not: { var: 'a', op: 'isSet' } },
-      { any: [{ var: 'a', op: 'isSet' }, { var: 'b', op: 'isSet' }] },
+      {
+        any: [
+          { var: 'a', op: 'isSet' },
+          { var: 'b', op: 'isSet' },
+        ],
+      },
       { var: 'b', op: 'isSet' },
     ]) {
       expect([when, flowWith(when)]).toEqual([when, [['/blocks/3/text', 'variable_maybe_unset']]]);

@@ -294,8 +294,9 @@ function checkRequest(request: HttpRequest): void {
     throw new Error(`${what}: ${JSON.stringify({ ...request, signal: undefined })}`);
   };
   if (!/^https?:\/\/(svc\.example\.com|127\.0\.0\.1:8080|\[::1\]:9)\//i.test(request.url)) fail('the request leaves the host of its block');
-  if (/[\s\u0000-\u001f"<>\\^`{|}]/u.test(request.url)) fail('the URL holds characters a request line cannot carry');
-  for (const [name, value] of Object.entries(request.headers)) if (/[\r\n\u0000]/.test(name + value)) fail('a header holds a line break');
+  if (/[^\x21-\x7e]|["<>\\^`{|}]/u.test(request.url)) fail('the URL holds characters a request line cannot carry');
+  const controls = (text: string): boolean => [...text].some((c) => (c.codePointAt(0) ?? 0) < 0x20 || c === '\x7f');
+  for (const [name, value] of Object.entries(request.headers)) if (controls(name + value)) fail('a header holds a line break or a control');
   if (request.method === 'GET' && request.body !== undefined) fail('a GET with a body');
   if (request.body !== undefined) JSON.parse(request.body);
   if (!(request.timeoutMs >= 1 && request.timeoutMs <= 30000)) fail('the timeout is not capped');
