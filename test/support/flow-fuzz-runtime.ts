@@ -1,5 +1,5 @@
 import { outgoingEdges, prepareFlow } from '../../src/flow';
-import type { BlockEdge } from '../../src/flow/edges';
+import { type BlockEdge, DEFAULT_MAX_SILENCES, DEFAULT_MAX_TRIES } from '../../src/flow/edges';
 import { assignmentsAlong, variableInventory } from '../../src/flow/variables';
 import { blockEntries } from '../../src/flow/document';
 import { variablesSetOnEveryPath } from '../../src/flow/rules/dataflow';
@@ -231,6 +231,51 @@ export function checkRun(run: RuntimeRun): void {
   // analysis claims no more than this on entry to any block (it is one of the paths it meets over).
   const alongPath = new Set<string>();
   const setOnEveryPath = variablesSetOnEveryPath(run.flow);
+  // The counts "in a row" the language defines, kept from the steps alone: no-matches per intent block
+  // (kept across visits, reset by a match or by onMaxNoMatch), misfits and silences per wait block
+  // (reset by any way out of it; a misfit also resets the silences).
+  const noMatches = new Map<string, number>();
+  const misfits = new Map<string, number>();
+  const silences = new Map<string, number>();
+  const counted = (counts: Map<string, number>, id: string): number => counts.get(id) ?? 0;
+  const expectCount = (step: Step, what: string, count: number, max: number | undefined, limitReached: boolean): void => {
+    if (max === undefined) return;
+    if (limitReached !== count + 1 >= max) fail(`${JSON.stringify(step)} after ${count} ${what} in a row with a limit of ${max}`);
+  };
+  const checkCount = (block: Block, step: Step): void => {
+    const id = block.id;
+    if (block.type === 'intent') {
+      const max = block.onMaxNoMatch !== undefined ? block.maxNoMatch : undefined;
+      if (step.event === 'intent.noMatch' || step.event === 'intent.maxNoMatch')
+        expectCount(step, 'no-matches', counted(noMatches, id), max, step.event === 'intent.maxNoMatch');
+      if (step.event === 'intent.noMatch') noMatches.set(id, counted(noMatches, id) + 1);
+      else if (step.event !== 'intent.error') noMatches.delete(id);
+    }
+    if (block.type !== 'wait') return;
+    if (step.event === 'answer.invalid' || step.event === 'answer.maxTries') {
+      const max = block.invalid?.next !== undefined ? (block.invalid.maxTries ?? DEFAULT_MAX_TRIES) : undefined;
+      expectCount(step, 'misfits', counted(misfits, id), max, step.event === 'answer.maxTries');
+    }
+    if (step.event === 'silence' || step.event === 'silence.maxTimes') {
+      const max = block.noReply?.next !== undefined ? (block.noReply.maxTimes ?? DEFAULT_MAX_SILENCES) : undefined;
+      expectCount(step, 'silences', counted(silences, id), max, step.event === 'silence.maxTimes');
+      if (
+        step.event === 'silence' &&
+        block.noReply?.next === undefined &&
+        counted(silences, id) >= (block.noReply?.maxTimes ?? DEFAULT_MAX_SILENCES)
+      )
+        fail(`${JSON.stringify(step)}: a reprompt after the last of ${block.noReply?.maxTimes ?? DEFAULT_MAX_SILENCES} silences`);
+    }
+    if (step.event === 'answer.invalid') {
+      misfits.set(id, counted(misfits, id) + 1);
+      silences.delete(id);
+    } else if (step.event === 'silence') {
+      silences.set(id, counted(silences, id) + 1);
+    } else {
+      misfits.delete(id);
+      silences.delete(id);
+    }
+  };
   const walk = (step: Step): void => {
     if (step.event === 'start') {
       if (step.from !== null || step.to !== run.flow.start) fail(`start step ${JSON.stringify(step)}`);
@@ -250,6 +295,7 @@ export function checkRun(run: RuntimeRun): void {
       if (block.type === 'http' && block.save?.[name] !== '$status') assigned.delete(name);
       else assigned.add(name);
     }
+    checkCount(block, step);
     for (const name of setOnEveryPath.get(step.to) ?? fail(`the analysis has no entry for "${step.to}", which the conversation reached`)) {
       if (!alongPath.has(name)) fail(`the analysis says "${name}" is set on every path to "${step.to}", but this path did not set it`);
     }
