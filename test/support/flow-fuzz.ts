@@ -292,6 +292,7 @@ function flowArb(mode: IdMode, maxBlocks: number, anyWiring: boolean): fc.Arbitr
         });
         const flow: Flow = { name, start: ids[0] as string, blocks };
         if (seed() % 4 === 0) flow.description = texts[0];
+        if (seed() % 5 === 0) flow.$schema = '../schemas/flow.schema.json';
         if (seed() % 4 === 0) flow.meta = { positions: { [ids[0] as string]: { x: 1, y: 2 } }, note: '{{not a template}}' };
         return flow;
       }),
