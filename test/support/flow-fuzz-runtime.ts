@@ -1,4 +1,4 @@
-import { outgoingEdges, prepareFlow } from '../../src/flow';
+import { outgoingEdges, prepareFlow, validateFlow } from '../../src/flow';
 import { type BlockEdge, DEFAULT_MAX_SILENCES, DEFAULT_MAX_TRIES } from '../../src/flow/edges';
 import { assignmentsAlong, variableInventory } from '../../src/flow/variables';
 import { blockEntries } from '../../src/flow/document';
@@ -231,6 +231,11 @@ export function checkRun(run: RuntimeRun): void {
   // analysis claims no more than this on entry to any block (it is one of the paths it meets over).
   const alongPath = new Set<string>();
   const setOnEveryPath = variablesSetOnEveryPath(run.flow);
+  const unreachable = new Set(
+    validateFlow(run.flow)
+      .warnings.filter((w) => w.code === 'unreachable_block')
+      .map((w) => run.flow.blocks[Number(w.path.split('/')[2])]?.id),
+  );
   // The counts "in a row" the language defines, kept from the steps alone: no-matches per intent block
   // (kept across visits, reset by a match or by onMaxNoMatch), misfits and silences per wait block
   // (reset by any way out of it; a misfit also resets the silences).
@@ -296,6 +301,7 @@ export function checkRun(run: RuntimeRun): void {
       else assigned.add(name);
     }
     checkCount(block, step);
+    if (unreachable.has(step.to)) fail(`the conversation reached "${step.to}", which validation called unreachable`);
     for (const name of setOnEveryPath.get(step.to) ?? fail(`the analysis has no entry for "${step.to}", which the conversation reached`)) {
       if (!alongPath.has(name)) fail(`the analysis says "${name}" is set on every path to "${step.to}", but this path did not set it`);
     }
