@@ -148,6 +148,33 @@ describe('validateFlow: the second edition', () => {
     expect(problems(flow)).toEqual([['/blocks/0/invalid/next', 'unknown_block']]);
   });
 
+  it('maxNoMatch 1: the first no-match takes onMaxNoMatch, so noMatch is no way out (but still a reference)', () => {
+    const route = (fields: Record<string, unknown>): Record<string, unknown> => ({
+      id: 'route',
+      type: 'intent',
+      intents: [{ id: 'yes', description: 'agrees', next: 'done' }],
+      noMatch: 'again',
+      maxNoMatch: 1,
+      onMaxNoMatch: 'done',
+      ...fields,
+    });
+    const flow = (fields: Record<string, unknown>): Flow =>
+      flowOf([
+        { id: 'ask', type: 'wait', next: 'route' },
+        route(fields),
+        // Only noMatch leads here, and back: neither a loop without a wait nor reachable.
+        { id: 'again', type: 'message', text: 'Once more?', next: 'route' },
+        { id: 'done', type: 'end' },
+      ]);
+    const result = validateFlow(flow({ onError: 'done' }));
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => [w.path, w.code])).toEqual([['/blocks/2', 'unreachable_block']]);
+    // Without onError, a failed detection goes to noMatch: then it is a way out, and the loop is one.
+    expect(problems(flow({}))).toEqual([['/blocks/1', 'loop_without_wait']]);
+    expect(problems(flow({ onError: 'done', noMatch: 'nowhere' }))).toEqual([['/blocks/1/noMatch', 'unknown_block']]);
+    expect(problems(flow({ onError: 'done', maxNoMatch: 2 }))).toEqual([['/blocks/1', 'loop_without_wait']]);
+  });
+
   it('unknown_block for the next of a wait that expects a choice: only its choices use it, once each', () => {
     const flow = flowOf([
       { id: 'ask', type: 'wait', next: 'nowhere', choices: [{ label: 'A' }, { label: 'B' }], expect: { type: 'choice' } },

@@ -20,13 +20,22 @@ const FIELD_ORDER: Record<BlockEdge['kind'], number> = {
 
 /**
  * References a block makes that no edge takes, so that they would escape the edge check: the
- * `invalid.next` of a wait block that takes any text (every answer fits, so it is never used). It
- * still has to name a block: the flow says where it means to go, and a later `expect` would use it.
+ * `invalid.next` of a wait block that takes any text (every answer fits, so it is never used), and
+ * the `noMatch` of an intent block with `maxNoMatch: 1` (the first no-match takes onMaxNoMatch). They
+ * still have to name a block: the flow says where it means to go, and a later edit would use it.
  */
-function unusedReferences(block: JsonRecord | undefined): Array<{ kind: BlockEdge['kind']; to: string; field: FieldPath }> {
-  if (block?.type !== 'wait' || checksAnswers(block) || !isRecord(block.invalid)) return [];
-  const to = stringField(block.invalid, 'next');
-  return to === undefined ? [] : [{ kind: 'invalid', to, field: ['invalid', 'next'] }];
+function unusedReferences(
+  block: JsonRecord | undefined,
+  edges: readonly BlockEdge[],
+): Array<{ kind: BlockEdge['kind']; to: string; field: FieldPath }> {
+  const unused = (kind: BlockEdge['kind'], record: unknown, key: string, field: FieldPath) => {
+    const to = isRecord(record) ? stringField(record, key) : undefined;
+    const named = edges.some((edge) => edge.field.join('/') === field.join('/'));
+    return to === undefined || named ? [] : [{ kind, to, field }];
+  };
+  if (block?.type === 'wait' && !checksAnswers(block)) return unused('invalid', block.invalid, 'next', ['invalid', 'next']);
+  if (block?.type === 'intent') return unused('noMatch', block, 'noMatch', ['noMatch']);
+  return [];
 }
 
 /** `unknown_block`: `start` and every edge name an existing block; a near miss gets a suggestion. */
@@ -41,7 +50,7 @@ export const references: Rule = ({ start, graph, blocks, suggester, errors }) =>
     });
   }
   for (const node of graph.nodes) {
-    const dangling = [...node.edges, ...unusedReferences(blockAt.get(node.index))]
+    const dangling = [...node.edges, ...unusedReferences(blockAt.get(node.index), node.edges)]
       .filter((edge) => !byId.has(edge.to))
       .sort((a, b) => FIELD_ORDER[a.kind] - FIELD_ORDER[b.kind]);
     // An implied edge names the field it falls back to, which other edges may name too (a wait block's
