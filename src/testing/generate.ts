@@ -132,7 +132,8 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
   };
   const serializeEvent = (event: EventObject): string => {
     const e = event as GraphEvent & { text?: string; output?: DetectionOutput | HttpCallOutput };
-    const output = e.output && 'intent' in e.output ? e.output.intent : e.output && [e.output.ok, e.output.status, e.output.error, e.output.saved];
+    const output =
+      e.output && 'intent' in e.output ? e.output.intent : e.output && [e.output.ok, e.output.status, e.output.error, e.output.saved];
     return JSON.stringify([e.type, e.text ?? output ?? null]);
   };
 

@@ -47,7 +47,10 @@ export class MockedHttp implements HttpRequester {
     const call = `${request.method} ${request.url}`;
     if (mock === undefined) {
       const have = given.length === 0 ? 'no mock for this block' : `only ${given.length} mock(s) for this block`;
-      return this.refuse(`a mock for the ${ordinal(n)} call of http block "${id}"`, `it called ${call}, and mocks.http has ${have} (tests never call the network)`);
+      return this.refuse(
+        `a mock for the ${ordinal(n)} call of http block "${id}"`,
+        `it called ${call}, and mocks.http has ${have} (tests never call the network)`,
+      );
     }
     if (mock.method !== undefined && mock.method !== request.method) {
       return this.refuse(`the ${ordinal(n)} call of http block "${id}" to use ${mock.method}`, `it called ${call}`);

@@ -99,5 +99,5 @@ export function mockOf(block: HttpBlock, output: HttpCallOutput): HttpMock {
   }
   if (output.error === 'status') return { status: output.status ?? FAILING_STATUS };
   if (output.error === 'invalid_json') return { status: 200, body: 'not JSON', headers: { 'content-type': 'text/plain' } };
-  return { error: (output.error ?? 'network') as (typeof HTTP_FAILURES)[number] };
+  return { error: output.error ?? 'network' };
 }

@@ -51,9 +51,12 @@ export const TestStepSchema = Type.Partial(Type.Object(stepProperties), {
 /** What a mock may check of the call it answers: both are optional, the block id alone picks the mock. */
 const httpCallChecks = {
   method: Type.Optional(
-    Type.Union(HTTP_METHODS.map((m) => Type.Literal(m)), {
-      description: 'the call must use this method',
-    }),
+    Type.Union(
+      HTTP_METHODS.map((m) => Type.Literal(m)),
+      {
+        description: 'the call must use this method',
+      },
+    ),
   ),
   url: Type.Optional(
     Type.String({ minLength: 1, maxLength: 2000, description: 'the call must go to this URL: its exact text, or `/regex/flags`' }),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { prepareFlow } from '../../src/flow';
 import type { CompiledFlow } from '../../src/flow/compile';
@@ -47,6 +49,69 @@ describe('test generation', () => {
     ]);
     expect(run.summary.failed).toBe(0);
     expect(run.summary.uncovered).toEqual(['check -> handoff (condition.else)']);
+  });
+
+  it('answers http blocks with mocks: both outcomes of each call, and the values conditions after it compare with', async () => {
+    const flow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'flows', 'order-status.json'), 'utf8')) as Flow;
+    const { c, generated, run } = await generatedAndRun(flow);
+    expect(generated.unreachable).toEqual([]);
+    expect(generated.coverage).toMatchObject({ ratio: 1, total: machineTransitions(c.config).length });
+    expect(run.summary).toMatchObject({ failed: 0, coverage: 1, uncovered: [] });
+    const mocks = generated.suite.tests.flatMap((t) => t.mocks?.http?.lookup ?? []);
+    // 2xx -> show (and each status the condition "show" compares), failure -> failed (a 404 for "notFound", else "outage").
+    expect(mocks).toEqual(
+      expect.arrayContaining([
+        { status: 200, body: { status: 'shipped' } },
+        { status: 200, body: { status: 'delivered' } },
+        { status: 404 },
+        { error: 'network' },
+      ]),
+    );
+    for (const test of generated.suite.tests) expect(test.mocks?.http).toBeDefined();
+  });
+
+  it('reaches branches on httpError and on a status saved with $status, and mocks a block called "constructor"', async () => {
+    const { generated, run } = await generatedAndRun({
+      name: 'h',
+      start: 'constructor',
+      blocks: [
+        {
+          id: 'constructor',
+          type: 'http',
+          method: 'POST',
+          url: 'https://api.example.com/items',
+          body: { a: 1 },
+          save: { code: '$status', first: '/items/0/name' },
+          next: 'created',
+          onError: 'why',
+        },
+        { id: 'created', type: 'condition', cases: [{ when: { var: 'code', op: 'eq', value: 201 }, next: 'new' }], else: 'old' },
+        {
+          id: 'why',
+          type: 'condition',
+          cases: [
+            { when: { var: 'httpError', op: 'eq', value: 'timeout' }, next: 'slow' },
+            { when: { var: 'httpError', op: 'eq', value: 'invalid_json' }, next: 'garbled' },
+          ],
+          else: 'down',
+        },
+        { id: 'new', type: 'end', text: 'new {{first|-}}' },
+        { id: 'old', type: 'end' },
+        { id: 'slow', type: 'end' },
+        { id: 'garbled', type: 'end' },
+        { id: 'down', type: 'end' },
+      ],
+    });
+    expect(generated.unreachable).toEqual([]);
+    expect(run.summary).toMatchObject({ failed: 0, coverage: 1 });
+    const mocks = generated.suite.tests.flatMap((t) => t.mocks?.http?.constructor ?? []);
+    expect(mocks).toEqual(
+      expect.arrayContaining([
+        { status: 201, body: {} },
+        { error: 'timeout' },
+        { status: 200, body: 'not JSON', headers: { 'content-type': 'text/plain' } },
+      ]),
+    );
   });
 
   it('says which transitions it cannot reach and why', async () => {
