@@ -3910,13 +3910,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4091,13 +4105,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4277,13 +4305,27 @@ export interface operations {
                             /** @description answers of http blocks, by block id, one per call in order */
                             mocks?: {
                                 http?: {
-                                    [key: string]: {
+                                    [key: string]: ({
+                                        /** @description the status code of the answer */
                                         status: number;
+                                        /** @description the answer: any JSON value, sent as JSON */
                                         body?: unknown;
+                                        /** @description the headers of the answer */
                                         headers?: {
                                             [key: string]: string;
                                         };
-                                    }[];
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    } | {
+                                        /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                        error: "timeout" | "network" | "blocked" | "too_large";
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    })[];
                                 };
                             };
                         }[];
