@@ -221,4 +221,26 @@ describe('http blocks in tests run over REST', () => {
     });
     expect(serverCalls).toEqual([]);
   });
+
+  it('turns a conversation that called an http block into a test with the recorded call as its mock, which replays green', async () => {
+    const client = await ChatClient.connect(`${server.wsUrl}?bot=orders`);
+    const { conversationId } = await client.next('conversation');
+    await client.until('waiting');
+    client.send(JSON.stringify({ type: 'message', text: '1001' }));
+    await client.until('waiting');
+    await client.close();
+    expect(serverCalls.map((c) => `${c.blockId} ${c.method} ${c.url}`)).toEqual(['lookup GET http://127.0.0.1:4000/api/orders/1001']);
+
+    const res = await checkedFetch(`${server.url}/api/conversations/${String(conversationId)}/test`);
+    const document = (await res.json()) as { tests: Array<{ steps: unknown[]; mocks?: unknown }> };
+    expect(document.tests[0]?.mocks).toEqual({ http: { lookup: [{ status: 200, body: { status: 'shipped' } }] } });
+    expect(document.tests[0]?.steps).toContainEqual({ bot: 'Order 1001 is on its way: it should arrive on a day we will tell you soon.' });
+    const replay = await checkedFetch(`${server.url}/api/bots/orders/flows/1/tests`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(document),
+    });
+    expect(await replay.json()).toMatchObject({ passed: 1, failed: 0 });
+    expect(serverCalls).toHaveLength(1);
+  });
 });
