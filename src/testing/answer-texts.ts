@@ -34,7 +34,7 @@ export function conditionLiterals(flow: Flow): string[] {
   return [...found].filter((text) => text.trim() !== '' && text.length <= 200);
 }
 
-/** The values the flow's conditions compare each variable with (numbers with their neighbours), by variable. */
+/** The values the flow's conditions compare each variable with (numbers with their neighbours), by variable: every variable a condition reads. */
 export function conditionValues(flow: Flow): Map<string, Scalar[]> {
   const found = new Map<string, Scalar[]>();
   const add = (name: string, value: Scalar): void => {
@@ -46,7 +46,10 @@ export function conditionValues(flow: Flow): Map<string, Scalar[]> {
     if ('all' in p) p.all.forEach(walk);
     else if ('any' in p) p.any.forEach(walk);
     else if ('not' in p) walk(p.not);
-    else if (p.value !== undefined && !/\{\{/.test(String(p.value))) {
+    else {
+      // Every variable read is listed, with no values for `isSet` and `isEmpty`.
+      if (!found.has(p.var)) found.set(p.var, []);
+      if (p.value === undefined || /\{\{/.test(String(p.value))) return;
       add(p.var, p.value);
       if (typeof p.value === 'number') [p.value + 1, p.value - 1].forEach((n) => add(p.var, n));
     }

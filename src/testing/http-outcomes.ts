@@ -15,8 +15,8 @@ const FAILING_STATUS = 500;
  * The outcomes generation tries at an http block, as its `callHttp` actor would resolve them: a 2xx
  * with nothing saved and a network failure, which take `next` and `onError`; then, for the variables
  * conditions read, the answers that set them to the values the conditions compare with (one variable
- * at a time: its `save` value, `httpStatus`, `httpError`), so that the branches after the call are
- * reachable too. Each becomes a mock (`mockOf`) that the real runtime turns into the same outcome.
+ * at a time: its `save` value, `httpStatus`; every failure where `httpError` is read), so that the
+ * branches after the call are reachable too. Each becomes a mock (`mockOf`) that the real runtime turns into the same outcome.
  */
 export function httpOutcomes(block: HttpBlock, values: ReadonlyMap<string, readonly Scalar[]>): HttpCallOutput[] {
   const base = { method: block.method, url: block.url, latencyMs: 0 };
@@ -49,12 +49,12 @@ export function httpOutcomes(block: HttpBlock, values: ReadonlyMap<string, reado
     if (!Number.isInteger(status) || status < 100 || status > 599) continue;
     outcomes.push(status >= 200 && status <= 299 ? ok(status) : failed('status', status));
   }
-  const readsBody = save.some(([, pointer]) => pointer !== STATUS_POINTER);
-  for (const code of values.get(HTTP_ERROR_VARIABLE) ?? []) {
-    if (code === 'status') outcomes.push(failed('status', FAILING_STATUS));
+  // Where a condition reads httpError, every way to fail: the codes it compares with, and others for its else.
+  if (values.has(HTTP_ERROR_VARIABLE)) {
+    outcomes.push(failed('status', FAILING_STATUS));
+    for (const code of HTTP_FAILURES) if (code !== 'network') outcomes.push(failed(code));
     // `invalid_json` only happens where `save` reads the answer.
-    else if (code === 'invalid_json' && readsBody) outcomes.push(failed('invalid_json', 200));
-    else if ((HTTP_FAILURES as readonly Scalar[]).includes(code) && code !== 'network') outcomes.push(failed(code as HttpErrorCode));
+    if (save.some(([, pointer]) => pointer !== STATUS_POINTER)) outcomes.push(failed('invalid_json', 200));
   }
   return outcomes;
 }

@@ -114,6 +114,81 @@ describe('test generation', () => {
     );
   });
 
+  it('on random flows with an http block and conditions on what it saved: both outcomes always taken, every generated test passes', async () => {
+    const comparison = fc.oneof(
+      fc.record({
+        var: fc.constant('v'),
+        op: fc.constantFrom('eq', 'contains', 'startsWith'),
+        value: fc.constantFrom('open', 'closed', 'x1'),
+      }),
+      fc.record({ var: fc.constant('v'), op: fc.constantFrom('eq', 'gt', 'lt'), value: fc.integer({ min: -5, max: 50 }) }),
+      fc.record({ var: fc.constant('v'), op: fc.constant('isSet') }),
+      fc.record({ var: fc.constant('code'), op: fc.constantFrom('eq', 'gte'), value: fc.constantFrom(200, 201, 204) }),
+    );
+    const failure = fc.oneof(
+      fc.record({ var: fc.constant('httpStatus'), op: fc.constant('eq'), value: fc.constantFrom(400, 404, 500, 503) }),
+      fc.record({
+        var: fc.constant('httpError'),
+        op: fc.constant('eq'),
+        value: fc.constantFrom('timeout', 'network', 'status', 'invalid_json'),
+      }),
+    );
+    const flowArb = fc
+      .record({
+        ok: fc.array(comparison, { minLength: 0, maxLength: 3 }),
+        failed: fc.array(failure, { minLength: 0, maxLength: 3 }),
+        pointer: fc.constantFrom('/v', '/data/v', '/items/0/v', ''),
+        loop: fc.boolean(),
+      })
+      .map(({ ok, failed, pointer, loop }): Flow => {
+        const ends = (prefix: string, n: number) =>
+          Array.from({ length: n + 1 }, (_, i) => ({ id: `${prefix}${i}`, type: 'end' as const, text: `${prefix} ${i}` }));
+        return {
+          name: 'random http',
+          start: 'ask',
+          blocks: [
+            { id: 'ask', type: 'wait', saveAs: 'q', next: 'call' },
+            {
+              id: 'call',
+              type: 'http',
+              method: 'GET',
+              url: 'https://api.example.com/items/{{q}}',
+              save: { v: pointer, code: '$status' },
+              next: 'check',
+              onError: 'failed',
+            },
+            {
+              id: 'check',
+              type: 'condition',
+              cases: ok.map((when, i) => ({ when, next: `ok${i}` })),
+              else: loop ? 'ask' : `ok${ok.length}`,
+            },
+            {
+              id: 'failed',
+              type: 'condition',
+              cases: failed.map((when, i) => ({ when, next: `ko${i}` })),
+              else: `ko${failed.length}`,
+            },
+            ...ends('ok', ok.length),
+            ...ends('ko', failed.length),
+          ],
+        };
+      });
+    await fc.assert(
+      fc.asyncProperty(flowArb, async (flow) => {
+        const prepared = prepareFlow(flow);
+        if (!prepared.ok) return; // a random case list the validator refuses (e.g. an empty one) is not this test's subject
+        const { generated, run } = await generatedAndRun(flow);
+        expect(run.summary.failed).toBe(0);
+        expect(run.summary.uncovered).toEqual(generated.unreachable.map((u) => u.transition));
+        // What it cannot reach are cases shadowed by earlier ones (and elses no answer can get to), never the call's own ways out.
+        for (const u of generated.unreachable) expect(u.transition).toMatch(/^(check|failed) -> \S+ \(condition\.(case: \d|else)\)$/);
+        for (const test of generated.suite.tests) expect(test.mocks?.http?.call?.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
   it('says which transitions it cannot reach and why', async () => {
     const { generated } = await generatedAndRun({
       name: 'u',
