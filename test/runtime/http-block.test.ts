@@ -59,6 +59,7 @@ describe('http blocks in the runtime, through the HttpRequester port', () => {
     const turn = await h.say('1 2');
     expect(requester.requests).toEqual([
       {
+        blockId: 'lookup',
         method: 'GET',
         url: 'https://orders.example.com/api/orders/1%202?key=k3y!',
         headers: { Authorization: 'Bearer k3y!', 'X-Note': 'line one X-Injected: yes', accept: 'application/json' },

@@ -12,6 +12,7 @@ import type { Storage } from '../../src/storage/repositories';
 import { openSqliteStorage } from '../../src/storage/sqlite';
 import { forgetDescriptions } from './descriptions';
 import { DEFAULT_FLOW_PATH } from './flows';
+import type { HttpRequester } from '../../src/runtime/http-requester';
 
 let sharedLocal: LocalIntentClassifier | undefined;
 /** One loaded local classifier per test file: loading the English model takes ~150 ms. */
@@ -40,6 +41,8 @@ export interface TestServerOptions {
   seedDefaultFlow?: boolean;
   /** Where the server logs (default: a silent pino). */
   logger?: pino.Logger;
+  /** How http blocks call out (default: the guarded client). */
+  httpRequester?: HttpRequester;
 }
 
 /** A real server on 127.0.0.1, port 0, with a temporary SQLite file. */
@@ -57,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     intent,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.httpRequester ? { httpRequester: options.httpRequester } : {}),
     ...(options.seedDefaultFlow === false ? {} : { defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8') }),
   });
   const address = await app.listen(0, '127.0.0.1');
