@@ -26,7 +26,12 @@ import { resolvePointer } from '../support/json-pointer';
  *   FLOWBOT_FUZZ_TIME_LIMIT_MS says one), to search harder than CI can afford.
  * - FLOWBOT_FUZZ_SEED=123: the seed of every property (fast-check prints it with a failure), to replay
  *   one; without it each run draws a random seed.
+ * - FLOWBOT_FUZZ_PATH=0:1:3 (with FLOWBOT_FUZZ_SEED and `-t` naming the one property): replays exactly
+ *   the counterexample whose seed and path fast-check printed.
  * - FLOWBOT_FUZZ_TIME_LIMIT_MS: stop each property after this long (the default: 40 s, 60 s with shrinking).
+ * A hunt runs longer than jest's 300 s per test: give it `--testTimeout`, e.g.
+ *   FLOWBOT_FUZZ_SEED=21 FLOWBOT_FUZZ_RUNS=10000 FLOWBOT_FUZZ_TIME_LIMIT_MS=300000 \
+ *   npx jest -c jest.long.config.js test/long/flow-fuzz.test.ts --testTimeout=900000
  */
 const SCALE = Number(process.env.FUZZ_SCALE ?? '1');
 const RUNS = process.env.FLOWBOT_FUZZ_RUNS === undefined ? undefined : Number(process.env.FLOWBOT_FUZZ_RUNS);
@@ -51,6 +56,7 @@ const LIMITS = {
     ? { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, skipAllAfterTimeLimit: TIME_LIMIT_MS * 1.5 }
     : {}),
   ...(SEED !== undefined ? { seed: SEED } : {}),
+  ...(process.env.FLOWBOT_FUZZ_PATH !== undefined ? { path: process.env.FLOWBOT_FUZZ_PATH } : {}),
 };
 const runs = (n: number): number => RUNS ?? Math.max(1, Math.round(n * SCALE));
 
