@@ -142,9 +142,9 @@ export interface RuntimeRun {
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Waits, by turning the event loop, until `done()` holds; fails after 10 s of real time (a hang, not a slow machine). Then turns it
- * once more: a delivered turn hands over to the next message or timer in a microtask, and a silence
- * fired before that would be held back (as due) rather than run.
+ * Waits, by turning the event loop, until `done()` holds; fails after 10 s of real time (a hang, not
+ * a slow machine). Then turns it once more: a delivered turn hands over to the next message or timer
+ * in a microtask, and a silence fired before that would be held back (as due) rather than run.
  */
 async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10000;
