@@ -78,6 +78,29 @@ describe('instances sharing one PostgreSQL', () => {
     await onB.close();
   });
 
+  it('leaves exactly one open socket of each conversation resumed on both instances at the same moment', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { client, id } = await open(i % 2 ? a : b);
+      ids.push(id);
+      await client.close();
+    }
+    const pairs = await Promise.all(
+      ids.map((id) => Promise.all([a, b, a].map((server) => ChatClient.connect(`${server.wsUrl}?conversationId=${id}`)))),
+    );
+    const openSockets = (clients: ChatClient[]): ChatClient[] => clients.filter((c) => c.ws.readyState === c.ws.OPEN);
+    // Every loser is closed (4409); what stays open is the one owner, waiting for its user.
+    await eventually(() => Promise.resolve(pairs.every((clients) => openSockets(clients).length === 1)));
+    for (const clients of pairs) {
+      for (const closed of clients.filter((c) => c.ws.readyState !== c.ws.OPEN)) expect((await closed.closed).code).toBe(4409);
+      const [owner] = openSockets(clients);
+      if (!owner) throw new Error('no owner');
+      await owner.until('waiting');
+      expect(await owner.ask('is it going to snow this weekend?')).toHaveLength(1);
+    }
+    for (const clients of pairs) for (const client of openSockets(clients)) await client.close();
+  });
+
   it('never stores a turn of an owner that lost the conversation', async () => {
     const { client: onA, id } = await open(a);
     // A is deaf for a moment (as a paused or partitioned owner is): it does not hear B's claim...
