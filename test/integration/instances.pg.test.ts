@@ -166,6 +166,55 @@ describe('instances sharing one PostgreSQL', () => {
   });
 });
 
+describe('turns in batches, jobs on one instance at a time', () => {
+  it('writes turns handed over together in one statement, each answered once committed', async () => {
+    const storage = a.storage as PostgresStorage;
+    const ids = Array.from({ length: 40 }, (_, i) => `batch-${i}`);
+    for (const id of ids) await storage.conversations.create({ id, createdAt: new Date().toISOString(), owner: 'a' });
+    // Calls through: only which statements ran is recorded.
+    const spy = jest.spyOn(storage.pool, 'query');
+    let texts: unknown[] = [];
+    try {
+      const at = new Date().toISOString();
+      await Promise.all(
+        ids.map((id) =>
+          storage.conversations.appendTurn({
+            conversationId: id,
+            epoch: 1,
+            messages: [{ from: 'user', text: `hello ${id}`, blockId: 'ask', at }],
+            steps: [{ from: 'ask', to: 'route', event: 'user.message', at }],
+            status: 'active',
+            variables: {},
+            currentBlock: 'route',
+            at,
+          }),
+        ),
+      );
+      texts = spy.mock.calls.map((call) => call[0]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(texts.filter((text) => typeof text === 'string' && text.includes('unnest'))).toHaveLength(1);
+    const stored = await queryDatabase<{ n: number }>(
+      database.url,
+      "SELECT COUNT(*)::integer AS n FROM messages WHERE conversation_id LIKE 'batch-%'",
+    );
+    expect(stored).toEqual([{ n: 40 }]);
+  });
+
+  it('runs idle expiry or retention on one instance while another holds it', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = a.storage.exclusive('retention', () => held.then(() => 'a ran it'));
+    await eventually(async () => (await b.storage.exclusive('retention', () => Promise.resolve('b ran it'))) === undefined);
+    release();
+    await expect(first).resolves.toBe('a ran it');
+    await expect(b.storage.exclusive('retention', () => Promise.resolve('b ran it'))).resolves.toBe('b ran it');
+  });
+});
+
 describe('migrations', () => {
   it('are applied once when several instances start together on an empty database', async () => {
     const empty = await createTestDatabase();
