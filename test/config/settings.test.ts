@@ -64,7 +64,7 @@ describe('loadSettings', () => {
     const problems = (error as SettingsError).problems;
     expect(problems).toEqual([
       'DATABASE_URL: must be a PostgreSQL URL like postgres://user:password@host:5432/database',
-      'DATABASE_POOL_SIZE="0": must be a whole number from 1 to 1000',
+      'DATABASE_POOL_SIZE="0": must be a whole number from 2 to 1000',
       'DATABASE_STATEMENT_TIMEOUT_MS="5": must be a whole number from 100 to 600000',
       'INSTANCE_ID="has space": must be 1 to 128 printable characters without spaces',
     ]);
