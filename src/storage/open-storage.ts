@@ -18,7 +18,7 @@ export async function openStorage(
     url,
     poolSize,
     statementTimeoutMs,
-    applicationName: `flowbot ${settings.instanceId}`.slice(0, 63),
+    applicationName: `flowbot ${settings.instanceId}`,
     ...(logger ? { logger } : {}),
   });
 }

@@ -149,6 +149,13 @@ describe('instances sharing one PostgreSQL', () => {
     const { client: onA, id } = await open(a);
     const pid = await events.listenerPid();
     expect(pid).toEqual(expect.any(Number));
+    // Told apart from the pool's connections by its name.
+    const named = await queryDatabase<{ name: string }>(
+      database.url,
+      'SELECT application_name AS name FROM pg_stat_activity WHERE pid = $1',
+      [pid],
+    );
+    expect(named).toEqual([{ name: 'flowbot listener' }]);
     const killer = new Client({ connectionString: database.url });
     await killer.connect();
     await killer.query('SELECT pg_terminate_backend($1)', [pid]);

@@ -119,7 +119,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     connectionString: options.url,
     statement_timeout: options.statementTimeoutMs ?? 10000,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: options.applicationName ?? 'flowbot',
+    // pg_stat_activity shows it (63 bytes at most): the listener's name says it is the listener.
+    application_name: (options.applicationName ?? 'flowbot').slice(0, 54),
     // Dead peers (a server gone without a FIN) are noticed instead of hanging a connection forever.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10000,
@@ -128,7 +129,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   // An idle pooled connection that the server drops emits here; the pool discards it and opens a new
   // one on demand (how a database restart is survived). Without this handler it would end the process.
   pool.on('error', (err) => options.logger?.warn({ err }, 'postgres: an idle connection failed'));
-  const events = new PgStorageEvents(pool, config, options.logger);
+  const events = new PgStorageEvents(
+    pool,
+    { ...config, application_name: `${config.application_name ?? 'flowbot'} listener` },
+    options.logger,
+  );
   try {
     const client = await pool.connect();
     try {
