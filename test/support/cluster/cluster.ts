@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, freePort } from '../child-server';
+import { ensureBuilt, freePort, REPO_ROOT } from '../child-server';
 import { createTestDatabase, type TestDatabase } from './database';
 import { Instance } from './instance';
 import { type Nginx, startNginx } from './nginx';
@@ -109,16 +109,21 @@ export class Cluster {
   }
 
   /** Output of every instance and nginx's error log, to explain a failure. */
-  diagnostics(): string {
-    const parts = this.instances.map((i) => `--- ${i.id} (pid ${i.pid}, ${i.running ? 'running' : 'exited'})\n${i.output().slice(-4000)}`);
-    return [...parts, `--- nginx error.log\n${this.nginx?.errorLog().slice(-4000) ?? ''}`].join('\n');
+  diagnostics(chars = 4000): string {
+    const parts = this.instances.map((i) => `--- ${i.id} (pid ${i.pid}, ${i.running ? 'running' : 'exited'})\n${i.output().slice(-chars)}`);
+    return [...parts, `--- nginx error.log\n${this.nginx?.errorLog().slice(-chars) ?? ''}`].join('\n');
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const errors: unknown[] = [];
-    await Promise.all([this.nginx?.stop(), ...this.instances.map((i) => i.stop(5000))].map((p) => p?.catch((e: unknown) => errors.push(e))));
+    // Kept after the run (CI keeps test-artifacts/): what each process logged, to explain a failure.
+    const artifacts = join(REPO_ROOT, 'test-artifacts', 'cluster');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, `${this.options.label}.log`), this.diagnostics(200_000));
+    const stopping: Array<Promise<unknown>> = [...this.instances.map((i) => i.stop(5000)), this.nginx?.stop() ?? Promise.resolve()];
+    await Promise.all(stopping.map((p) => p.catch((e: unknown) => errors.push(e))));
     await this.database?.drop().catch((e: unknown) => errors.push(e));
     rmSync(this.dir, { recursive: true, force: true });
     if (errors.length) throw new Error(`cluster cleanup: ${errors.map(String).join('; ')}`);

@@ -17,5 +17,5 @@ export function counterFlow(name = 'Counter'): Flow {
       { id: 'reply', type: 'message', text: '{{n}}: {{said}}', next: 'ask' },
       { id: 'done', type: 'end', text: 'Bye after {{n|0}}.' },
     ],
-  } as Flow;
+  };
 }
