@@ -4,6 +4,7 @@ import { Cluster } from '../support/cluster/cluster';
 import { counterFlow } from '../support/cluster/flows';
 import { counterProblems, sequenceProblems, storedConversation } from '../support/cluster/history';
 import type { Instance } from '../support/cluster/instance';
+import { within } from '../support/cluster/within';
 import { checkedFetch } from '../support/http-client';
 import { HttpStub, json } from '../support/http-stub';
 import { until } from '../support/logged-process';
@@ -96,12 +97,6 @@ async function expectClean(id: string): Promise<void> {
   expect([...counterProblems(stored), ...(await sequenceProblems(cluster.database!, id))]).toEqual([]);
 }
 
-function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms)));
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
 describe('three instances on one PostgreSQL database behind nginx', () => {
   it('names each instance and its storage in /health', async () => {
     for (const instance of cluster.instances) {
@@ -137,7 +132,7 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
     await b.next('waiting');
     // A message A may still receive before it hears of the takeover: it must not become a turn.
     a.say('from-a');
-    const closed = await withinMs(a.closed, 5000, 'closing the replaced socket');
+    const closed = await within(a.closed, 5000, 'closing the replaced socket');
     expect(closed.code).toBe(4409);
     expect(a.frames.filter((f) => f.type === 'error')).toEqual([expect.objectContaining({ code: 'replaced' })]);
     expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Counter: say anything.', '1: one']);
@@ -199,7 +194,7 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
       // The frozen owner's service answers now; A reads it once it runs again.
       json(held.get('hold-1') as ServerResponse, 200, { reply: 'slow: hold-1' });
       A.resume();
-      expect((await withinMs(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
+      expect((await within(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
       expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Slow: say anything.']);
       expect(await b.ask('again')).toEqual(['fast: again']);
       await b.close();
@@ -214,7 +209,7 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
   it('closes with 4410 a conversation live on A that is erased through B', async () => {
     const { client, id } = await counterOn(A, 'one');
     expect((await checkedFetch(`${B.url}/api/conversations/${id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await withinMs(client.closed, 10_000, 'closing the erased conversation')).code).toBe(4410);
+    expect((await within(client.closed, 10_000, 'closing the erased conversation')).code).toBe(4410);
     expect(client.frames.at(-1)).toMatchObject({ type: 'error', code: 'conversation_erased' });
     expect((await checkedFetch(`${cluster.lb.url}/api/conversations/${id}`)).status).toBe(404);
   });
