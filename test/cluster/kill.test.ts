@@ -14,7 +14,8 @@ import { until } from '../support/logged-process';
  */
 
 const CONVERSATIONS = 300;
-const MESSAGES = 8;
+/** The most any conversation says before "bye"; they are told to finish well before. */
+const MESSAGES = 10_000;
 
 let cluster: Cluster;
 
@@ -43,8 +44,16 @@ describe('kill -9 of one instance under load', () => {
     await until(() => talkers.every((t) => t.replies >= 2), 'every conversation to be under way', 120_000);
     const health = await victim.health();
     expect(Number(health.liveConversations)).toBeGreaterThan(CONVERSATIONS / 6);
+    const atKill = talkers.map((t) => t.replies);
     const status = await victim.kill();
     expect(status.signal).toBe('SIGKILL');
+    // Every conversation goes on (the victim's on another instance) for a few more turns, then ends.
+    await until(
+      () => talkers.every((t, i) => t.failure !== undefined || t.replies >= (atKill[i] ?? 0) + 3),
+      'every conversation to go on',
+      120_000,
+    );
+    for (const talker of talkers) talker.finish();
     await Promise.all(runs);
 
     const failed = talkers.filter((t) => t.failure !== undefined).map((t) => t.failure);

@@ -36,7 +36,7 @@ function slowFlow(url: string): Flow {
         type: 'http',
         method: 'GET',
         url: `${url}/answer?said={{said}}`,
-        timeoutMs: 60000,
+        timeoutMs: 120000,
         save: { reply: '/reply' },
         next: 'answer',
         onError: 'failed',
@@ -61,7 +61,7 @@ beforeAll(async () => {
     instances: 3,
     storage: 'postgres',
     label: 'owner',
-    env: { HTTP_ALLOWED_HOSTS: `127.0.0.1:${stub.port}` },
+    env: { HTTP_ALLOWED_HOSTS: `127.0.0.1:${stub.port}`, HTTP_MAX_TIMEOUT_MS: '120000' },
   });
   [A, B, C] = cluster.instances as [Instance, Instance, Instance];
   for (const [bot, flow] of [
@@ -155,11 +155,17 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
       ids.map((id) => Promise.all(cluster.instances.map((instance) => WsRecorder.connect(`${instance.wsUrl}?conversationId=${id}`)))),
     );
     const open = (sockets: WsRecorder[]): WsRecorder[] => sockets.filter((s) => s.close === undefined);
-    await until(
-      () => racers.every((sockets) => open(sockets).length <= 1 && open(sockets).every((s) => s.count('waiting') === 1)),
-      'every race to settle on one socket',
-      60_000,
-    );
+    const settled = (sockets: WsRecorder[]): boolean => open(sockets).length <= 1 && open(sockets).every((s) => s.count('waiting') === 1);
+    await until(() => racers.every(settled), 'every race to settle on one socket', 60_000).catch((err: Error) => {
+      const unsettled = racers.filter((sockets) => !settled(sockets));
+      const shape = (s: WsRecorder): string => `${s.close ? `closed ${s.close.code}` : 'open'} [${s.frames.map((f) => f.type).join(',')}]`;
+      throw new Error(
+        `${err.message}: ${unsettled.length} unsettled, e.g. ${unsettled
+          .slice(0, 3)
+          .map((r) => r.map(shape).join(' | '))
+          .join('; ')}`,
+      );
+    });
     const survivors = racers.map((sockets) => open(sockets));
     expect(survivors.filter((s) => s.length !== 1)).toEqual([]);
     const losers = racers.flatMap((sockets) => sockets.filter((s) => s.close !== undefined));

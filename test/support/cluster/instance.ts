@@ -8,7 +8,9 @@ import { until } from '../logged-process';
  * log line; logs are kept (the last part) to explain a failure.
  */
 
-const BIN = `${REPO_ROOT}/bin/flowbot.js`;
+/** FLOWBOT_TEST_SERVER_ROOT runs another checkout's build (its bin/ and dist/) under the same tests. */
+const SERVER_ROOT = process.env.FLOWBOT_TEST_SERVER_ROOT ?? REPO_ROOT;
+const BIN = `${SERVER_ROOT}/bin/flowbot.js`;
 const KEEP_OUTPUT = 200_000;
 
 export interface InstanceOptions {
@@ -97,7 +99,7 @@ export class Instance {
       WS_MESSAGE_BURST: '10000',
       ...options.env,
     };
-    const proc = spawn(process.execPath, [BIN, 'serve'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, 'serve'], { cwd: SERVER_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const instance = new Instance(options.instanceId, proc);
     try {
       await until(

@@ -19,8 +19,8 @@ const SHOWN = new Set(['message', 'end']);
  * A client that keeps one conversation going across sockets, as a real client does: it answers
  * every `waiting` with its next message (`<label>-<k>`, unique in the conversation) and, when the
  * socket drops (a killed instance, 1006; a storage fault, 4503), resumes the conversation with
- * `?conversationId=` through the same URL (the load balancer) until the flow ends after `plan`
- * messages and a "bye". Frames and close codes are checked against the server's AsyncAPI document.
+ * `?conversationId=` through the same URL (the load balancer) until the flow ends: it says "bye"
+ * after `plan` messages or, sooner, at the first `waiting` after `finish()`. Frames and close codes are checked against the server's AsyncAPI document.
  */
 export class Talker {
   id: string | undefined;
@@ -31,6 +31,7 @@ export class Talker {
   /** Why it gave up, if it did. */
   failure: string | undefined;
   private attempts = 0;
+  private finishing = false;
   private check: AsyncApiCheck | undefined;
   private readonly listeners = new Set<() => void>();
 
@@ -142,9 +143,14 @@ export class Talker {
     });
   }
 
+  /** Says "bye" at the next `waiting` (a talker answers every `waiting` at once, so there is always a next). */
+  finish(): void {
+    this.finishing = true;
+  }
+
   private answer(ws: WebSocket): void {
     const count = this.sent.filter((t) => t !== 'bye').length;
-    const text = count >= this.plan ? 'bye' : `${this.label}-${count}`;
+    const text = this.finishing || count >= this.plan ? 'bye' : `${this.label}-${count}`;
     this.sent.push(text);
     ws.send(JSON.stringify({ type: 'message', text }));
   }
