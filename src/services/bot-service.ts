@@ -93,6 +93,13 @@ export class BotService {
     this.machines.forgetBot(id);
   }
 
+  /** A bot deleted elsewhere (another instance): its versions and compiled machines are forgotten here. */
+  forget(id: string): void {
+    if (id === DEFAULT_BOT) return;
+    this.services.delete(id);
+    this.machines.forgetBot(id);
+  }
+
   /** The versions of an existing bot; 404 `unknown_bot` otherwise. */
   async flows(bot: string): Promise<FlowService> {
     if (bot !== DEFAULT_BOT) await this.get(bot);

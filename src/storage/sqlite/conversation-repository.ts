@@ -11,7 +11,8 @@ import {
   type TurnWrite,
 } from '../records';
 import { errors } from '../../errors';
-import type { ConversationRepository } from '../repositories';
+import { turnWithoutNul } from '../nul';
+import type { ConversationClaim, ConversationRepository, CreatedConversation, StorageEvents } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, type SqliteGuard } from './errors';
 
@@ -89,7 +90,16 @@ type TurnUpdate = [
   snapshot: string | null,
   at: string,
   id: string,
+  epoch: number | null,
+  epochAgain: number | null,
 ];
+interface ConversationInsert {
+  id: string;
+  version: number | null;
+  createdAt: string;
+  owner: string | null;
+  bot: string;
+}
 
 const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
 
@@ -169,7 +179,12 @@ function checkLimit(limit: number): void {
 
 export class SqliteConversationRepository implements ConversationRepository {
   // All statements are prepared once here: appendTurn runs on every chat turn.
-  private readonly insertStmt: Database.Statement<[string, string, number, string, string]>;
+  private readonly insertStmt: Database.Statement<[ConversationInsert], { flow_version: number; epoch: number }>;
+  private readonly claimStmt: Database.Statement<
+    [{ id: string; owner: string }],
+    ConversationRow & { epoch: number; snapshot: string | null }
+  >;
+  private readonly epochStmt: Database.Statement<[string], { epoch: number }>;
   private readonly getStmt: Database.Statement<[string], ConversationRow>;
   private readonly listStmts = new Map<string, Database.Statement<ListParameter[], ConversationRow>>();
   private readonly messagesStmt: Database.Statement<[string], MessageRow>;
@@ -193,10 +208,23 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   private readonly db: Database.Database;
 
-  constructor(private readonly guard: SqliteGuard) {
+  constructor(
+    private readonly guard: SqliteGuard,
+    private readonly events?: StorageEvents,
+  ) {
     const db = guard.db;
     this.db = db;
-    this.insertStmt = db.prepare('INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    // The version is the bot's current one unless given, read in this statement; no row for a bot
+    // without one (or a bot that does not exist).
+    this.insertStmt = db.prepare(`
+      INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at, owner, epoch)
+      SELECT @id, b.id, COALESCE(@version, b.current_version), @createdAt, @createdAt, @owner, 1 FROM bots b
+      WHERE b.id = @bot AND COALESCE(@version, b.current_version) IS NOT NULL
+      RETURNING flow_version, epoch`);
+    this.claimStmt = db.prepare(`
+      UPDATE conversations SET owner = @owner, epoch = epoch + 1 WHERE id = @id AND status = 'active'
+      RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot`);
+    this.epochStmt = db.prepare('SELECT epoch FROM conversations WHERE id = ?');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(
@@ -208,7 +236,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.updateStmt = db.prepare(
       `UPDATE conversations SET status = ?, variables = ?, current_block = ?,
               snapshot = CASE WHEN ? THEN ? ELSE snapshot END, updated_at = ?
-       WHERE id = ?`,
+       WHERE id = ? AND (? IS NULL OR epoch = ?)`,
     );
     // MAX over the primary key is a single index seek.
     this.lastMessageSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
@@ -283,8 +311,10 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
   }
 
-  private writeTurn(turn: TurnWrite): void {
+  private writeTurn(unchecked: TurnWrite): void {
+    const turn = turnWithoutNul(unchecked);
     const id = turn.conversationId;
+    const epoch = turn.epoch ?? null;
     // Update first: it both writes the row and tells us whether the conversation exists.
     const updated = this.updateStmt.run(
       turn.status,
@@ -294,8 +324,14 @@ export class SqliteConversationRepository implements ConversationRepository {
       snapshotText(turn.snapshot),
       turn.at,
       id,
+      epoch,
+      epoch,
     );
-    if (updated.changes === 0) throw new ConversationNotFoundError(id);
+    if (updated.changes === 0) {
+      // Fenced: the conversation is still there, with another owner's epoch.
+      if (this.epochStmt.get(id)) throw errors.conversationTakenOver(id);
+      throw new ConversationNotFoundError(id);
+    }
     let messageSeq = this.lastMessageSeqStmt.get(id)?.seq ?? 0;
     for (const message of turn.messages) {
       this.insertMessageStmt.run(id, ++messageSeq, message.from, message.text, message.blockId, message.at);
@@ -328,10 +364,57 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
   }
 
-  async create(input: { id: string; bot?: string; flowVersion: number; createdAt: string }): Promise<void> {
-    this.guard.write('conversations.create', () => {
-      this.insertStmt.run(input.id, input.bot ?? DEFAULT_BOT, input.flowVersion, input.createdAt, input.createdAt);
+  async create(input: {
+    id: string;
+    bot?: string;
+    flowVersion?: number;
+    createdAt: string;
+    owner?: string;
+  }): Promise<CreatedConversation | undefined> {
+    return this.guard.write('conversations.create', () => {
+      const row = this.insertStmt.get({
+        id: input.id,
+        version: input.flowVersion ?? null,
+        createdAt: input.createdAt,
+        owner: input.owner ?? null,
+        bot: input.bot ?? DEFAULT_BOT,
+      });
+      return row && { flowVersion: row.flow_version, epoch: row.epoch };
     });
+  }
+
+  async claim(id: string, owner: string): Promise<ConversationClaim | undefined> {
+    // Turns handed over before are committed first: the snapshot answered is never older than them.
+    this.flush();
+    const claim = this.guard.write('conversations.claim', () => {
+      const row = this.claimStmt.get({ id, owner });
+      return (
+        row && {
+          epoch: row.epoch,
+          conversation: toConversation(row),
+          snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
+        }
+      );
+    });
+    if (claim) this.publish({ type: 'conversation_claimed', conversationId: id, owner, epoch: claim.epoch });
+    return claim;
+  }
+
+  async epochs(ids: readonly string[]): Promise<Map<string, number>> {
+    this.flush();
+    return this.guard.read('conversations.epochs', () => {
+      const found = new Map<string, number>();
+      for (const id of ids) {
+        const row = this.epochStmt.get(id);
+        if (row) found.set(id, row.epoch);
+      }
+      return found;
+    });
+  }
+
+  /** Signals go out after the statement committed; one that cannot be sent is left to the resync. */
+  private publish(event: Parameters<StorageEvents['publish']>[0]): void {
+    this.events?.publish(event).catch(() => undefined);
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
@@ -426,7 +509,9 @@ export class SqliteConversationRepository implements ConversationRepository {
   async erase(id: string): Promise<boolean> {
     // Turns handed over before are written first, so none lands after the erasure.
     this.flush();
-    return this.guard.write('conversations.erase', () => this.eraseStmt.run(id).changes > 0);
+    const erased = this.guard.write('conversations.erase', () => this.eraseStmt.run(id).changes > 0);
+    if (erased) this.publish({ type: 'conversation_erased', conversationId: id });
+    return erased;
   }
 
   async eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number> {

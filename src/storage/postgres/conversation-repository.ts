@@ -1,0 +1,290 @@
+import type { Pool } from 'pg';
+import { errors } from '../../errors';
+import { turnWithoutNul } from '../nul';
+import {
+  type ConversationFilter,
+  type ConversationRecord,
+  type ConversationStatus,
+  DEFAULT_BOT,
+  type MessageRecord,
+  type Page,
+  type StepRecord,
+  type TurnWrite,
+} from '../records';
+import type { ConversationClaim, ConversationRepository, CreatedConversation, StorageEvent, StorageEvents } from '../repositories';
+import { MAX_PAGE_SIZE } from '../sqlite/conversation-repository';
+import { decodeCursor, encodeCursor } from '../sqlite/cursor';
+import { ConversationNotFoundError } from '../sqlite/errors';
+import type { PgGuard } from './errors';
+import { TurnBatcher } from './turn-batcher';
+
+interface ConversationRow {
+  id: string;
+  bot_id: string;
+  flow_version: number;
+  status: ConversationStatus;
+  variables: string;
+  current_block: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface StepRow {
+  from_block: string | null;
+  to_block: string;
+  event: string;
+  intent: string | null;
+  provider: string | null;
+  confidence: number | null;
+  fallback_reason: string | null;
+  latency_ms: number | null;
+  error: string | null;
+  runner_up: string | null;
+  runner_up_score: number | null;
+  case_index: number | null;
+  choice: string | null;
+  http_method: string | null;
+  http_url: string | null;
+  http_status: number | null;
+  http_error: string | null;
+  at: string;
+}
+
+const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
+const ENDED_BEFORE = "status IN ('completed', 'abandoned') AND updated_at < $1";
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    ...(row.bot_id === DEFAULT_BOT ? {} : { bot: row.bot_id }),
+    flowVersion: row.flow_version,
+    status: row.status,
+    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
+    currentBlock: row.current_block,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toStep(row: StepRow): StepRecord {
+  const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
+  if (row.intent !== null) step.intent = row.intent;
+  if (row.provider !== null) step.provider = row.provider;
+  if (row.confidence !== null) step.confidence = row.confidence;
+  if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
+  if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
+  if (row.error !== null) step.error = row.error;
+  if (row.runner_up !== null) step.runnerUp = row.runner_up;
+  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
+  if (row.case_index !== null) step.case = row.case_index;
+  if (row.choice !== null) step.choice = row.choice;
+  if (row.http_method !== null) step.method = row.http_method;
+  if (row.http_url !== null) step.url = row.http_url;
+  if (row.http_status !== null) step.status = row.http_status;
+  if (row.http_error !== null) step.httpError = row.http_error;
+  return step;
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+}
+
+/** Conversations on PostgreSQL: turns are written in batches (TurnBatcher), everything else one statement each. */
+export class PgConversationRepository implements ConversationRepository {
+  private readonly batcher: TurnBatcher;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly guard: PgGuard,
+    private readonly events: StorageEvents,
+    maxBatches: number,
+  ) {
+    this.batcher = new TurnBatcher(pool, guard, maxBatches);
+  }
+
+  /** Resolves once every turn handed over so far is settled (for close). */
+  drain(): Promise<void> {
+    return this.batcher.settled();
+  }
+
+  async create(input: {
+    id: string;
+    bot?: string;
+    flowVersion?: number;
+    createdAt: string;
+    owner?: string;
+  }): Promise<CreatedConversation | undefined> {
+    return this.guard.write('conversations.create', async () => {
+      // The current version is read in this statement; FOR KEY SHARE waits for a bot's deletion in flight.
+      const { rows } = await this.pool.query<{ flow_version: number; epoch: number }>(
+        `INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at, owner, epoch)
+         SELECT $1, b.id, COALESCE($2::integer, b.current_version), $3, $3, $4, 1 FROM bots b
+         WHERE b.id = $5 AND COALESCE($2::integer, b.current_version) IS NOT NULL
+         FOR KEY SHARE OF b
+         RETURNING flow_version, epoch`,
+        [input.id, input.flowVersion ?? null, input.createdAt, input.owner ?? null, input.bot ?? DEFAULT_BOT],
+      );
+      const row = rows[0];
+      return row && { flowVersion: row.flow_version, epoch: row.epoch };
+    });
+  }
+
+  async claim(id: string, owner: string): Promise<ConversationClaim | undefined> {
+    await this.batcher.settled(id);
+    // The UPDATE waits for the row lock of a turn another instance is committing: its answer is the
+    // state after that turn, or that turn is refused (its epoch is gone).
+    const claim = await this.guard.write('conversations.claim', async () => {
+      const { rows } = await this.pool.query<ConversationRow & { epoch: number; snapshot: string | null }>(
+        `UPDATE conversations SET owner = $2, epoch = epoch + 1 WHERE id = $1 AND status = 'active'
+         RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot`,
+        [id, owner],
+      );
+      const row = rows[0];
+      return (
+        row && {
+          epoch: row.epoch,
+          conversation: toConversation(row),
+          snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
+        }
+      );
+    });
+    if (claim) this.publish({ type: 'conversation_claimed', conversationId: id, owner, epoch: claim.epoch });
+    return claim;
+  }
+
+  async epochs(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    await this.batcher.settled();
+    return this.guard.read('conversations.epochs', async () => {
+      const { rows } = await this.pool.query<{ id: string; epoch: number }>(
+        'SELECT id, epoch FROM conversations WHERE id = ANY($1::text[])',
+        [[...ids]],
+      );
+      return new Map(rows.map((row) => [row.id, row.epoch]));
+    });
+  }
+
+  async get(id: string): Promise<ConversationRecord | undefined> {
+    await this.batcher.settled(id);
+    return this.guard.read('conversations.get', async () => {
+      const { rows } = await this.pool.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`, [id]);
+      return rows[0] && toConversation(rows[0]);
+    });
+  }
+
+  async list(query: { limit: number; cursor?: string } & ConversationFilter): Promise<Page<ConversationRecord>> {
+    checkLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    await this.batcher.settled();
+    return this.guard.read('conversations.list', async () => {
+      const conditions: string[] = [];
+      const parameters: Array<string | number> = [];
+      if (query.bot !== undefined) conditions.push(`bot_id = $${parameters.push(query.bot)}`);
+      if (query.status !== undefined) conditions.push(`status = $${parameters.push(query.status)}`);
+      if (after) conditions.push(`(created_at, id) < ($${parameters.push(after.createdAt)}, $${parameters.push(after.id)})`);
+      const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+      const limit = `$${parameters.push(query.limit + 1)}`;
+      const { rows } = await this.pool.query<ConversationRow>(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations ${where} ORDER BY created_at DESC, id DESC LIMIT ${limit}`,
+        parameters,
+      );
+      const items = rows.slice(0, query.limit).map(toConversation);
+      const last = items[items.length - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+      return { items, nextCursor };
+    });
+  }
+
+  async messages(id: string): Promise<MessageRecord[]> {
+    await this.batcher.settled(id);
+    return this.guard.read('conversations.messages', async () => {
+      const { rows } = await this.pool.query<{ sender: MessageRecord['from']; text: string; block_id: string; at: string }>(
+        'SELECT sender, text, block_id, at FROM messages WHERE conversation_id = $1 ORDER BY seq',
+        [id],
+      );
+      return rows.map((row) => ({ from: row.sender, text: row.text, blockId: row.block_id, at: row.at }));
+    });
+  }
+
+  async steps(id: string): Promise<StepRecord[]> {
+    await this.batcher.settled(id);
+    return this.guard.read('conversations.steps', async () => {
+      const { rows } = await this.pool.query<StepRow>(
+        `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
+                runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
+         FROM steps WHERE conversation_id = $1 ORDER BY seq`,
+        [id],
+      );
+      return rows.map(toStep);
+    });
+  }
+
+  async snapshot(id: string): Promise<unknown> {
+    await this.batcher.settled(id);
+    return this.guard.read('conversations.snapshot', async () => {
+      const { rows } = await this.pool.query<{ snapshot: string | null }>('SELECT snapshot FROM conversations WHERE id = $1', [id]);
+      const text = rows[0]?.snapshot;
+      return text === undefined || text === null ? undefined : (JSON.parse(text) as unknown);
+    });
+  }
+
+  appendTurn(turn: TurnWrite): Promise<void> {
+    if (this.guard.closed) return Promise.reject(errors.storageUnavailable('storage is closed (conversations.appendTurn)'));
+    return this.batcher.append(turnWithoutNul(turn));
+  }
+
+  async abandonIdle(before: string): Promise<number> {
+    await this.batcher.settled();
+    return this.guard.write('conversations.abandonIdle', async () => {
+      const result = await this.pool.query("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < $1", [
+        before,
+      ]);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async hasActive(bot: string): Promise<boolean> {
+    await this.batcher.settled();
+    return this.guard.read('conversations.hasActive', async () => {
+      const result = await this.pool.query("SELECT 1 FROM conversations WHERE bot_id = $1 AND status = 'active' LIMIT 1", [bot]);
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  async erase(id: string): Promise<boolean> {
+    await this.batcher.settled(id);
+    const erased = await this.guard.write('conversations.erase', async () => {
+      const result = await this.pool.query('DELETE FROM conversations WHERE id = $1', [id]);
+      return (result.rowCount ?? 0) > 0;
+    });
+    if (erased) this.publish({ type: 'conversation_erased', conversationId: id });
+    return erased;
+  }
+
+  async eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number> {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new RangeError(`limit must be a positive integer, got ${query.limit}`);
+    await this.batcher.settled();
+    return this.guard.write('conversations.eraseEnded', async () => {
+      const result =
+        query.bot === undefined
+          ? await this.pool.query(
+              `DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE ${ENDED_BEFORE} ORDER BY updated_at LIMIT $2)`,
+              [query.before, query.limit],
+            )
+          : await this.pool.query(
+              `DELETE FROM conversations WHERE id IN
+                 (SELECT id FROM conversations WHERE bot_id = $3 AND ${ENDED_BEFORE} ORDER BY updated_at LIMIT $2)`,
+              [query.before, query.limit, query.bot],
+            );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  private publish(event: StorageEvent): void {
+    this.events.publish(event).catch(() => undefined);
+  }
+}
+
+export { ConversationNotFoundError };
