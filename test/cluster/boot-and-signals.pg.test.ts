@@ -13,6 +13,9 @@ import { ChatClient } from '../support/ws-client';
  * old socket with 4409 without the old owner sending anything).
  */
 
+// Real processes on two shared cores: starting a cluster and its load take longer than a unit test.
+jest.setTimeout(180_000);
+
 let cluster: Cluster;
 
 beforeAll(async () => {

@@ -17,6 +17,9 @@ import { WsRecorder } from '../support/ws-recorder';
  * reaches, and an instance that lost it (replaced, frozen mid-turn) never stores or shows a turn.
  */
 
+// Real processes on two shared cores: starting a cluster and its load take longer than a unit test.
+jest.setTimeout(180_000);
+
 let cluster: Cluster;
 let stub: HttpStub;
 let A: Instance;

@@ -17,6 +17,9 @@ const CONVERSATIONS = 300;
 /** The most any conversation says before "bye"; they are told to finish well before. */
 const MESSAGES = 10_000;
 
+// Real processes on two shared cores: starting a cluster and its load take longer than a unit test.
+jest.setTimeout(180_000);
+
 let cluster: Cluster;
 
 beforeAll(async () => {

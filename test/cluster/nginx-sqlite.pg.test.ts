@@ -9,6 +9,9 @@ import { ChatClient } from '../support/ws-client';
  * flowbot answers (its own 413, its refusals before the upgrade) reaches the client as flowbot sent it.
  */
 
+// Real processes on two shared cores: starting a cluster and its load take longer than a unit test.
+jest.setTimeout(180_000);
+
 let cluster: Cluster;
 
 beforeAll(async () => {
