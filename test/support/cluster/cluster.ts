@@ -77,7 +77,7 @@ export class Cluster {
     return this.database ? { DATABASE_URL: this.database.url } : { DATABASE_PATH: join(this.dir, 'flowbot.sqlite') };
   }
 
-  /** Starts one more instance on the same storage (not behind nginx until `restartNginx`). */
+  /** Starts one more instance on the same storage (behind nginx once `startNginx` runs again). */
   async startInstance(name = this.nameOf(this.instances.length), env: Record<string, string> = {}): Promise<Instance> {
     const instance = await Instance.start({ instanceId: name, env: { ...this.storageEnv(), ...this.options.env, ...env } });
     this.instances.push(instance);

@@ -62,7 +62,9 @@ export class Talker {
   /** Starts the conversation at `url` (`/ws` or `/ws?bot=...`) and talks until it ends or fails. */
   run(url: string): Promise<void> {
     void this.connect(url);
-    return this.waitFor(() => this.ended || this.failure !== undefined, `${this.label} to finish`, 600_000).catch(() => undefined);
+    return this.waitFor(() => this.ended || this.failure !== undefined, `${this.label} to finish`, 150_000).catch((err: Error) => {
+      this.failure ??= err.message;
+    });
   }
 
   /** Resolves when `predicate` holds (checked on every frame and close); rejects after `timeoutMs`. */
