@@ -86,9 +86,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     (name) => Object.hasOwn(settings.secrets, name),
   );
   const flows = bots.defaultFlows;
-  if (deps.defaultFlowSource) {
+  const defaultFlowSource = deps.defaultFlowSource;
+  if (defaultFlowSource) {
     try {
-      const seeded = await flows.ensureDefault(deps.defaultFlowSource);
+      // On one instance at a time: instances starting together on an empty database store it once.
+      const seeded = await storage.exclusive('default-flow', () => flows.ensureDefault(defaultFlowSource));
       if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
     } catch (err) {
       // E.g. limits set below what the bundled flow needs: start anyway, say why there is no flow.
@@ -125,6 +127,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .then((service) => service.machine(version))
       .catch((err: unknown) => logger.warn({ err, bot: event.bot, version }, 'could not compile a flow version ahead'));
   });
+  // A deletion may have been missed while the listener was away: what another bot's id means is read again.
+  const stopResync = storage.events.onResync(() => bots.forgetAllButDefault());
 
   // Ready means a new conversation can be served: the database takes writes and a flow is stored.
   // Without a flow every /ws connection is closed with no_flow, so saying "ok" would be false.
@@ -269,6 +273,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       clearInterval(sweeper);
       clearInterval(retention);
       stopHearingFlows();
+      stopResync();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.close();
       chat.close();

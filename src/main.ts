@@ -29,7 +29,11 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   } catch (err) {
     // Reported like a bad setting: which variable, what is wrong, no stack trace (and never the URL: it may hold a password).
     if (settings.database.url !== undefined) {
-      throw new SettingsError([`DATABASE_URL: cannot open the PostgreSQL database: ${err instanceof Error ? err.message : String(err)}`]);
+      // The driver's own words (`connect ECONNREFUSED 127.0.0.1:5432`, `database "x" does not exist`) say it best.
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      throw new SettingsError([
+        `DATABASE_URL: cannot open the PostgreSQL database: ${cause instanceof Error ? cause.message : String(cause)}`,
+      ]);
     }
     throw new SettingsError([
       `DATABASE_PATH=${JSON.stringify(settings.databasePath)}: cannot open the database: ${explainOpenFailure(settings.databasePath, err)}`,

@@ -74,6 +74,8 @@ interface Live {
 }
 
 const CONVERSATION_ID_MAX = 64;
+/** Claims heard for conversations not live here, kept to settle resumes racing on several instances. */
+const MAX_CLAIMS_HEARD = 10_000;
 const CONVERSATION_ID = new RegExp(`^[A-Za-z0-9_-]{1,${CONVERSATION_ID_MAX}}$`);
 
 /**
@@ -97,6 +99,11 @@ export class ChatService {
   private readonly opening = new Map<string, Promise<unknown>>();
   private readonly flowsOf: FlowsOf;
   private readonly unsubscribe: Array<() => void> = [];
+  /**
+   * The highest epoch heard claimed for conversations not live here: a claim of ours still in flight
+   * when a later one was heard has lost, and must not open (bounded: the oldest are forgotten first).
+   */
+  private readonly claimsHeard = new Map<string, number>();
 
   constructor(
     /** One bot's versions (its conversations only), or where every bot's come from. */
@@ -126,6 +133,8 @@ export class ChatService {
     if (event.type === 'conversation_claimed') {
       const live = this.live.get(event.conversationId);
       if (live && live.epoch < event.epoch) this.lose(live, () => live.listener.onReplaced());
+      else if (!live && (this.claimsHeard.get(event.conversationId) ?? 0) < event.epoch)
+        this.rememberClaim(event.conversationId, event.epoch);
     } else if (event.type === 'conversation_erased') {
       const live = this.live.get(event.conversationId);
       if (live) this.lose(live, () => live.listener.onErased?.());
@@ -142,6 +151,15 @@ export class ChatService {
       const epoch = epochs.get(live.id);
       if (epoch === undefined) this.lose(live, () => live.listener.onErased?.());
       else if (epoch > live.epoch) this.lose(live, () => live.listener.onReplaced());
+    }
+  }
+
+  private rememberClaim(id: string, epoch: number): void {
+    this.claimsHeard.delete(id);
+    this.claimsHeard.set(id, epoch);
+    if (this.claimsHeard.size > MAX_CLAIMS_HEARD) {
+      const oldest = this.claimsHeard.keys().next();
+      if (!oldest.done) this.claimsHeard.delete(oldest.value);
     }
   }
 
@@ -282,6 +300,11 @@ export class ChatService {
     const record = claim.conversation;
     const bot = record.bot ?? DEFAULT_BOT;
     const { machine } = await (await this.flowsOf(bot)).machine(record.flowVersion);
+    // A later claim was heard while this one was on its way (another instance's resume at the same
+    // moment): the conversation is theirs, and this socket never shows it.
+    const heard = this.claimsHeard.get(id);
+    if (heard !== undefined && heard > claim.epoch) throw errors.replaced();
+    this.claimsHeard.delete(id);
     const snapshot = claim.snapshot;
     // No snapshot: the first turn was never stored (e.g. storage failed); start the flow again.
     const conversation = new Conversation({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type App, createApp } from '../../src/app';
 import { loadSettings } from '../../src/config/settings';
+import { openPostgresStorage } from '../../src/storage/postgres';
 import type { ConfiguredDetector } from '../../src/intent/create-detector';
 import type { IntentDetector } from '../../src/intent/detector';
 import { LocalIntentClassifier } from '../../src/intent/local';
@@ -40,15 +41,20 @@ export interface TestServerOptions {
   seedDefaultFlow?: boolean;
   /** Where the server logs (default: a silent pino). */
   logger?: pino.Logger;
+  /** PostgreSQL instead of a temporary SQLite file (a database several test servers may share). */
+  databaseUrl?: string;
 }
 
 /** A real server on 127.0.0.1, port 0, with a temporary SQLite file. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'flowbot-test-'));
   const dbPath = options.dbPath ?? join(dir as string, 'flowbot.sqlite');
-  const settings = loadSettings({ LOG_LEVEL: 'silent', DATABASE_PATH: dbPath, ...options.env });
+  const settings = loadSettings({ LOG_LEVEL: 'silent', DATABASE_PATH: dbPath, INSTANCE_ID: 'web-1', ...options.env });
   const logger = options.logger ?? pino({ level: settings.logLevel });
-  const storage = openSqliteStorage({ path: dbPath, logger });
+  const storage =
+    options.databaseUrl === undefined
+      ? openSqliteStorage({ path: dbPath, logger })
+      : await openPostgresStorage({ url: options.databaseUrl, poolSize: 4, logger });
   const detector = options.detector ?? localClassifier();
   const intent = options.intent ?? { detector, status: () => ({ provider: 'local' as const }) };
   const app = await createApp({

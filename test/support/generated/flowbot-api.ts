@@ -561,6 +561,10 @@ export interface components {
             reason?: "no_flow" | "storage_unavailable";
             /** @description what to do about it, in words */
             message?: string;
+            /** @description where everything is stored: SQLite at DATABASE_PATH, or PostgreSQL at DATABASE_URL */
+            storage: "sqlite" | "postgres";
+            /** @description this instance (INSTANCE_ID; default: host name and process id) */
+            instance: string;
             /** @description whether the database takes writes */
             database: "ok" | "unavailable";
             /** @description the current flow version; null when no flow is stored */
@@ -1005,7 +1009,7 @@ export interface components {
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "unknown_bot" | "unknown_version" | "bot_exists" | "bot_in_use" | "default_bot" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_erased" | "conversation_expired" | "replaced" | "flow_error";
+        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "unknown_bot" | "unknown_version" | "bot_exists" | "bot_in_use" | "default_bot" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_erased" | "conversation_expired" | "replaced" | "conversation_taken_over" | "flow_error";
         /** Error */
         Error: {
             code: components["schemas"]["ErrorCode"];
