@@ -215,6 +215,40 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
     expect(await sequenceProblems(cluster.database!, id)).toEqual([]);
   });
 
+  it('fences the turn of a frozen owner that did not hear of the takeover (its listener cut meanwhile)', async () => {
+    const a = await ChatClient.connect(`${A.wsUrl}?bot=slow`);
+    const id = String((await a.next('conversation')).conversationId);
+    await a.until('waiting');
+    a.say('hold-2');
+    await until(() => held.has('hold-2'), 'A to call the service mid-turn');
+    A.pause();
+    try {
+      // A partition of the signals only: A's LISTEN connection dies while A cannot notice, so the
+      // takeover's notification never reaches it and only the conditional write can stop its turn.
+      const cut = await cluster.database!.query<{ done: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN %'`,
+        [`flowbot ${A.id}`],
+      );
+      expect(cut).toEqual([{ done: true }]);
+      const b = await ChatClient.connect(`${B.wsUrl}?conversationId=${id}`);
+      expect(await b.next('conversation')).toMatchObject({ resumed: true });
+      expect(await b.next('waiting')).toMatchObject({ blockId: 'ask' });
+      expect(await b.ask('quick')).toEqual(['fast: quick']);
+      json(held.get('hold-2') as ServerResponse, 200, { reply: 'slow: hold-2' });
+      A.resume();
+      expect((await within(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
+      expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Slow: say anything.']);
+      expect(await b.ask('again')).toEqual(['fast: again']);
+      await b.close();
+    } finally {
+      A.resume();
+    }
+    const stored = await storedConversation(cluster.lb.url, id);
+    expect(stored.messages.map((m) => m.text)).toEqual(['Slow: say anything.', 'quick', 'fast: quick', 'again', 'fast: again']);
+    expect(await sequenceProblems(cluster.database!, id)).toEqual([]);
+  });
+
   it('closes with 4410 a conversation live on A that is erased through B', async () => {
     const { client, id } = await counterOn(A, 'one');
     expect((await checkedFetch(`${B.url}/api/conversations/${id}`, { method: 'DELETE' })).status).toBe(204);
