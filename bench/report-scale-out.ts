@@ -10,11 +10,21 @@ export function renderScaleOutTable(runs: ScaleOutRun[], note: string): string {
   const by = (name: string): ScaleOutRun | undefined => runs.find((r) => r.side === name);
   const echo = by('raw ws echo')?.result;
   const sqlite = by('flowbot, SQLite')?.result;
-  const header = ['setup', 'turns/s', 'server CPU per turn (µs)', 'latency p50 / p99 (ms)', 'turns/s vs SQLite', 'turns/s vs echo', 'lost'];
-  const rows = runs.map(({ side, result: r, loss }) => [
+  const header = [
+    'setup',
+    'turns/s',
+    'server CPU per turn (µs)',
+    'PostgreSQL CPU per turn (µs)',
+    'latency p50 / p99 (ms)',
+    'turns/s vs SQLite',
+    'turns/s vs echo',
+    'lost',
+  ];
+  const rows = runs.map(({ side, result: r, loss, databaseCpuMicrosPerTurn }) => [
     side,
     fixed(r.turnsPerSecond, 0),
     fixed(r.serverCpuMicrosPerTurn, 1),
+    fixed(databaseCpuMicrosPerTurn, 1),
     `${fixed(r.latencyMs.p50)} / ${fixed(r.latencyMs.p99)}`,
     fixed(sqlite ? r.turnsPerSecond / sqlite.turnsPerSecond : undefined),
     fixed(echo ? r.turnsPerSecond / echo.turnsPerSecond : undefined),

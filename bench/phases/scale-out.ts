@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../../test/support/child-server';
 import { type Nginx, startNginx } from '../../test/support/cluster/nginx';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
+import { backendCpu, type BackendTimes, cpuBetween } from '../lib/postgres-cpu';
 import type { ThroughputResult } from '../lib/protocol';
 import { startServer, startWorker, type ServerChild, type WorkerChild } from './servers';
 import { checkHistory, type LossResult, runThroughput, type ThroughputOptions } from './throughput';
@@ -13,7 +14,8 @@ import { checkHistory, type LossResult, runThroughput, type ThroughputOptions } 
  * deploy/nginx.conf, beside flowbot on SQLite and the raw ws echo, all driven by the same load-client
  * process in the same run (rounds alternate, each in reverse order of the last). Each PostgreSQL run
  * gets a fresh database on the test server (FLOWBOT_TEST_DATABASE_URL, default 127.0.0.1:5432).
- * Server CPU per turn adds up the CPU time of every instance over the measured run.
+ * Server CPU per turn adds up the CPU time of every instance over the measured run; the database's
+ * own (its backends' CPU time, from /proc: the server is on this machine) is given beside it.
  */
 
 export interface ScaleOutSide {
@@ -35,6 +37,8 @@ export interface ScaleOutRun {
   side: string;
   result: ThroughputResult;
   loss?: LossResult;
+  /** PostgreSQL's backends' CPU time per turn over the measured run (µs). */
+  databaseCpuMicrosPerTurn?: number;
 }
 
 /** One throughput run of `side` with fresh processes (and a fresh database). */
@@ -65,7 +69,12 @@ export async function runScaleOutSide(side: ScaleOutSide, options: ThroughputOpt
     const started = startWorker();
     worker = started;
     const cpu: Record<'start' | 'end', number[]> = { start: [], end: [] };
-    started.on('mark', (m) => servers.forEach((s) => s.send({ cmd: 'cpu', mark: m.mark })));
+    const database: Partial<Record<'start' | 'end', Promise<BackendTimes | undefined>>> = {};
+    const url = db.url;
+    started.on('mark', (m) => {
+      servers.forEach((s) => s.send({ cmd: 'cpu', mark: m.mark }));
+      database[m.mark] = backendCpu(url).catch(() => undefined);
+    });
     for (const server of servers) server.on('cpu', (c) => cpu[c.mark].push(c.micros));
     started.send({
       cmd: 'throughput',
@@ -84,11 +93,15 @@ export async function runScaleOutSide(side: ScaleOutSide, options: ThroughputOpt
       cpu.start.length === servers.length && cpu.end.length === servers.length && result.turns > 0
         ? Math.round(((sum(cpu.end) - sum(cpu.start)) / result.turns) * 10) / 10
         : undefined;
+    const [dbStart, dbEnd] = await Promise.all([database.start, database.end]);
+    const databaseCpuMicrosPerTurn =
+      dbStart && dbEnd && result.turns > 0 ? Math.round((cpuBetween(dbStart, dbEnd) / result.turns) * 10) / 10 : undefined;
     const loss = await checkHistory(target.url, result.logs);
     return {
       side: side.name,
       result: { ...result, logs: [], ...(serverCpuMicrosPerTurn !== undefined ? { serverCpuMicrosPerTurn } : {}) },
       loss,
+      ...(databaseCpuMicrosPerTurn !== undefined ? { databaseCpuMicrosPerTurn } : {}),
     };
   } finally {
     await Promise.all([worker?.stop({ cmd: 'exit' }, 5000), ...servers.map((s) => s.stop({ cmd: 'stop' }, 15_000))]);
@@ -121,6 +134,6 @@ export async function runScaleOut(options: ThroughputOptions, rounds: number, lo
           details: [...a.details, ...b.details],
         }))
       : undefined;
-    return { side: side.name, result: best.result, ...(loss ? { loss } : {}) };
+    return { ...best, ...(loss ? { loss } : {}) };
   });
 }
