@@ -1,22 +1,10 @@
 import type { Pool } from 'pg';
 import type { BotRecord } from '../records';
 import type { BotDeletion, BotRepository, FlowRepository, StorageEvents } from '../repositories';
+import { BOT_COLUMNS, type BotRow, toBot } from '../rows';
 import type { PgGuard } from './errors';
 import { PgFlowRepository } from './flow-repository';
 import { inTransaction } from './transaction';
-
-interface BotRow {
-  id: string;
-  name: string;
-  current_version: number | null;
-  created_at: string;
-}
-
-const BOT_COLUMNS = 'id, name, current_version, created_at';
-
-function toBot(row: BotRow): BotRecord {
-  return { id: row.id, name: row.name, currentVersion: row.current_version, createdAt: row.created_at };
-}
 
 export class PgBotRepository implements BotRepository {
   constructor(

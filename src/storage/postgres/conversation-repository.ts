@@ -4,7 +4,6 @@ import { turnWithoutNul } from '../nul';
 import {
   type ConversationFilter,
   type ConversationRecord,
-  type ConversationStatus,
   DEFAULT_BOT,
   type MessageRecord,
   type Page,
@@ -15,75 +14,11 @@ import type { ConversationClaim, ConversationRepository, CreatedConversation, St
 import { MAX_PAGE_SIZE } from '../sqlite/conversation-repository';
 import { decodeCursor, encodeCursor } from '../sqlite/cursor';
 import { ConversationNotFoundError } from '../sqlite/errors';
+import { CONVERSATION_COLUMNS, type ConversationRow, STEP_COLUMNS, type StepRow, toConversation, toStep } from '../rows';
 import type { PgGuard } from './errors';
 import { TurnBatcher } from './turn-batcher';
 
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  flow_version: number;
-  status: ConversationStatus;
-  variables: string;
-  current_block: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface StepRow {
-  from_block: string | null;
-  to_block: string;
-  event: string;
-  intent: string | null;
-  provider: string | null;
-  confidence: number | null;
-  fallback_reason: string | null;
-  latency_ms: number | null;
-  error: string | null;
-  runner_up: string | null;
-  runner_up_score: number | null;
-  case_index: number | null;
-  choice: string | null;
-  http_method: string | null;
-  http_url: string | null;
-  http_status: number | null;
-  http_error: string | null;
-  at: string;
-}
-
-const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
 const ENDED_BEFORE = "status IN ('completed', 'abandoned') AND updated_at < $1";
-
-function toConversation(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    ...(row.bot_id === DEFAULT_BOT ? {} : { bot: row.bot_id }),
-    flowVersion: row.flow_version,
-    status: row.status,
-    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
-    currentBlock: row.current_block,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toStep(row: StepRow): StepRecord {
-  const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
-  if (row.intent !== null) step.intent = row.intent;
-  if (row.provider !== null) step.provider = row.provider;
-  if (row.confidence !== null) step.confidence = row.confidence;
-  if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
-  if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
-  if (row.error !== null) step.error = row.error;
-  if (row.runner_up !== null) step.runnerUp = row.runner_up;
-  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
-  if (row.case_index !== null) step.case = row.case_index;
-  if (row.choice !== null) step.choice = row.choice;
-  if (row.http_method !== null) step.method = row.http_method;
-  if (row.http_url !== null) step.url = row.http_url;
-  if (row.http_status !== null) step.status = row.http_status;
-  if (row.http_error !== null) step.httpError = row.http_error;
-  return step;
-}
 
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -211,12 +146,7 @@ export class PgConversationRepository implements ConversationRepository {
   async steps(id: string): Promise<StepRecord[]> {
     await this.batcher.settled(id);
     return this.guard.read('conversations.steps', async () => {
-      const { rows } = await this.pool.query<StepRow>(
-        `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-                runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
-         FROM steps WHERE conversation_id = $1 ORDER BY seq`,
-        [id],
-      );
+      const { rows } = await this.pool.query<StepRow>(`SELECT ${STEP_COLUMNS} FROM steps WHERE conversation_id = $1 ORDER BY seq`, [id]);
       return rows.map(toStep);
     });
   }

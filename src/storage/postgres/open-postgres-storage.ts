@@ -122,6 +122,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     application_name: options.applicationName ?? 'flowbot',
     // Dead peers (a server gone without a FIN) are noticed instead of hanging a connection forever.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10000,
   };
   const pool = new Pool({ ...config, max: poolSize, idleTimeoutMillis: 30000 });
   // An idle pooled connection that the server drops emits here; the pool discards it and opens a new

@@ -8,6 +8,13 @@ export const EVENTS_CHANNEL = 'flowbot_events';
 
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5000;
+/**
+ * How often the listening connection is asked a `SELECT 1`, and how long the answer may take: a
+ * connection that died without a word (a host gone, a partition) would otherwise be noticed only
+ * when TCP keepalive gives up, and every signal meanwhile would be lost without a resync.
+ */
+const HEARTBEAT_MS = 15000;
+const HEARTBEAT_TIMEOUT_MS = 5000;
 
 /**
  * Signals between instances through LISTEN/NOTIFY. Listening takes one dedicated connection (a pooled
@@ -23,6 +30,7 @@ export class PgStorageEvents implements StorageEvents {
   private stopped = false;
   private delayMs = RECONNECT_FIRST_MS;
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   /** Set once the first LISTEN succeeded: later ones are reconnections, which call for a resync. */
   private listenedBefore = false;
   private readyWaiters: Array<() => void> = [];
@@ -72,6 +80,7 @@ export class PgStorageEvents implements StorageEvents {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -82,6 +91,7 @@ export class PgStorageEvents implements StorageEvents {
     const lost = (err?: Error): void => {
       if (this.client !== client) return;
       this.client = undefined;
+      clearInterval(this.heartbeat);
       client.removeAllListeners('notification');
       client.end().catch(() => undefined);
       if (this.stopped) return;
@@ -111,6 +121,17 @@ export class PgStorageEvents implements StorageEvents {
     }
     this.client = client;
     this.delayMs = RECONNECT_FIRST_MS;
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the listening connection did not answer a heartbeat')), HEARTBEAT_TIMEOUT_MS);
+      });
+      Promise.race([client.query('SELECT 1'), timeout])
+        .catch((err: unknown) => lost(err instanceof Error ? err : new Error(String(err))))
+        .finally(() => clearTimeout(timer));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
     for (const resolve of this.readyWaiters.splice(0)) resolve();
     if (this.listenedBefore) {
       this.logger?.info({ channel: EVENTS_CHANNEL }, 'postgres: the signal listener is back; resynchronising');

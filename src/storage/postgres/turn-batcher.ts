@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { errors } from '../../errors';
 import type { TurnWrite } from '../records';
+import { stepValues } from '../rows';
 import { ConversationNotFoundError } from '../sqlite/errors';
 import type { PgGuard } from './errors';
 
@@ -14,6 +15,12 @@ interface PendingTurn {
 export const MAX_TURNS_PER_BATCH = 256;
 
 const noop = (): void => undefined;
+
+/** Deadlock and serialization failures: the statement lost a race with another, trying again can succeed. */
+function isTransient(error: { cause?: unknown }): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return code === '40P01' || code === '40001';
+}
 
 /**
  * One statement writes a whole batch of turns: the fenced UPDATE of each conversation (only rows whose
@@ -77,29 +84,7 @@ function parametersOf(turns: readonly TurnWrite[]): unknown[][] {
     ]);
     for (const [i, message] of turn.messages.entries()) push(10, [id, i + 1, message.from, message.text, message.blockId, message.at]);
     for (const [i, step] of turn.steps.entries()) {
-      push(16, [
-        id,
-        i + 1,
-        step.from,
-        step.to,
-        step.event,
-        step.intent ?? null,
-        step.provider ?? null,
-        step.confidence ?? null,
-        step.fallbackReason ?? null,
-        // Latencies are measured with fractional timers; whole milliseconds are plenty.
-        step.latencyMs === undefined ? null : Math.round(step.latencyMs),
-        step.error ?? null,
-        step.runnerUp ?? null,
-        step.runnerUpScore ?? null,
-        step.case ?? null,
-        step.choice ?? null,
-        step.method ?? null,
-        step.url ?? null,
-        step.status ?? null,
-        step.httpError ?? null,
-        step.at,
-      ]);
+      push(16, [id, i + 1, ...stepValues(step)]);
     }
   }
   return columns;
@@ -203,7 +188,8 @@ export class TurnBatcher {
       }
     } catch (error) {
       // A database that is not there fails each turn alike: no point in asking again, turn by turn.
-      if (batch.length === 1 || errors.storageUnavailable.is(error)) {
+      // A deadlock or serialization failure is the batch's bad luck, not the turns': each is tried alone.
+      if (batch.length === 1 || (errors.storageUnavailable.is(error) && !isTransient(error))) {
         for (const item of batch) item.reject(error);
         return;
       }

@@ -1,21 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { BotRecord } from '../records';
 import type { BotDeletion, BotRepository, FlowRepository, StorageEvents } from '../repositories';
+import { BOT_COLUMNS, type BotRow, toBot } from '../rows';
 import type { SqliteGuard } from './errors';
 import { FlowStatements, SqliteFlowRepository } from './flow-repository';
-
-interface BotRow {
-  id: string;
-  name: string;
-  current_version: number | null;
-  created_at: string;
-}
-
-const BOT_COLUMNS = 'id, name, current_version, created_at';
-
-function toBot(row: BotRow): BotRecord {
-  return { id: row.id, name: row.name, currentVersion: row.current_version, createdAt: row.created_at };
-}
 
 export class SqliteBotRepository implements BotRepository {
   private readonly flowStatements: FlowStatements;

@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3';
 import {
   type ConversationFilter,
   type ConversationRecord,
-  type ConversationStatus,
   DEFAULT_BOT,
   type MessageRecord,
   type Page,
@@ -11,6 +10,16 @@ import {
   type TurnWrite,
 } from '../records';
 import { errors } from '../../errors';
+import {
+  CONVERSATION_COLUMNS,
+  type ConversationRow,
+  STEP_COLUMNS,
+  type StepRow,
+  type StepValues,
+  stepValues,
+  toConversation,
+  toStep,
+} from '../rows';
 import { turnWithoutNul } from '../nul';
 import type { ConversationClaim, ConversationRepository, CreatedConversation, StorageEvents } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -19,18 +28,6 @@ import { ConversationNotFoundError, type SqliteGuard } from './errors';
 /** The largest page a caller may ask for: the API's own page limit. */
 export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
 
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  flow_version: number;
-  /** Guaranteed by the CHECK constraint on the column. */
-  status: ConversationStatus;
-  variables: string;
-  current_block: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
 interface MessageRow {
   sender: MessageRecord['from'];
   text: string;
@@ -38,50 +35,8 @@ interface MessageRow {
   at: string;
 }
 
-interface StepRow {
-  from_block: string | null;
-  to_block: string;
-  event: string;
-  intent: string | null;
-  provider: string | null;
-  confidence: number | null;
-  fallback_reason: string | null;
-  latency_ms: number | null;
-  error: string | null;
-  runner_up: string | null;
-  runner_up_score: number | null;
-  case_index: number | null;
-  choice: string | null;
-  http_method: string | null;
-  http_url: string | null;
-  http_status: number | null;
-  http_error: string | null;
-  at: string;
-}
-
 type MessageInsert = [conversationId: string, seq: number, sender: string, text: string, blockId: string, at: string];
-type StepInsert = [
-  conversationId: string,
-  seq: number,
-  from: string | null,
-  to: string,
-  event: string,
-  intent: string | null,
-  provider: string | null,
-  confidence: number | null,
-  fallbackReason: string | null,
-  latencyMs: number | null,
-  error: string | null,
-  runnerUp: string | null,
-  runnerUpScore: number | null,
-  caseIndex: number | null,
-  choice: string | null,
-  httpMethod: string | null,
-  httpUrl: string | null,
-  httpStatus: number | null,
-  httpError: string | null,
-  at: string,
-];
+type StepInsert = [conversationId: string, seq: number, ...values: StepValues];
 type TurnUpdate = [
   status: string,
   variables: string,
@@ -101,43 +56,8 @@ interface ConversationInsert {
   bot: string;
 }
 
-const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
-
-function toConversation(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    ...(row.bot_id === DEFAULT_BOT ? {} : { bot: row.bot_id }),
-    flowVersion: row.flow_version,
-    status: row.status,
-    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
-    currentBlock: row.current_block,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 function toMessage(row: MessageRow): MessageRecord {
   return { from: row.sender, text: row.text, blockId: row.block_id, at: row.at };
-}
-
-/** Optional fields are left out rather than set to undefined, matching what was written. */
-function toStep(row: StepRow): StepRecord {
-  const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
-  if (row.intent !== null) step.intent = row.intent;
-  if (row.provider !== null) step.provider = row.provider;
-  if (row.confidence !== null) step.confidence = row.confidence;
-  if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
-  if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
-  if (row.error !== null) step.error = row.error;
-  if (row.runner_up !== null) step.runnerUp = row.runner_up;
-  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
-  if (row.case_index !== null) step.case = row.case_index;
-  if (row.choice !== null) step.choice = row.choice;
-  if (row.http_method !== null) step.method = row.http_method;
-  if (row.http_url !== null) step.url = row.http_url;
-  if (row.http_status !== null) step.status = row.http_status;
-  if (row.http_error !== null) step.httpError = row.http_error;
-  return step;
 }
 
 /** JSON.stringify(undefined) is undefined; both null and undefined are stored as SQL NULL. */
@@ -227,11 +147,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.epochStmt = db.prepare('SELECT epoch FROM conversations WHERE id = ?');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
-    this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-              runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
-       FROM steps WHERE conversation_id = ? ORDER BY seq`,
-    );
+    this.stepsStmt = db.prepare(`SELECT ${STEP_COLUMNS} FROM steps WHERE conversation_id = ? ORDER BY seq`);
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
     this.updateStmt = db.prepare(
       `UPDATE conversations SET status = ?, variables = ?, current_block = ?,
@@ -245,10 +161,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       'INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertStepStmt = db.prepare(
-      `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
-                          case_index, choice, http_method, http_url, http_status, http_error, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO steps (conversation_id, seq, ${STEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -338,29 +251,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
     let stepSeq = this.lastStepSeqStmt.get(id)?.seq ?? 0;
     for (const step of turn.steps) {
-      this.insertStepStmt.run(
-        id,
-        ++stepSeq,
-        step.from,
-        step.to,
-        step.event,
-        step.intent ?? null,
-        step.provider ?? null,
-        step.confidence ?? null,
-        step.fallbackReason ?? null,
-        // Latencies are measured with fractional timers; whole milliseconds are plenty.
-        step.latencyMs === undefined ? null : Math.round(step.latencyMs),
-        step.error ?? null,
-        step.runnerUp ?? null,
-        step.runnerUpScore ?? null,
-        step.case ?? null,
-        step.choice ?? null,
-        step.method ?? null,
-        step.url ?? null,
-        step.status ?? null,
-        step.httpError ?? null,
-        step.at,
-      );
+      this.insertStepStmt.run(id, ++stepSeq, ...stepValues(step));
     }
   }
 

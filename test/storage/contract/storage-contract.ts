@@ -1,30 +1,9 @@
-import { DEFAULT_BOT, type MessageRecord, type StepRecord, type TurnWrite } from '../../../src/storage/records';
+import { DEFAULT_BOT, type MessageRecord, type StepRecord } from '../../../src/storage/records';
 import type { Storage, StorageEvent } from '../../../src/storage/repositories';
 import { defaultFlow } from '../../support/flows';
 import { seedConversation, seedKnownConversations } from '../../support/stats-seed';
-import { at, sampleFlow } from '../sqlite/helpers';
+import { at, msg, sampleFlow, turn } from '../sqlite/helpers';
 import type { Backend } from './backends';
-
-function turn(conversationId: string, partial: Partial<TurnWrite>): TurnWrite {
-  return {
-    conversationId,
-    messages: [],
-    steps: [],
-    status: 'active',
-    variables: {},
-    currentBlock: null,
-    snapshot: null,
-    at: at(10),
-    ...partial,
-  };
-}
-
-const msg = (from: MessageRecord['from'], text: string, seconds: number): MessageRecord => ({
-  from,
-  text,
-  blockId: `b-${text}`,
-  at: at(seconds),
-});
 
 /** Waits until `events` has heard an event matching `match`. */
 function heard(storage: Storage, match: (event: StorageEvent) => boolean): Promise<StorageEvent> {
