@@ -1,4 +1,5 @@
 import { Cluster } from '../support/cluster/cluster';
+import { LISTENER_BACKENDS } from '../support/cluster/database';
 import { counterFlow } from '../support/cluster/flows';
 import type { Instance } from '../support/cluster/instance';
 import { within } from '../support/cluster/within';
@@ -26,8 +27,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const LISTENERS = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`;
-
 describe('instances starting together, and their signal listeners', () => {
   it('applies the migrations once and stores the bundled flow once when three instances start together', async () => {
     const db = cluster.database!;
@@ -43,13 +42,13 @@ describe('instances starting together, and their signal listeners', () => {
 
   it('reconnects a listener killed with pg_terminate_backend and hears takeovers again', async () => {
     const db = cluster.database!;
-    const before = (await db.query<{ pid: number }>(LISTENERS)).map((r) => r.pid);
+    const before = (await db.query<{ pid: number }>(LISTENER_BACKENDS, [null])).map((r) => r.pid);
     expect(before.length).toBeGreaterThanOrEqual(cluster.instances.length);
-    const killed = await db.query<{ done: boolean }>(`SELECT pg_terminate_backend(pid) AS done FROM (${LISTENERS}) AS l`);
+    const killed = await db.query<{ done: boolean }>(`SELECT pg_terminate_backend(pid) AS done FROM (${LISTENER_BACKENDS}) AS l`, [null]);
     expect(killed.every((r) => r.done)).toBe(true);
     // Each instance notices, reconnects and LISTENs again on a new backend.
     await until(async () => {
-      const now = (await db.query<{ pid: number }>(LISTENERS)).map((r) => r.pid);
+      const now = (await db.query<{ pid: number }>(LISTENER_BACKENDS, [null])).map((r) => r.pid);
       return now.length >= cluster.instances.length && now.every((pid) => !before.includes(pid));
     }, 'every instance to LISTEN again');
 

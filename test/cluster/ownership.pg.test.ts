@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Flow } from '../../src/flow/types';
 import { Cluster } from '../support/cluster/cluster';
+import { LISTENER_BACKENDS } from '../support/cluster/database';
 import { counterFlow } from '../support/cluster/flows';
 import { counterProblems, sequenceProblems, storedConversation } from '../support/cluster/history';
 import type { Instance } from '../support/cluster/instance';
@@ -226,8 +227,7 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
       // A partition of the signals only: A's LISTEN connection dies while A cannot notice, so the
       // takeover's notification never reaches it and only the conditional write can stop its turn.
       const cut = await cluster.database!.query<{ done: boolean }>(
-        `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
-         WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN %'`,
+        `SELECT pg_terminate_backend(pid) AS done FROM (${LISTENER_BACKENDS}) AS l`,
         [`flowbot ${A.id}`],
       );
       expect(cut).toEqual([{ done: true }]);
