@@ -101,6 +101,39 @@ async function expectClean(id: string): Promise<void> {
   expect([...counterProblems(stored), ...(await sequenceProblems(cluster.database!, id))]).toEqual([]);
 }
 
+/**
+ * A on a slow turn (the stub holds its answer), frozen with SIGSTOP; `whileFrozen` runs; B resumes
+ * and talks; the stub answers A, which is continued: A must close with 4409, show nothing of its
+ * turn, and the history must hold B's turns only.
+ */
+async function frozenOwnerLosesTurn(hold: string, whileFrozen: () => Promise<void>): Promise<void> {
+  const a = await ChatClient.connect(`${A.wsUrl}?bot=slow`);
+  const id = String((await a.next('conversation')).conversationId);
+  await a.until('waiting');
+  a.say(hold);
+  await until(() => held.has(hold), 'A to call the service mid-turn');
+  A.pause();
+  try {
+    await whileFrozen();
+    const b = await ChatClient.connect(`${B.wsUrl}?conversationId=${id}`);
+    expect(await b.next('conversation')).toMatchObject({ resumed: true });
+    expect(await b.next('waiting')).toMatchObject({ blockId: 'ask' });
+    expect(await b.ask('quick')).toEqual(['fast: quick']);
+    // The frozen owner's service answers now; A reads it once it runs again.
+    json(held.get(hold) as ServerResponse, 200, { reply: `slow: ${hold}` });
+    A.resume();
+    expect((await within(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
+    expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Slow: say anything.']);
+    expect(await b.ask('again')).toEqual(['fast: again']);
+    await b.close();
+  } finally {
+    A.resume();
+  }
+  const stored = await storedConversation(cluster.lb.url, id);
+  expect(stored.messages.map((m) => m.text)).toEqual(['Slow: say anything.', 'quick', 'fast: quick', 'again', 'fast: again']);
+  expect(await sequenceProblems(cluster.database!, id)).toEqual([]);
+}
+
 describe('three instances on one PostgreSQL database behind nginx', () => {
   it('names each instance and its storage in /health', async () => {
     for (const instance of cluster.instances) {
@@ -190,63 +223,19 @@ describe('three instances on one PostgreSQL database behind nginx', () => {
   });
 
   it('stores and shows nothing of a turn the owner finishes after it was frozen and the conversation moved', async () => {
-    const a = await ChatClient.connect(`${A.wsUrl}?bot=slow`);
-    const id = String((await a.next('conversation')).conversationId);
-    await a.until('waiting');
-    a.say('hold-1');
-    await until(() => held.has('hold-1'), 'A to call the service mid-turn');
-    A.pause();
-    try {
-      const b = await ChatClient.connect(`${B.wsUrl}?conversationId=${id}`);
-      expect(await b.next('conversation')).toMatchObject({ resumed: true });
-      expect(await b.next('waiting')).toMatchObject({ blockId: 'ask' });
-      expect(await b.ask('quick')).toEqual(['fast: quick']);
-      // The frozen owner's service answers now; A reads it once it runs again.
-      json(held.get('hold-1') as ServerResponse, 200, { reply: 'slow: hold-1' });
-      A.resume();
-      expect((await within(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
-      expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Slow: say anything.']);
-      expect(await b.ask('again')).toEqual(['fast: again']);
-      await b.close();
-    } finally {
-      A.resume();
-    }
-    const stored = await storedConversation(cluster.lb.url, id);
-    expect(stored.messages.map((m) => m.text)).toEqual(['Slow: say anything.', 'quick', 'fast: quick', 'again', 'fast: again']);
-    expect(await sequenceProblems(cluster.database!, id)).toEqual([]);
+    await frozenOwnerLosesTurn('hold-1', async () => undefined);
   });
 
   it('fences the turn of a frozen owner that did not hear of the takeover (its listener cut meanwhile)', async () => {
-    const a = await ChatClient.connect(`${A.wsUrl}?bot=slow`);
-    const id = String((await a.next('conversation')).conversationId);
-    await a.until('waiting');
-    a.say('hold-2');
-    await until(() => held.has('hold-2'), 'A to call the service mid-turn');
-    A.pause();
-    try {
-      // A partition of the signals only: A's LISTEN connection dies while A cannot notice, so the
-      // takeover's notification never reaches it and only the conditional write can stop its turn.
+    // A partition of the signals only: A's LISTEN connection dies while A cannot notice, so the
+    // takeover's notification never reaches it and only the conditional write can stop its turn.
+    await frozenOwnerLosesTurn('hold-2', async () => {
       const cut = await cluster.database!.query<{ done: boolean }>(
         `SELECT pg_terminate_backend(pid) AS done FROM (${LISTENER_BACKENDS}) AS l`,
         [`flowbot ${A.id}`],
       );
       expect(cut).toEqual([{ done: true }]);
-      const b = await ChatClient.connect(`${B.wsUrl}?conversationId=${id}`);
-      expect(await b.next('conversation')).toMatchObject({ resumed: true });
-      expect(await b.next('waiting')).toMatchObject({ blockId: 'ask' });
-      expect(await b.ask('quick')).toEqual(['fast: quick']);
-      json(held.get('hold-2') as ServerResponse, 200, { reply: 'slow: hold-2' });
-      A.resume();
-      expect((await within(a.closed, 20_000, 'A closing the socket it lost')).code).toBe(4409);
-      expect(a.frames.filter((f) => f.type === 'message').map((f) => f.text)).toEqual(['Slow: say anything.']);
-      expect(await b.ask('again')).toEqual(['fast: again']);
-      await b.close();
-    } finally {
-      A.resume();
-    }
-    const stored = await storedConversation(cluster.lb.url, id);
-    expect(stored.messages.map((m) => m.text)).toEqual(['Slow: say anything.', 'quick', 'fast: quick', 'again', 'fast: again']);
-    expect(await sequenceProblems(cluster.database!, id)).toEqual([]);
+    });
   });
 
   it('closes with 4410 a conversation live on A that is erased through B', async () => {
