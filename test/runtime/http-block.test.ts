@@ -70,6 +70,7 @@ describe('http blocks in the runtime, through the HttpRequester port', () => {
     await next(2);
     expect(requester.requests).toEqual([
       {
+        blockId: 'lookup',
         method: 'GET',
         url: 'https://orders.example.com/api/orders/1%202?key=k3y!',
         headers: { Authorization: 'Bearer k3y!', 'X-Note': 'line one X-Injected: yes', accept: 'application/json' },

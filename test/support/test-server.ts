@@ -13,6 +13,7 @@ import type { Storage } from '../../src/storage/repositories';
 import { openSqliteStorage } from '../../src/storage/sqlite';
 import { forgetDescriptions } from './descriptions';
 import { DEFAULT_FLOW_PATH } from './flows';
+import type { HttpRequester } from '../../src/runtime/http-requester';
 
 let sharedLocal: LocalIntentClassifier | undefined;
 /** One loaded local classifier per test file: loading the English model takes ~150 ms. */
@@ -43,6 +44,8 @@ export interface TestServerOptions {
   logger?: pino.Logger;
   /** PostgreSQL instead of a temporary SQLite file (a database several test servers may share). */
   databaseUrl?: string;
+  /** How http blocks call out (default: the guarded client). */
+  httpRequester?: HttpRequester;
 }
 
 /** A real server on 127.0.0.1, port 0, with a temporary SQLite file. */
@@ -63,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     intent,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.httpRequester ? { httpRequester: options.httpRequester } : {}),
     ...(options.seedDefaultFlow === false ? {} : { defaultFlowSource: readFileSync(DEFAULT_FLOW_PATH, 'utf8') }),
   });
   const address = await app.listen(0, '127.0.0.1');

@@ -35,6 +35,15 @@ const MISUNDERSTOOD_SQL = `
   FROM stats_misunderstood_totals WHERE ${HOURS}
   GROUP BY block, text ORDER BY count DESC, "lastAt" DESC, block, text LIMIT $5`;
 
+/** Every statement with the parameters it takes ('window' or 'hours'), for tests of their query plans. */
+export const PG_STATS_QUERIES = {
+  STATUS_SQL: { sql: STATUS_SQL, takes: 'window' },
+  DROPPED_SQL: { sql: DROPPED_SQL, takes: 'window' },
+  MOVES_SQL: { sql: MOVES_SQL, takes: 'hours' },
+  LATENCY_SQL: { sql: LATENCY_SQL, takes: 'hours' },
+  MISUNDERSTOOD_SQL: { sql: MISUNDERSTOOD_SQL, takes: 'hours' },
+} as const;
+
 export class PgStatsRepository implements StatsRepository {
   constructor(
     private readonly pool: Pool,

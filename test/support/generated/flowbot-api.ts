@@ -400,7 +400,7 @@ export interface paths {
         put?: never;
         /**
          * Run conversation tests against a flow version
-         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test (never by the HTTP client of the server: a call without a mock fails its test). A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
          */
         post: operations["runFlowTests"];
         delete?: never;
@@ -420,7 +420,7 @@ export interface paths {
         put?: never;
         /**
          * Run conversation tests against a flow version
-         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test (never by the HTTP client of the server: a call without a mock fails its test). A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
          */
         post: operations["runBotFlowTests"];
         delete?: never;
@@ -915,9 +915,9 @@ export interface components {
                 name: string;
                 passed: boolean;
                 failure?: {
-                    /** @description index of the failing step in `steps` (-1: while the flow started) */
+                    /** @description index of the failing step in `steps` (-1: while the flow started; the number of steps: at the end, e.g. mocks no call used) */
                     step: number;
-                    /** @description the failing step as written */
+                    /** @description the failing step as written (null before the first or after the last) */
                     action: {
                         /** @description sends this text as the user */
                         user?: string;
@@ -3914,13 +3914,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4095,13 +4109,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4281,13 +4309,27 @@ export interface operations {
                             /** @description answers of http blocks, by block id, one per call in order */
                             mocks?: {
                                 http?: {
-                                    [key: string]: {
+                                    [key: string]: ({
+                                        /** @description the status code of the answer */
                                         status: number;
+                                        /** @description the answer: any JSON value, sent as JSON */
                                         body?: unknown;
+                                        /** @description the headers of the answer */
                                         headers?: {
                                             [key: string]: string;
                                         };
-                                    }[];
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    } | {
+                                        /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                        error: "timeout" | "network" | "blocked" | "too_large";
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    })[];
                                 };
                             };
                         }[];
