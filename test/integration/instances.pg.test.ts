@@ -214,8 +214,17 @@ describe('turns in batches, jobs on one instance at a time', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const first = a.storage.exclusive('retention', () => held.then(() => 'a ran it'));
-    await eventually(async () => (await b.storage.exclusive('retention', () => Promise.resolve('b ran it'))) === undefined);
+    let running: () => void = () => undefined;
+    const aHoldsIt = new Promise<void>((resolve) => {
+      running = resolve;
+    });
+    const first = a.storage.exclusive('retention', () => {
+      running();
+      return held.then(() => 'a ran it');
+    });
+    // B asks only once A holds the job: asked together, B may take it first and A then skips it.
+    await Promise.race([aHoldsIt, first.then((result) => Promise.reject(new Error(`A did not run the job: ${String(result)}`)))]);
+    await expect(b.storage.exclusive('retention', () => Promise.resolve('b ran it'))).resolves.toBeUndefined();
     release();
     await expect(first).resolves.toBe('a ran it');
     await expect(b.storage.exclusive('retention', () => Promise.resolve('b ran it'))).resolves.toBe('b ran it');

@@ -30,10 +30,11 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 }
 
 /**
- * The backends of the instances' signal listeners: the connections whose last statement was their
- * LISTEN or the listener's heartbeat (`SELECT 1`, which nothing else sends), of one instance when
- * `$1` is its application_name (`flowbot <INSTANCE_ID>`) or of all of them when `$1` is null.
+ * The backends of the instances' signal listeners: the connections named `flowbot <INSTANCE_ID>
+ * listener` whose last statement was their LISTEN or heartbeat (`SELECT 1`), of one instance when `$1`
+ * is its pool's application_name (`flowbot <INSTANCE_ID>`) or of all of them when `$1` is null.
  */
 export const LISTENER_BACKENDS = `SELECT pid FROM pg_stat_activity
-  WHERE datname = current_database() AND query IN ('LISTEN flowbot_events', 'SELECT 1')
-    AND ($1::text IS NULL OR application_name = $1)`;
+  WHERE datname = current_database() AND application_name LIKE 'flowbot % listener'
+    AND query IN ('LISTEN flowbot_events', 'SELECT 1')
+    AND ($1::text IS NULL OR application_name = $1::text || ' listener')`;
