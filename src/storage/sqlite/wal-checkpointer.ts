@@ -67,6 +67,9 @@ export class WalCheckpointer {
     if (!worker) return;
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
+      // Held while it stops: an unreferenced worker would let a process with nothing else to do exit
+      // before its storage closed (as at the end of a CLI run or a test).
+      worker.ref();
       worker.postMessage('stop');
     });
   }
