@@ -20,6 +20,8 @@
  * FLOWBOT_BENCH_BASELINE=<dist-bench/bench of another build> adds that build's flowbot server as a
  * fourth side of every run (same rounds, alternating): a change measured against the unchanged code.
  *   npm run bench -- --stats       flow statistics over a million steps against a full scan (also --only=stats)
+ *   npm run bench -- --postgres    local-path throughput of flowbot on PostgreSQL, one instance and two behind
+ *                                  nginx, beside SQLite and the echo (bench/phases/scale-out.ts; --quick too)
  */
 // First: links the data folders that src/ modules read as they load.
 import './lib/data-folders';
@@ -35,8 +37,10 @@ import { planIdle, runMemory } from './phases/memory';
 import { runPaced, type PacedOptions, type PacedRun } from './phases/paced';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
 import { runStatsPhase, type StatsFigure } from './phases/stats';
+import { runScaleOut } from './phases/scale-out';
 import { runTurnCostPhase, type TurnCostResult } from './phases/turn-cost';
 import { renderTable } from './report';
+import { renderScaleOutTable } from './report-scale-out';
 
 const QUICK = process.argv.includes('--quick');
 const THROUGHPUT: ThroughputOptions = QUICK
@@ -200,8 +204,21 @@ async function memoryOnly(): Promise<void> {
   console.log(JSON.stringify({ idle, echo, flowbot }, null, 2));
 }
 
+/** --postgres: the scale-out table (bench/phases/scale-out.ts). */
+async function scaleOut(): Promise<void> {
+  const started = performance.now();
+  const runs = await runScaleOut(THROUGHPUT, ROUNDS, log);
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}${QUICK ? ', quick mode' : ''}`;
+  const table = renderScaleOutTable(runs, `${machine}; ${THROUGHPUT.connections} connections; best of ${ROUNDS} alternating rounds`);
+  console.log(table);
+  const file = join(RESULTS_DIR, QUICK ? 'postgres-latest-quick.json' : 'postgres-latest.json');
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), settings: THROUGHPUT, runs, table }, null, 2)}\n`);
+  log(`wrote ${file} (${Math.round((performance.now() - started) / 1000)} s)`);
+}
+
 async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
+  if (process.argv.includes('--postgres')) return scaleOut();
   if (process.argv.includes('--profile-openai')) return profileOpenAi();
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--attribution')) return attribution();

@@ -13,8 +13,10 @@
 
 import { flowsPath } from './target.js';
 import { apiGet, errorMessage, setToken } from './api.js';
+import { parseStats, showMisunderstood, trafficMermaid, trafficSummary } from './traffic.js';
 
 /** @typedef {import('../src/flow/export/diagram-format').FlowDiagram} FlowDiagram */
+/** @typedef {import('./traffic.js').FlowStats} FlowStats */
 
 /**
  * What the page uses of Mermaid's API (the bundle sets `window.mermaid`).
@@ -39,6 +41,10 @@ import { apiGet, errorMessage, setToken } from './api.js';
  * @property {HTMLElement} copyStatus
  * @property {HTMLTextAreaElement} copyFallback
  * @property {HTMLElement} copyFallbackLabel
+ * @property {HTMLButtonElement} trafficButton
+ * @property {HTMLElement} trafficSummary
+ * @property {HTMLElement} misunderstood
+ * @property {HTMLElement} misunderstoodList
  */
 
 /**
@@ -48,6 +54,7 @@ import { apiGet, errorMessage, setToken } from './api.js';
  * @property {SVGSVGElement} svg
  * @property {Map<string, SVGGraphicsElement>} elements the node drawn for each block id
  * @property {SVGGraphicsElement | null} current the highlighted node
+ * @property {FlowStats | null} traffic the statistics written into it, if any
  */
 
 /** Flows up to this size are drawn whole (about a second here); larger ones as neighbourhoods. */
@@ -207,6 +214,10 @@ export function createDiagram(ui) {
   /** The user's choice of the zoom button; null until they press it (then each drawing decides). @type {boolean | null} */
   let fitChoice = null;
   let fit = false;
+  /** The "Traffic" toggle (off by default: the statistics are read only when someone asks). */
+  let trafficOn = false;
+  /** The statistics of the version shown, while the toggle is on. @type {FlowStats | null} */
+  let traffic = null;
 
   /** @param {string} text */
   const setStatus = (text) => {
@@ -335,7 +346,9 @@ export function createDiagram(ui) {
    * @param {number} seq
    */
   async function draw(diagram, seq) {
-    if (diagram.mermaid.length > MERMAID_MAX_TEXT) {
+    const shownTraffic = traffic;
+    const text = shownTraffic ? trafficMermaid(diagram, shownTraffic) : diagram.mermaid;
+    if (text.length > MERMAID_MAX_TEXT) {
       setStatus('This part of the flow is too large to draw here (too many branches around this block).');
       return;
     }
@@ -344,7 +357,7 @@ export function createDiagram(ui) {
     const renderId = `flow-diagram-${++renderCount}`;
     try {
       const mermaid = await loadMermaid();
-      ({ svg: svgText } = await mermaid.render(renderId, diagram.mermaid));
+      ({ svg: svgText } = await mermaid.render(renderId, text));
     } catch (err) {
       if (seq === loadSeq) setStatus(`The diagram could not be drawn: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -359,7 +372,8 @@ export function createDiagram(ui) {
     }
     svg.setAttribute('role', 'img');
     ui.canvas.replaceChildren(document.adoptNode(svg));
-    drawn = { diagram, svg, elements: nodeElements(svg, renderId, diagram), current: null };
+    drawn = { diagram, svg, elements: nodeElements(svg, renderId, diagram), current: null, traffic: shownTraffic };
+    ui.canvas.dataset.traffic = shownTraffic ? 'on' : 'off';
     fit = fitChoice ?? fitScale(svg.viewBox.baseVal) >= MIN_FIT_SCALE;
     ui.canvas.dataset.view = diagram.around === null ? 'whole' : 'around';
     applyZoom();
@@ -372,7 +386,7 @@ export function createDiagram(ui) {
   async function follow() {
     if (!open || !whole) return;
     if (drawsWhole(whole)) {
-      if (drawn?.diagram === whole) highlight();
+      if (drawn?.diagram === whole && drawn.traffic === traffic) highlight();
       else if (wanted?.diagram === whole)
         void drawLoop(); // e.g. the panel was closed before it was drawn
       else want(whole);
@@ -383,6 +397,7 @@ export function createDiagram(ui) {
     // At the view's edge (it leads on to blocks not shown) a neighbourhood is drawn around it anew.
     if (drawn && shown && (!shown.more || drawn.diagram.around === target)) {
       highlight();
+      if (drawn.traffic !== traffic && wanted?.diagram !== drawn.diagram) want(drawn.diagram);
       return;
     }
     highlight(); // the old view stays until the new one is drawn, without a highlight it cannot show
@@ -413,6 +428,7 @@ export function createDiagram(ui) {
     const seq = ++loadSeq;
     whole = null;
     wanted = null;
+    traffic = null; // another version's: read again once this one has loaded
     setStatus('Loading the diagram…');
     let res;
     try {
@@ -438,7 +454,58 @@ export function createDiagram(ui) {
     }
     describeCurrent();
     setStatus(drawsWhole(whole) ? 'Drawing the diagram…' : '');
+    if (trafficOn) void loadTraffic();
     void follow();
+  }
+
+  /** Shows (or hides) what the toggle says, without any drawing. */
+  function showTrafficPanel() {
+    ui.trafficButton.setAttribute('aria-pressed', String(trafficOn));
+    ui.trafficSummary.hidden = !trafficOn;
+    ui.misunderstood.hidden = !(trafficOn && traffic);
+    if (!trafficOn) {
+      ui.trafficSummary.textContent = '';
+      ui.misunderstoodList.replaceChildren();
+    }
+  }
+
+  /**
+   * Reads the statistics of the version shown and draws them in. Never on the chat's way: it runs only
+   * once the toggle is on, and the drawing it asks for waits, like every drawing, for the chat to be idle.
+   */
+  async function loadTraffic() {
+    const seq = loadSeq;
+    const of = loadedVersion ?? version;
+    ui.trafficSummary.textContent = 'Loading the traffic…';
+    let res;
+    try {
+      res = await apiGet(`${flowsPath()}/${of}/stats`);
+    } catch {
+      res = undefined;
+    }
+    if (seq !== loadSeq || !trafficOn) return;
+    if (!res) return void (ui.trafficSummary.textContent = 'The server cannot be reached; press Traffic again when it is back.');
+    if (res.status === 401) return askForToken(res.usedToken);
+    if (res.status !== 200) {
+      ui.trafficSummary.textContent = `The traffic could not be loaded: ${errorMessage(res.text, `HTTP ${res.status}`)}`;
+      return;
+    }
+    try {
+      traffic = parseStats(res.text);
+    } catch (err) {
+      ui.trafficSummary.textContent = `The traffic could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    ui.trafficSummary.textContent = trafficSummary(traffic);
+    showMisunderstood(ui.misunderstoodList, traffic);
+    showTrafficPanel();
+    redraw();
+  }
+
+  /** The drawing again (the same diagram, with or without traffic), or whatever follow() decides before the first. */
+  function redraw() {
+    if (drawn) want(drawn.diagram);
+    else void follow();
   }
 
   async function copyJs() {
@@ -488,6 +555,15 @@ export function createDiagram(ui) {
     void load();
   });
   ui.copyButton.addEventListener('click', () => void copyJs());
+  ui.trafficButton.addEventListener('click', () => {
+    trafficOn = !trafficOn;
+    traffic = null;
+    showTrafficPanel();
+    // On: read the statistics afresh (they grow while the page is open); off: draw the plain diagram.
+    if (trafficOn) {
+      if (whole) void loadTraffic();
+    } else redraw();
+  });
   ui.zoom.addEventListener('click', () => {
     fitChoice = !fit;
     fit = fitChoice;

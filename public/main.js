@@ -37,6 +37,10 @@ const diagram = createDiagram({
   copyStatus: el('copy-status'),
   copyFallback: $('copy-fallback', HTMLTextAreaElement),
   copyFallbackLabel: el('copy-fallback-label'),
+  trafficButton: $('diagram-traffic', HTMLButtonElement),
+  trafficSummary: el('traffic-summary'),
+  misunderstood: el('misunderstood'),
+  misunderstoodList: el('misunderstood-list'),
 });
 
 const chat = createChat(

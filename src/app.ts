@@ -86,9 +86,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     (name) => Object.hasOwn(settings.secrets, name),
   );
   const flows = bots.defaultFlows;
-  if (deps.defaultFlowSource) {
+  const defaultFlowSource = deps.defaultFlowSource;
+  if (defaultFlowSource) {
     try {
-      const seeded = await flows.ensureDefault(deps.defaultFlowSource);
+      // On one instance at a time: instances starting together on an empty database store it once.
+      const seeded = await storage.exclusive('default-flow', () => flows.ensureDefault(defaultFlowSource));
       if (seeded !== undefined) logger.info({ version: seeded }, 'stored the bundled default flow');
     } catch (err) {
       // E.g. limits set below what the bundled flow needs: start anyway, say why there is no flow.
@@ -102,7 +104,31 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const history = new HistoryService(storage.conversations);
   /** For conversation tests with `"intents": "local"`; created on first use. */
   let localClassifier: LocalIntentClassifier | undefined;
-  const chat: ChatService = new ChatService((bot): Promise<FlowService> => bots.flows(bot), storage.conversations, clock, logger);
+  const chat: ChatService = new ChatService(
+    (bot): Promise<FlowService> => bots.flows(bot),
+    storage.conversations,
+    clock,
+    logger,
+    undefined,
+    { owner: settings.instanceId, events: storage.events, exclusive: (job, run) => storage.exclusive(job, run) },
+  );
+  // Versions uploaded or activated on another instance are compiled here ahead of their first
+  // conversation; a bot deleted there is forgotten here (a new bot of that id numbers from 1 again).
+  const stopHearingFlows = storage.events.subscribe((event) => {
+    if (event.type !== 'flow_changed') return;
+    if (event.change === 'deleted') {
+      bots.forget(event.bot);
+      return;
+    }
+    const { version } = event;
+    if (version === undefined) return;
+    bots
+      .flows(event.bot)
+      .then((service) => service.machine(version))
+      .catch((err: unknown) => logger.warn({ err, bot: event.bot, version }, 'could not compile a flow version ahead'));
+  });
+  // A deletion may have been missed while the listener was away: what another bot's id means is read again.
+  const stopResync = storage.events.onResync(() => bots.forgetAllButDefault());
 
   // Ready means a new conversation can be served: the database takes writes and a flow is stored.
   // Without a flow every /ws connection is closed with no_flow, so saying "ok" would be false.
@@ -123,6 +149,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         : undefined;
     return {
       ...(problem ?? { status: 'ok' as const }),
+      storage: storage.kind,
+      instance: settings.instanceId,
       database: database ? 'ok' : 'unavailable',
       flowVersion,
       intent: deps.intent.status(),
@@ -203,9 +231,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Retention: erases ended and abandoned conversations older than RETENTION_DAYS, in small batches.
   const applyRetention = async (): Promise<number> => {
-    if (settings.retentionDays === undefined) return 0;
-    const count = await erasure.eraseOlderThan(settings.retentionDays);
-    logger.info({ count, retentionDays: settings.retentionDays }, `erased ${count} conversation(s) past RETENTION_DAYS`);
+    const days = settings.retentionDays;
+    if (days === undefined) return 0;
+    // On one instance at a time: another one applying it now leaves nothing for this one.
+    const count = (await storage.exclusive('retention', () => erasure.eraseOlderThan(days))) ?? 0;
+    logger.info({ count, retentionDays: days }, `erased ${count} conversation(s) past RETENTION_DAYS`);
     return count;
   };
   const retain = (): void => {
@@ -242,6 +272,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     close: async () => {
       clearInterval(sweeper);
       clearInterval(retention);
+      stopHearingFlows();
+      stopResync();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await gateway.close();
       chat.close();

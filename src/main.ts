@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { loadSettings, SettingsError } from './config/settings';
 import { createIntentDetector } from './intent/create-detector';
 import type { Storage } from './storage/repositories';
-import { explainOpenFailure, openSqliteStorage } from './storage/sqlite';
+import { openStorage } from './storage/open-storage';
+import { explainOpenFailure } from './storage/sqlite';
 import { connectionBudget, openFileCount, openFileLimit } from './util/file-descriptors';
 
 /** The bundled default flow: one level up from src/ and from dist/. */
@@ -15,7 +16,8 @@ export const DEFAULT_FLOW_PATH = join(__dirname, '..', 'flows', 'travel-assistan
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
- * Runs the server (npm start / flowbot serve): settings from the environment, SQLite storage, the
+ * Runs the server (npm start / flowbot serve): settings from the environment, the storage they choose
+ * (PostgreSQL at DATABASE_URL, else SQLite at DATABASE_PATH), the
  * configured intent detector; shuts down gracefully on SIGTERM and SIGINT. Resolves once it has stopped.
  */
 export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -23,9 +25,16 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const logger = pino({ name: 'flowbot', level: settings.logLevel });
   let storage: Storage;
   try {
-    storage = openSqliteStorage({ path: settings.databasePath, logger });
+    storage = await openStorage(settings, logger);
   } catch (err) {
-    // Reported like a bad setting: which variable, what is wrong with the path, no stack trace.
+    // Reported like a bad setting: which variable, what is wrong, no stack trace (and never the URL: it may hold a password).
+    if (settings.database.url !== undefined) {
+      // The driver's own words (`connect ECONNREFUSED 127.0.0.1:5432`, `database "x" does not exist`) say it best.
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      throw new SettingsError([
+        `DATABASE_URL: cannot open the PostgreSQL database: ${cause instanceof Error ? cause.message : String(cause)}`,
+      ]);
+    }
     throw new SettingsError([
       `DATABASE_PATH=${JSON.stringify(settings.databasePath)}: cannot open the database: ${explainOpenFailure(settings.databasePath, err)}`,
     ]);
@@ -57,7 +66,9 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
     {
       url: `http://${host}:${address.port}`,
       websocket: `ws://${host}:${address.port}/ws`,
-      database: settings.databasePath,
+      storage: storage.kind,
+      instance: settings.instanceId,
+      ...(storage.kind === 'sqlite' ? { database: settings.databasePath } : {}),
       intent: intent.status().provider,
     },
     'flowbot is listening',

@@ -13,7 +13,8 @@ export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
  */
 export function linkDataFolders(): void {
   mkdirSync(DIST_ROOT, { recursive: true });
-  for (const folder of ['schemas', 'flows', 'models', 'public']) {
+  // deploy/: the nginx configuration that `--postgres` puts in front of two instances.
+  for (const folder of ['schemas', 'flows', 'models', 'public', 'deploy']) {
     const link = join(DIST_ROOT, folder);
     if (!existsSync(link)) symlinkSync(join(REPO_ROOT, folder), link, 'dir');
   }

@@ -1,6 +1,6 @@
 /**
  * The real flowbot server, wired as src/main.ts wires it: settings from an environment, the real
- * createApp, openSqliteStorage on a temporary file, the configured (local) intent detector, history on,
+ * createApp, openStorage on a temporary SQLite file (PostgreSQL at BENCH_DATABASE_URL), the configured (local) intent detector, history on,
  * logs silent. Only listening (port 0 on 127.0.0.1) and stopping (IPC instead of signals) differ.
  * With BENCH_OPENAI_URL it detects intents with OpenAI against the bench's stub at that base URL.
  */
@@ -11,7 +11,7 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadSettings } from '../../src/config/settings';
 import { createIntentDetector } from '../../src/intent/create-detector';
-import { openSqliteStorage } from '../../src/storage/sqlite';
+import { openStorage } from '../../src/storage/open-storage';
 import { REPO_ROOT } from '../lib/paths';
 import { reply, serveCommands } from './control';
 
@@ -28,9 +28,13 @@ async function main(): Promise<void> {
     WS_MESSAGE_BURST: '10000',
     PORT: '0',
     HOST: '127.0.0.1',
+    // npm run bench -- --postgres: one of the instances sharing a PostgreSQL database.
+    ...(process.env.BENCH_DATABASE_URL
+      ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, INSTANCE_ID: process.env.BENCH_INSTANCE_ID ?? 'bench' }
+      : {}),
   });
   const logger = pino({ name: 'flowbot', level: settings.logLevel });
-  const storage = openSqliteStorage({ path: settings.databasePath, logger });
+  const storage = await openStorage(settings, logger);
   // Attribution only (npm run bench -- --attribution): the same server with the per-turn write
   // skipped, to show how much of a turn the SQLite transaction costs. Never used for the figures.
   if (process.env.FLOWBOT_BENCH_SKIP_TURN_WRITES === '1') {

@@ -38,6 +38,13 @@ export const WHOLE_NUMBER_SETTINGS = Object.freeze({
   HTTP_MAX_TIMEOUT_MS: { default: 30_000, min: 100, max: FLOW_SCHEMA_CAPS.httpTimeoutMs },
   HTTP_MAX_RESPONSE_BYTES: { default: 64 * KIB, min: KIB, max: 64 * MIB },
   HTTP_MAX_CONCURRENT: { default: 64, min: 1, max: 10_000 },
+  /**
+   * PostgreSQL only: connections this instance opens for statements (one more listens for signals). At
+   * least 2: a job that runs on one instance at a time holds one for its lock while it works on another.
+   */
+  DATABASE_POOL_SIZE: { default: 10, min: 2, max: 1000 },
+  /** PostgreSQL only: the longest one statement may run before the server cancels it (storage_unavailable). */
+  DATABASE_STATEMENT_TIMEOUT_MS: { default: 10_000, min: 100, max: 600_000 },
 } satisfies Record<string, WholeNumberSetting>);
 
 export type WholeNumberSettingName = keyof typeof WHOLE_NUMBER_SETTINGS;

@@ -3,6 +3,7 @@
  * that names the variable; nothing else in the code reads process.env. Defaults and ranges of the
  * numbers are in ./limits.ts.
  */
+import os from 'node:os';
 import { SECRET_NAME_PATTERN } from '../flow/template';
 import { type AllowedHosts, parseAllowedHosts } from '../outbound/allowed-hosts';
 import {
@@ -19,6 +20,14 @@ export interface Settings {
   port: number;
   host: string;
   databasePath: string;
+  /** DATABASE_URL: PostgreSQL instead of SQLite at databasePath when set. */
+  database: {
+    url: string | undefined;
+    poolSize: number;
+    statementTimeoutMs: number;
+  };
+  /** INSTANCE_ID: names this process among the instances sharing a database (owner of its conversations). */
+  instanceId: string;
   intentProvider: IntentProviderSetting;
   openai: { apiKey: string | undefined; baseURL: string | undefined; model: string };
   intentTimeoutMs: number;
@@ -165,6 +174,32 @@ class Reader {
     return secrets;
   }
 
+  /** A PostgreSQL connection URL (postgres:// or postgresql://); never echoed back, it may hold a password. */
+  postgresUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let ok = false;
+    try {
+      const url = new URL(value);
+      ok = (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.problems.push(`${name}: must be a PostgreSQL URL like postgres://user:password@host:5432/database`);
+    return ok ? value : undefined;
+  }
+
+  /** A name of printable ASCII without spaces, at most 128 characters. */
+  name(name: string, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^[\x21-\x7e]{1,128}$/.test(value)) {
+      this.problems.push(`${name}=${JSON.stringify(value)}: must be 1 to 128 printable characters without spaces`);
+      return fallback;
+    }
+    return value;
+  }
+
   url(name: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -186,6 +221,12 @@ export function loadSettings(env: Env = process.env): Settings {
     port: r.int('PORT'),
     host: r.raw('HOST') ?? '127.0.0.1',
     databasePath: r.raw('DATABASE_PATH') ?? 'db/flowbot.sqlite',
+    database: {
+      url: r.postgresUrl('DATABASE_URL'),
+      poolSize: r.int('DATABASE_POOL_SIZE'),
+      statementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS'),
+    },
+    instanceId: r.name('INSTANCE_ID', defaultInstanceId()),
     intentProvider: r.oneOf('INTENT_PROVIDER', 'auto', ['auto', 'openai', 'local'] as const),
     openai: {
       apiKey: r.raw('OPENAI_API_KEY'),
@@ -225,11 +266,18 @@ export function loadSettings(env: Env = process.env): Settings {
   if (r.problems.length) throw new SettingsError(r.problems);
   // Checked once, then frozen: no part of the code can change a setting behind another's back.
   Object.freeze(settings.openai);
+  Object.freeze(settings.database);
   Object.freeze(settings.limits);
   Object.freeze(settings.corsOrigins);
   Object.freeze(settings.http);
   Object.freeze(settings.secrets);
   return Object.freeze(settings);
+}
+
+/** Host name and process id: unique among the processes of one machine, and readable in logs. */
+export function defaultInstanceId(): string {
+  const host = os.hostname().replace(/[^\x21-\x7e]/g, '') || 'host';
+  return `${host.slice(0, 100)}-${process.pid}`;
 }
 
 /** Which intent provider the settings select: `auto` means OpenAI when a key is set. */

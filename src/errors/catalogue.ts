@@ -234,6 +234,13 @@ export const errors = {
     description: 'another connection resumed this conversation and now receives its turns',
     message: () => 'this conversation was resumed by another connection',
   }),
+  conversationTakenOver: define('conversation_taken_over', {
+    status: 409,
+    closeCode: CLOSE_CODES.replaced,
+    description:
+      'a turn was refused because another instance (or connection) took the conversation over meanwhile; nothing of it was stored or shown, the socket is closed as `replaced`',
+    message: (id: string) => `conversation ${id} was taken over by another owner; the turn was not stored`,
+  }),
   flowError: define('flow_error', {
     status: 500,
     closeCode: CLOSE_CODES.serverError,

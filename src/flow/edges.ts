@@ -22,7 +22,7 @@ interface EdgeBase {
  * - `case`: the condition block's `index`-th case holds; `else`: none does;
  * - `intent`: the user's message means `intentId`;
  * - `maxNoMatch`: the `max`-th no-match in a row at this intent block;
- * - `noMatch`: no intent fits;
+ * - `noMatch`: no intent fits (none when `maxNoMatch` is 1 with an `onMaxNoMatch`: the first no-match leaves by it);
  * - `error`: detection failed outright; `implied` when `onError` is absent and `noMatch` is used;
  *   at an http block, the call did not answer 2xx (never implied there);
  * - `next` of an http block: the call answered 2xx.
@@ -104,7 +104,10 @@ export function outgoingEdges(block: unknown): BlockEdge[] {
         edges.push({ kind: 'maxNoMatch', max, to: onMaxNoMatch, field: ['onMaxNoMatch'] });
       }
       const noMatch = stringField(block, 'noMatch');
-      if (noMatch !== undefined) edges.push({ kind: 'noMatch', to: noMatch, field: ['noMatch'] });
+      // With `maxNoMatch: 1` the first no-match already takes onMaxNoMatch: `noMatch` is never taken
+      // (it still stands in for a missing onError).
+      const firstNoMatchLeaves = onMaxNoMatch !== undefined && block.maxNoMatch === 1;
+      if (noMatch !== undefined && !firstNoMatchLeaves) edges.push({ kind: 'noMatch', to: noMatch, field: ['noMatch'] });
       const onError = stringField(block, 'onError');
       if (onError !== undefined) edges.push({ kind: 'error', implied: false, to: onError, field: ['onError'] });
       else if (noMatch !== undefined) edges.push({ kind: 'error', implied: true, to: noMatch, field: ['noMatch'] });

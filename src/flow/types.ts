@@ -132,7 +132,8 @@ export interface IntentBlock {
   onMaxNoMatch?: BlockId;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** Calls one of the flow's own services; see README, "The http block". */
 export interface HttpBlock {

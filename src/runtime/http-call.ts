@@ -128,6 +128,7 @@ export function buildRequest(
   }
   if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
   const request: HttpRequest = {
+    blockId: block.id,
     method: block.method,
     url,
     headers,

@@ -7,6 +7,8 @@ import type { HttpMethod } from '../flow/types';
  * size and concurrency limits; `flowbot test` plugs in mocks. Nothing here knows of sockets.
  */
 export interface HttpRequest {
+  /** The http block that calls: what `flowbot test` answers its mocks by (the server's client ignores it). */
+  blockId: string;
   method: HttpMethod;
   /**
    * The exact target, placeholders already percent-encoded. Take the path from the text as it is:
@@ -23,7 +25,8 @@ export interface HttpRequest {
 }
 
 /** Why a call brought back no usable answer; `status` and `invalid_json` are decided by the runtime. */
-export type HttpFailureCode = 'timeout' | 'network' | 'blocked' | 'too_large';
+export const HTTP_FAILURES = ['timeout', 'network', 'blocked', 'too_large'] as const;
+export type HttpFailureCode = (typeof HTTP_FAILURES)[number];
 
 /** Every way an http block can fail, as `httpError` says it. */
 export type HttpErrorCode = HttpFailureCode | 'status' | 'invalid_json';

@@ -93,6 +93,21 @@ export class BotService {
     this.machines.forgetBot(id);
   }
 
+  /** A bot deleted elsewhere (another instance): its versions and compiled machines are forgotten here. */
+  forget(id: string): void {
+    if (id === DEFAULT_BOT) return;
+    this.services.delete(id);
+    this.machines.forgetBot(id);
+  }
+
+  /**
+   * After signals may have been missed: every bot but `default` (which is never deleted, so its
+   * versions never change meaning) is forgotten, and read again when next used.
+   */
+  forgetAllButDefault(): void {
+    for (const id of [...this.services.keys()]) this.forget(id);
+  }
+
   /** The versions of an existing bot; 404 `unknown_bot` otherwise. */
   async flows(bot: string): Promise<FlowService> {
     if (bot !== DEFAULT_BOT) await this.get(bot);

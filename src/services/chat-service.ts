@@ -5,7 +5,7 @@ import type { Step } from '../flow/step';
 import type { Turn } from '../runtime/events';
 import { Conversation, offered } from '../runtime/conversation';
 import { type ConversationStatus, DEFAULT_BOT, type MessageRecord, type StepRecord, type TurnWrite } from '../storage/records';
-import type { ConversationRepository } from '../storage/repositories';
+import type { ConversationRepository, Storage, StorageEvent, StorageEvents } from '../storage/repositories';
 import type { Clock } from '../util/clock';
 import { cutGraphemes } from '../util/graphemes';
 import { removeControlCharacters } from '../util/control-characters';
@@ -51,10 +51,22 @@ export interface ChatSession {
   detach(): void;
 }
 
+/** How this instance owns conversations among the instances that share its storage. */
+export interface Ownership {
+  /** This instance's name (INSTANCE_ID): the owner it claims conversations as. */
+  owner: string;
+  /** Where claims and erasures by other instances are heard. */
+  events?: StorageEvents;
+  /** Runs a job on one instance at a time (Storage.exclusive); default: here, now. */
+  exclusive?: Storage['exclusive'];
+}
+
 interface Live {
   id: string;
   bot: string;
   flowVersion: number;
+  /** The ownership epoch this instance holds: every turn it stores carries it. */
+  epoch: number;
   conversation: Conversation;
   listener: ChatListener;
   /** Clock time (ms) of the last message in or out, for idle expiry. */
@@ -62,6 +74,8 @@ interface Live {
 }
 
 const CONVERSATION_ID_MAX = 64;
+/** Claims heard for conversations not live here, kept to settle resumes racing on several instances. */
+const MAX_CLAIMS_HEARD = 10_000;
 const CONVERSATION_ID = new RegExp(`^[A-Za-z0-9_-]{1,${CONVERSATION_ID_MAX}}$`);
 
 /**
@@ -81,7 +95,15 @@ export function quotedConversationId(id: string): string {
  */
 export class ChatService {
   private readonly live = new Map<string, Live>();
+  /** Resumes being opened here, by conversation: a second one waits and then takes the first over. */
+  private readonly opening = new Map<string, Promise<unknown>>();
   private readonly flowsOf: FlowsOf;
+  private readonly unsubscribe: Array<() => void> = [];
+  /**
+   * The highest epoch heard claimed for conversations not live here: a claim of ours still in flight
+   * when a later one was heard has lost, and must not open (bounded: the oldest are forgotten first).
+   */
+  private readonly claimsHeard = new Map<string, number>();
 
   constructor(
     /** One bot's versions (its conversations only), or where every bot's come from. */
@@ -91,9 +113,61 @@ export class ChatService {
     private readonly logger: Pick<Logger, 'error'>,
     /** See PARK_AFTER_MS. */
     private readonly parkAfterMs = PARK_AFTER_MS,
+    private readonly ownership: Ownership = { owner: 'local' },
   ) {
     this.flowsOf =
       typeof flows === 'function' ? flows : (bot) => (bot === flows.bot ? Promise.resolve(flows) : Promise.reject(errors.unknownBot(bot)));
+    const { events } = ownership;
+    if (events) {
+      this.unsubscribe.push(
+        events.subscribe((event) => this.heard(event)),
+        events.onResync(() => {
+          this.resync().catch((err: unknown) => this.logger.error({ err }, 'could not resynchronise live conversations'));
+        }),
+      );
+    }
+  }
+
+  /** Another instance (or this one) claimed or erased a conversation: a live one here that lost it stops. */
+  private heard(event: StorageEvent): void {
+    if (event.type === 'conversation_claimed') {
+      const live = this.live.get(event.conversationId);
+      if (live && live.epoch < event.epoch) this.lose(live, () => live.listener.onReplaced());
+      else if (!live && (this.claimsHeard.get(event.conversationId) ?? 0) < event.epoch)
+        this.rememberClaim(event.conversationId, event.epoch);
+    } else if (event.type === 'conversation_erased') {
+      const live = this.live.get(event.conversationId);
+      if (live) this.lose(live, () => live.listener.onErased?.());
+    }
+  }
+
+  /** After signals may have been missed: each live conversation is checked against what is stored. */
+  async resync(): Promise<void> {
+    const lives = [...this.live.values()];
+    if (lives.length === 0) return;
+    const epochs = await this.conversations.epochs(lives.map((live) => live.id));
+    for (const live of lives) {
+      if (this.live.get(live.id) !== live) continue;
+      const epoch = epochs.get(live.id);
+      if (epoch === undefined) this.lose(live, () => live.listener.onErased?.());
+      else if (epoch > live.epoch) this.lose(live, () => live.listener.onReplaced());
+    }
+  }
+
+  private rememberClaim(id: string, epoch: number): void {
+    this.claimsHeard.delete(id);
+    this.claimsHeard.set(id, epoch);
+    if (this.claimsHeard.size > MAX_CLAIMS_HEARD) {
+      const oldest = this.claimsHeard.keys().next();
+      if (!oldest.done) this.claimsHeard.delete(oldest.value);
+    }
+  }
+
+  private lose(live: Live, tell: () => void): void {
+    if (this.live.get(live.id) !== live) return;
+    live.conversation.stop();
+    this.live.delete(live.id);
+    tell();
   }
 
   get liveCount(): number {
@@ -141,34 +215,60 @@ export class ChatService {
       this.live.delete(live.id);
       live.listener.onExpired();
     }
-    return this.conversations.abandonIdle(new Date(cutoff).toISOString());
+    const abandon = (): Promise<number> => this.conversations.abandonIdle(new Date(cutoff).toISOString());
+    // The stored part on one instance at a time: the others would find nothing left to do.
+    const { exclusive } = this.ownership;
+    return (exclusive ? await exclusive('idle-expiry', abandon) : await abandon()) ?? 0;
   }
 
   /** Stops every live conversation (shutdown). Their stored state lets them resume after a restart. */
   close(): void {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
     for (const live of this.live.values()) live.conversation.stop();
     this.live.clear();
   }
 
   private async create(listener: ChatListener, bot: string, requested: number | undefined): Promise<ChatSession> {
     const flows = await this.flowsOf(bot);
-    const version = requested ?? (await flows.currentVersion());
-    if (version === undefined) throw errors.noFlow();
-    const { machine } = await flows.machine(version).catch((err: unknown) => {
-      throw requested !== undefined && errors.notFound.is(err) ? errors.unknownVersion(bot, requested) : err;
-    });
+    // A preview's version is checked first; the current one is read by the statement that stores the conversation.
+    const preview =
+      requested === undefined
+        ? undefined
+        : await flows.machine(requested).catch((err: unknown) => {
+            throw errors.notFound.is(err) ? errors.unknownVersion(bot, requested) : err;
+          });
     const id = randomUUID();
-    await this.conversations.create({ id, bot, flowVersion: version, createdAt: this.clock.now().toISOString() });
+    const created = await this.conversations.create({
+      id,
+      bot,
+      ...(requested !== undefined ? { flowVersion: requested } : {}),
+      createdAt: this.clock.now().toISOString(),
+      owner: this.ownership.owner,
+    });
+    if (!created) throw requested !== undefined ? errors.unknownVersion(bot, requested) : errors.noFlow();
+    const version = created.flowVersion;
+    let machine = preview?.machine;
+    if (!machine) {
+      try {
+        machine = (await flows.machine(version)).machine;
+      } catch (err) {
+        // Nothing of it was shown: it must not stay behind as an active conversation.
+        await this.conversations.erase(id).catch(() => undefined);
+        throw err;
+      }
+    }
     const conversation = new Conversation({
       machine,
       clock: this.clock,
       parkAfterMs: this.parkAfterMs,
       onTurn: (turn) => this.onTurn(id, turn),
     });
-    return this.session(id, bot, version, listener, conversation, false);
+    return this.session(id, bot, version, created.epoch, listener, conversation, false);
   }
 
   private async resume(listener: ChatListener, id: string): Promise<ChatSession> {
+    // One resume of a conversation at a time in this process: the later one takes the earlier's over.
+    for (let pending = this.opening.get(id); pending; pending = this.opening.get(id)) await pending.catch(() => undefined);
     const attached = this.live.get(id);
     if (attached) {
       const previous = attached.listener;
@@ -176,14 +276,36 @@ export class ChatService {
       previous.onReplaced();
       return this.takeOver(attached);
     }
-    const record = CONVERSATION_ID.test(id) ? await this.conversations.get(id) : undefined;
-    if (!record) throw errors.unknownConversation(quotedConversationId(id));
-    if (record.status !== 'active') throw errors.conversationEnded(id, record.status === 'completed' ? 'ended' : 'expired');
-    // Another connection may have resumed it while we were reading.
-    if (this.live.has(id)) return this.resume(listener, id);
+    const opened = this.claimAndRestore(listener, id);
+    this.opening.set(id, opened);
+    try {
+      return await opened;
+    } finally {
+      this.opening.delete(id);
+    }
+  }
+
+  /**
+   * Takes the conversation over for this instance (a new epoch: the previous owner's turns are refused
+   * from now on, and it is told) and restores it from the snapshot that claim found.
+   */
+  private async claimAndRestore(listener: ChatListener, id: string): Promise<ChatSession> {
+    if (!CONVERSATION_ID.test(id)) throw errors.unknownConversation(quotedConversationId(id));
+    const claim = await this.conversations.claim(id, this.ownership.owner);
+    if (!claim) {
+      const record = await this.conversations.get(id);
+      if (!record) throw errors.unknownConversation(quotedConversationId(id));
+      throw errors.conversationEnded(id, record.status === 'completed' ? 'ended' : 'expired');
+    }
+    const record = claim.conversation;
     const bot = record.bot ?? DEFAULT_BOT;
     const { machine } = await (await this.flowsOf(bot)).machine(record.flowVersion);
-    const snapshot = await this.conversations.snapshot(id);
+    // A later claim was heard while this one was on its way (another instance's resume at the same
+    // moment): the conversation is theirs, and this socket never shows it.
+    const heard = this.claimsHeard.get(id);
+    if (heard !== undefined && heard > claim.epoch) throw errors.replaced();
+    this.claimsHeard.delete(id);
+    const snapshot = claim.snapshot;
     // No snapshot: the first turn was never stored (e.g. storage failed); start the flow again.
     const conversation = new Conversation({
       machine,
@@ -192,18 +314,19 @@ export class ChatService {
       parkAfterMs: this.parkAfterMs,
       onTurn: (turn) => this.onTurn(id, turn),
     });
-    return this.session(id, bot, record.flowVersion, listener, conversation, true);
+    return this.session(id, bot, record.flowVersion, claim.epoch, listener, conversation, true);
   }
 
   private session(
     id: string,
     bot: string,
     flowVersion: number,
+    epoch: number,
     listener: ChatListener,
     conversation: Conversation,
     resumed: boolean,
   ): ChatSession {
-    const live: Live = { id, bot, flowVersion, conversation, listener, lastActivity: this.clock.now().getTime() };
+    const live: Live = { id, bot, flowVersion, epoch, conversation, listener, lastActivity: this.clock.now().getTime() };
     this.live.set(id, live);
     return this.handle(live, resumed, () => conversation.start());
   }
@@ -253,11 +376,18 @@ export class ChatService {
     const live = this.live.get(id);
     if (!live) return;
     if (!turn.resumed) {
+      const write = toTurnWrite(id, turn, this.clock.now());
+      write.epoch = live.epoch;
       try {
-        await this.conversations.appendTurn(toTurnWrite(id, turn, this.clock.now()));
+        await this.conversations.appendTurn(write);
       } catch (err) {
-        // Erased meanwhile: nothing of it is to be kept or shown.
+        // Erased or taken over meanwhile: nothing of it is to be kept or shown.
         if (this.live.get(id) !== live) return;
+        if (errors.conversationTakenOver.is(err)) {
+          // Another owner claimed it (a resume elsewhere) before this turn could be stored: it is theirs now.
+          this.lose(live, () => live.listener.onReplaced());
+          return;
+        }
         // The actor is now ahead of the database. Drop it: a reconnect resumes from the last stored
         // turn, so the client never sees a message that is not stored.
         this.logger.error({ err, conversationId: id }, 'could not store a conversation turn');

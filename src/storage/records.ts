@@ -63,6 +63,11 @@ export interface StepRecord extends Step {
 /** Everything one turn changes, written in one transaction before any of its frames is sent. */
 export interface TurnWrite {
   conversationId: string;
+  /**
+   * The epoch its writer holds (ConversationRepository.create/claim): the turn is stored only while the
+   * conversation still has it. Absent: not fenced, for imports and tests that own every conversation.
+   */
+  epoch?: number;
   messages: MessageRecord[];
   steps: StepRecord[];
   status: ConversationStatus;

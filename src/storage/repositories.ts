@@ -16,6 +16,17 @@ import type {
 /**
  * Repository interfaces: everything above storage talks to these, never to SQL. They are async so
  * that a networked database (PostgreSQL) can implement them; the SQLite one resolves at once.
+ *
+ * Guarantees every backend gives (test/storage/contract checks them on each):
+ * - Read your writes: a read made after a write's promise was handed out (even before it settled)
+ *   sees that write, in this process. A write a promise resolved for is committed: every instance
+ *   sees it from then on.
+ * - Order: messages and steps keep the order of their turns, numbered 1..n per conversation by the
+ *   storage itself inside the write (never by a separate `SELECT MAX(seq)` that two writers could both
+ *   read), so no number is taken twice or skipped.
+ * - Fencing: a conversation has one owner at a time, named by an epoch that only grows. A turn carries
+ *   the epoch its writer claimed, and is stored only while that is still the conversation's epoch, in
+ *   the same statement that stores it: a writer that lost the conversation stores nothing.
  */
 
 /** The flow versions of one bot (see BotRepository.flows): versions are numbered per bot. */
@@ -54,9 +65,43 @@ export interface BotRepository {
   flows(bot: string): FlowRepository;
 }
 
+/** What creating a conversation stored: the version it runs on, and its owner's epoch. */
+export interface CreatedConversation {
+  flowVersion: number;
+  epoch: number;
+}
+
+/** A conversation taken over by an owner: the epoch its turns must carry, and its state as of the claim. */
+export interface ConversationClaim {
+  epoch: number;
+  conversation: ConversationRecord;
+  /** The snapshot stored with the latest turn committed before the claim, or undefined. */
+  snapshot: unknown;
+}
+
 export interface ConversationRepository {
-  /** `bot` defaults to `default`; the version must be one of that bot's. */
-  create(input: { id: string; bot?: string; flowVersion: number; createdAt: string }): Promise<void>;
+  /**
+   * Stores a new active conversation owned by `owner` (epoch 1). `bot` defaults to `default`. Without
+   * `flowVersion` it runs on the bot's current version, read in the statement that creates it (an
+   * activation committed before is always seen); undefined when the bot has no current version. A
+   * given version must be one of that bot's.
+   */
+  create(input: {
+    id: string;
+    bot?: string;
+    flowVersion?: number;
+    createdAt: string;
+    owner?: string;
+  }): Promise<CreatedConversation | undefined>;
+  /**
+   * Makes `owner` the owner of an active conversation: bumps its epoch in one statement and answers
+   * the new epoch with the conversation's state as that statement found it (so a snapshot read here is
+   * never older than a turn that its previous owner got stored). Undefined when there is no such
+   * active conversation. Every instance hears of it (`conversation_claimed` on `Storage.events`).
+   */
+  claim(id: string, owner: string): Promise<ConversationClaim | undefined>;
+  /** The current epoch of each of these conversations that still exists (a resync after missed signals). */
+  epochs(ids: readonly string[]): Promise<Map<string, number>>;
   get(id: string): Promise<ConversationRecord | undefined>;
   /** Newest first, optionally only one bot's and/or one status. */
   list(query: { limit: number; cursor?: string } & ConversationFilter): Promise<Page<ConversationRecord>>;
@@ -64,13 +109,21 @@ export interface ConversationRepository {
   steps(id: string): Promise<StepRecord[]>;
   /** The snapshot stored with the latest turn, or undefined. */
   snapshot(id: string): Promise<unknown>;
-  /** Writes one turn in one transaction. */
+  /**
+   * Writes one turn atomically, resolving once it is committed. With `epoch`, only while that is still
+   * the conversation's epoch: otherwise nothing is stored and it rejects with `conversation_taken_over`.
+   * An unknown conversation rejects with ConversationNotFoundError. Turns of many conversations may
+   * share one commit, but one that fails never takes the others down.
+   */
   appendTurn(turn: TurnWrite): Promise<void>;
   /** Marks active conversations not updated since `before` as abandoned; returns how many. */
   abandonIdle(before: string): Promise<number>;
   /** Whether the bot has a conversation that is still active. */
   hasActive(bot: string): Promise<boolean>;
-  /** Erases a conversation with its messages and steps; false when there was none. */
+  /**
+   * Erases a conversation with its messages and steps; false when there was none. Every instance hears
+   * of it (`conversation_erased` on `Storage.events`).
+   */
   erase(id: string): Promise<boolean>;
   /**
    * Erases at most `limit` conversations (with their messages and steps) that completed or were
@@ -89,7 +142,39 @@ export interface StatsRepository {
   flowStats(query: StatsQuery): Promise<FlowStatsRecord>;
 }
 
+/** What one instance tells the others through the storage. */
+export type StorageEvent =
+  /** `owner` now runs the conversation with `epoch`; an instance running it with a lower epoch must stop. */
+  | { type: 'conversation_claimed'; conversationId: string; owner: string; epoch: number }
+  /** The conversation is gone: an instance running it must stop and tell its client. */
+  | { type: 'conversation_erased'; conversationId: string }
+  /** A bot's versions changed: `uploaded` or `activated` (compile `version` ahead), or the bot was `deleted`. */
+  | { type: 'flow_changed'; bot: string; change: 'uploaded' | 'activated' | 'deleted'; version?: number };
+
+/**
+ * Signals between the instances that share a database: in-process for SQLite, LISTEN/NOTIFY for
+ * PostgreSQL. Delivery is at most once and may be late or lost while a listener reconnects; `onResync`
+ * is then called, and whoever relies on the signals re-reads what they would have said. The repositories
+ * publish their own events after the statement that makes them true has committed, never inside a
+ * turn's transaction. An instance also hears its own events.
+ */
+export interface StorageEvents {
+  publish(event: StorageEvent): Promise<void>;
+  /** Returns a function that unsubscribes. */
+  subscribe(listener: (event: StorageEvent) => void): () => void;
+  /** Called after signals may have been missed (a listener connection came back). */
+  onResync(listener: () => void): () => void;
+}
+
 export interface Storage {
+  /** Which backend: reported by /health. */
+  readonly kind: 'sqlite' | 'postgres';
+  readonly events: StorageEvents;
+  /**
+   * Runs a job that must not run on two instances at once (idle expiry, retention): undefined, without
+   * running it, while another instance runs it.
+   */
+  exclusive<T>(job: string, run: () => Promise<T>): Promise<T | undefined>;
   /** The `default` bot's flow versions (what `/api/flows` means): `bots.flows('default')`. */
   readonly flows: FlowRepository;
   readonly bots: BotRepository;

@@ -34,6 +34,30 @@ export function conditionLiterals(flow: Flow): string[] {
   return [...found].filter((text) => text.trim() !== '' && text.length <= 200);
 }
 
+/** The values the flow's conditions compare each variable with (numbers with their neighbours), by variable: every variable a condition reads. */
+export function conditionValues(flow: Flow): Map<string, Scalar[]> {
+  const found = new Map<string, Scalar[]>();
+  const add = (name: string, value: Scalar): void => {
+    const list = found.get(name) ?? [];
+    if (!list.includes(value)) list.push(value);
+    found.set(name, list);
+  };
+  const walk = (p: Predicate): void => {
+    if ('all' in p) p.all.forEach(walk);
+    else if ('any' in p) p.any.forEach(walk);
+    else if ('not' in p) walk(p.not);
+    else {
+      // Every variable read is listed, with no values for `isSet` and `isEmpty`.
+      if (!found.has(p.var)) found.set(p.var, []);
+      if (p.value === undefined || /\{\{/.test(String(p.value))) return;
+      add(p.var, p.value);
+      if (typeof p.value === 'number') [p.value + 1, p.value - 1].forEach((n) => add(p.var, n));
+    }
+  };
+  for (const block of flow.blocks) if (block.type === 'condition') for (const c of block.cases) walk(c.when);
+  return found;
+}
+
 /** The variables conditions read: only they make two states of the same block behave differently. */
 export function conditionVariables(flow: Flow): Set<string> {
   const names = new Set<string>();

@@ -1,15 +1,40 @@
-import type { TestFile, TestStep, TestSuite } from './test-document';
+import type { ConversationTest, TestFile, TestStep, TestSuite } from './test-document';
 
-/** `{ "bot": "Hi!" }`: one step on one line, spaced as Prettier prints JSON. */
+/** A JSON value on one line, spaced as Prettier prints JSON: `{ "status": 200, "body": { "a": [1, 2] } }`. */
+function inline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(', ')} }`;
+  }
+  return JSON.stringify(value);
+}
+
+/** `{ "bot": "Hi!" }`: one step on one line. */
 function stepLine(step: TestStep): string {
-  const [key, value] = Object.entries(step)[0] as [string, unknown];
-  const shown =
-    value !== null && typeof value === 'object'
-      ? `{ ${Object.entries(value)
-          .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
-          .join(', ')} }`
-      : JSON.stringify(value);
-  return `{ ${JSON.stringify(key)}: ${shown} }`;
+  return inline(step);
+}
+
+/** Prettier's line width in this repository: a block's mocks fit on one line or take one line each, as Prettier would. */
+const PRINT_WIDTH = 140;
+
+/** `"mocks"`, a block's mocks on its line, or one per line where they do not fit. */
+function mockLines(mocks: NonNullable<ConversationTest['mocks']>): string[] {
+  const blocks = Object.entries(mocks.http ?? {});
+  const lines = ['      "mocks": {', '        "http": {'];
+  blocks.forEach(([id, list], i) => {
+    const comma = i < blocks.length - 1 ? ',' : '';
+    const one = `          ${JSON.stringify(id)}: ${inline(list)}${comma}`;
+    if (one.length <= PRINT_WIDTH) {
+      lines.push(one);
+      return;
+    }
+    lines.push(`          ${JSON.stringify(id)}: [`);
+    list.forEach((mock, j) => lines.push(`            ${inline(mock)}${j < list.length - 1 ? ',' : ''}`));
+    lines.push(`          ]${comma}`);
+  });
+  lines.push('        }', '      }');
+  return lines;
 }
 
 /**
@@ -25,7 +50,7 @@ export function formatTestDocument(document: TestFile | TestSuite): string {
     lines.push('    {', `      "name": ${JSON.stringify(test.name)},`, '      "steps": [');
     test.steps.forEach((step, j) => lines.push(`        ${stepLine(step)}${j < test.steps.length - 1 ? ',' : ''}`));
     lines.push(test.mocks ? '      ],' : '      ]');
-    if (test.mocks) lines.push(`      "mocks": ${JSON.stringify(test.mocks)}`);
+    if (test.mocks) lines.push(...mockLines(test.mocks));
     lines.push(i < tests.length - 1 ? '    },' : '    }');
   });
   lines.push('  ]', '}');

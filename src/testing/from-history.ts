@@ -1,7 +1,10 @@
 import type { Step } from '../flow/step';
-import type { Flow, Scalar } from '../flow/types';
+import type { Flow, HttpBlock, Scalar } from '../flow/types';
 import { botText } from './bot-text';
-import type { ConversationTest, TestStep, TestSuite } from './test-document';
+import type { HttpCallOutput } from '../runtime/http-call';
+import { HTTP_FAILURES, type HttpErrorCode } from '../runtime/http-requester';
+import { mockOf } from './http-outcomes';
+import type { ConversationTest, HttpMock, TestStep, TestSuite } from './test-document';
 
 /** What a recorded conversation holds, as the history keeps it (messages and steps in order). */
 export interface RecordedConversation {
@@ -40,6 +43,9 @@ export function conversationToTest(conversation: RecordedConversation, flow: Flo
     }
   };
   const indexOf = new Map(conversation.messages.map((m, i) => [m, i]));
+  const httpBlocks = new Map<string, HttpBlock>();
+  for (const block of flow.blocks) if (block.type === 'http') httpBlocks.set(block.id, block);
+  const mocks = new Map<string, HttpMock[]>();
   for (const step of conversation.steps) {
     if (step.from !== null && ANSWER_EVENTS.has(step.event)) {
       const message = userMessages[nextUser++];
@@ -50,6 +56,9 @@ export function conversationToTest(conversation: RecordedConversation, flow: Flo
     } else if (step.from !== null && SILENCE_EVENTS.has(step.event)) {
       botUntil((m) => m.at < step.at);
       steps.push({ silence: silences.get(step.from) ?? 1 });
+    } else if (step.from !== null && step.event.startsWith('http.') && httpBlocks.has(step.from)) {
+      const block = httpBlocks.get(step.from) as HttpBlock;
+      mocks.set(block.id, [...(mocks.get(block.id) ?? []), recordedCall(block, step, conversation.variables)]);
     } else if (step.event.startsWith('intent.')) {
       if (step.intent !== undefined) steps.push({ intent: step.intent });
       else steps.push({ intent: { error: step.error ?? 'detection failed' } });
@@ -61,5 +70,29 @@ export function conversationToTest(conversation: RecordedConversation, flow: Flo
   }
   steps.push({ variables: conversation.variables });
   const test: ConversationTest = { name: `replay of conversation ${conversation.id}`, steps };
+  if (mocks.size > 0) test.mocks = { http: Object.fromEntries(mocks) };
   return { intents: 'scripted', tests: [test] };
+}
+
+/**
+ * A recorded http call as the mock that replays it: its status, or how it failed. The history keeps
+ * no answer bodies, so a 2xx answer carries the `save` variables as the conversation ended with them:
+ * exact for a block called once; a block called again with other answers shows as a difference.
+ */
+function recordedCall(block: HttpBlock, step: Step, variables: Readonly<Record<string, Scalar>>): HttpMock {
+  const ok = step.event === 'http.ok';
+  const code =
+    (HTTP_FAILURES as readonly string[]).includes(step.httpError ?? '') || step.httpError === 'status' || step.httpError === 'invalid_json';
+  const saved: Record<string, Scalar | null> = {};
+  for (const name of Object.keys(block.save ?? {})) saved[name] = Object.hasOwn(variables, name) ? (variables[name] as Scalar) : null;
+  const output: HttpCallOutput = {
+    ok,
+    method: block.method,
+    url: step.url ?? block.url,
+    ...(step.status !== undefined ? { status: step.status } : {}),
+    ...(!ok ? { error: (code ? step.httpError : 'network') as HttpErrorCode } : {}),
+    latencyMs: 0,
+    saved: ok ? saved : {},
+  };
+  return mockOf(block, output);
 }

@@ -4,14 +4,16 @@ import type { CompiledFlow } from '../flow/compile';
 import { DEFAULT_MAX_SILENCES, DEFAULT_MAX_TRIES } from '../flow/edges';
 import type { FlowContext } from '../flow/machine-config';
 import { foldText } from '../flow/semantics';
-import { NO_INTENT, type Block, type IntentBlock, type WaitBlock } from '../flow/types';
+import { NO_INTENT, type Block, type HttpBlock, type IntentBlock, type Scalar, type WaitBlock } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
 import { createFlowMachine, type DetectionOutput } from '../runtime/flow-machine';
+import type { HttpCallOutput } from '../runtime/http-call';
 import { botText } from './bot-text';
-import { conditionLiterals, conditionVariables, waitTexts, type WaitTexts } from './answer-texts';
+import { conditionLiterals, conditionValues, conditionVariables, waitTexts, type WaitTexts } from './answer-texts';
+import { httpOutcomes, mockOf } from './http-outcomes';
 import { runConversationTest, type Segment } from './run-test';
 import { runSuite } from './run-suite';
-import type { ConversationTest, TestStep, TestSuite } from './test-document';
+import type { ConversationTest, HttpMock, TestStep, TestSuite } from './test-document';
 import { type Coverage, machineTransitions, transitionKey, transitionLabel, type MachineTransition, transitionOfStep } from './transitions';
 
 /** A transition generation could not take, and why. */
@@ -31,9 +33,10 @@ export interface GenerateOptions {
   maxStates?: number;
 }
 
-/** The events generation sends: a user message, a scripted detection, a silence. */
+/** The events generation sends: a user message, a scripted detection, an http call's outcome, a silence. */
 type GraphEvent =
   | { type: 'user.message'; text: string }
+  | { type: `xstate.done.actor.http-${string}`; output: HttpCallOutput }
   | { type: `xstate.done.actor.${string}`; output: DetectionOutput }
   | { type: `xstate.error.actor.${string}`; error: Error }
   | { type: `xstate.after.${string}` };
@@ -100,12 +103,16 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
     if (block.type !== 'wait') continue;
     texts.set(block.id, waitTexts(block, intentTextsAfter(block, blocks), literals));
   }
+  const values = conditionValues(flow);
+  const outcomes = new Map<string, GraphEvent[]>();
+  for (const block of flow.blocks) if (block.type === 'http') outcomes.set(block.id, httpEvents(block, values));
 
   const eventsAt = (snapshot: AnyMachineSnapshot): GraphEvent[] => {
     if (snapshot.status !== 'active') return [];
     const block = blocks.get(snapshot.value as string);
     if (block?.type === 'wait') return waitEvents(block, texts.get(block.id) ?? { fitting: [] });
     if (block?.type === 'intent') return intentEvents(block);
+    if (block?.type === 'http') return outcomes.get(block.id) ?? [];
     return [];
   };
   const caps = countCaps(flow.blocks);
@@ -124,8 +131,10 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
     ]);
   };
   const serializeEvent = (event: EventObject): string => {
-    const e = event as GraphEvent & { text?: string; output?: DetectionOutput };
-    return JSON.stringify([e.type, e.text ?? e.output?.intent ?? null]);
+    const e = event as GraphEvent & { text?: string; output?: DetectionOutput | HttpCallOutput };
+    const output =
+      e.output && 'intent' in e.output ? e.output.intent : e.output && [e.output.ok, e.output.status, e.output.error, e.output.saved];
+    return JSON.stringify([e.type, e.text ?? output ?? null]);
   };
 
   const [initial, initialActions] = initialTransition(machine);
@@ -195,9 +204,9 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
   const named = new Set<string>();
   const labelled = new Set<string>([...startKeys]);
   for (const candidate of chosen) {
-    const actions = actionSteps(candidate.events, stepContext);
+    const { steps: actions, mocks } = actionSteps(candidate.events, stepContext);
     const recorded = await runConversationTest(
-      { name: 'recording', steps: actions },
+      { name: 'recording', steps: actions, ...mocks },
       { compiled, localDetector: () => NO_DETECTOR },
       'scripted',
     );
@@ -208,7 +217,7 @@ export async function generateTests(compiled: CompiledFlow, options: GenerateOpt
     if (fresh.length > 1) name += ` and ${fresh.length - 1} more`;
     while (named.has(name)) name += ' (again)';
     named.add(name);
-    tests.push({ name, steps: withExpectations(actions, recorded.segments) });
+    tests.push({ name, steps: withExpectations(actions, recorded.segments), ...mocks });
   }
 
   const suite: TestSuite = { intents: 'scripted', tests };
@@ -275,6 +284,10 @@ function waitEvents(block: WaitBlock, texts: WaitTexts): GraphEvent[] {
   return events;
 }
 
+function httpEvents(block: HttpBlock, values: ReadonlyMap<string, readonly Scalar[]>): GraphEvent[] {
+  return httpOutcomes(block, values).map((output) => ({ type: `xstate.done.actor.http-${block.id}` as const, output }));
+}
+
 function intentEvents(block: IntentBlock): GraphEvent[] {
   const done = (intent: string): GraphEvent => ({
     type: `xstate.done.actor.detect-${block.id}`,
@@ -287,9 +300,14 @@ function intentEvents(block: IntentBlock): GraphEvent[] {
   ];
 }
 
-/** The graph's events as test steps (user texts, choices, scripted intents, silences), replayed to know each block. */
-function actionSteps(events: readonly GraphEvent[], context: StepContext): TestStep[] {
+/**
+ * The graph's events as test steps (user texts, choices, scripted intents, silences) and the http
+ * outcomes as mocks, one per call in order; replayed to know each block.
+ */
+function actionSteps(events: readonly GraphEvent[], context: StepContext): { steps: TestStep[]; mocks: Pick<ConversationTest, 'mocks'> } {
   const steps: TestStep[] = [];
+  // A Map: a block may be called "constructor", which a plain object already has.
+  const http = new Map<string, HttpMock[]>();
   let snapshot = context.initial;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as GraphEvent;
@@ -299,6 +317,8 @@ function actionSteps(events: readonly GraphEvent[], context: StepContext): TestS
       const choice = block?.type === 'wait' ? (block.choices ?? []).find((c) => (c.value ?? c.label) === text) : undefined;
       if (choice) steps.push({ choice: choice.value ?? choice.label });
       else steps.push({ user: block?.type === 'wait' ? readableText(block, text, events[i + 1], context) : text });
+    } else if (block?.type === 'http' && event.type.startsWith('xstate.done.actor.')) {
+      http.set(block.id, [...(http.get(block.id) ?? []), mockOf(block, (event as { output: HttpCallOutput }).output)]);
     } else if (event.type.startsWith('xstate.done.actor.')) {
       steps.push({ intent: (event as { output: DetectionOutput }).output.intent });
     } else if (event.type.startsWith('xstate.error.actor.')) {
@@ -308,7 +328,7 @@ function actionSteps(events: readonly GraphEvent[], context: StepContext): TestS
     }
     snapshot = transition(context.machine, snapshot, event)[0];
   }
-  return steps;
+  return { steps, mocks: http.size > 0 ? { mocks: { http: Object.fromEntries(http) } } : {} };
 }
 
 interface StepContext {
@@ -383,5 +403,6 @@ function whyUnreachable(
       return `no sample answer ${what} the expected ${block.expect?.type ?? 'text'} answer of "${block.id}"; write this test by hand`;
     }
   }
-  return 'no sequence of answers, detections and silences generation explored takes it';
+  if (block?.type === 'http') return `no mocked answer generation tries at "${block.id}" takes it; write this test by hand`;
+  return 'no sequence of answers, detections, http answers and silences generation explored takes it';
 }

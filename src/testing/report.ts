@@ -3,7 +3,12 @@ import type { SuiteResult } from './run-suite';
 
 /** A failure in three lines: the step, what was expected, what came. */
 export function describeFailure(failure: TestFailure): string {
-  const where = failure.step < 0 ? 'while the flow started' : `step ${failure.step + 1} ${JSON.stringify(failure.action)}`;
+  const where =
+    failure.step < 0
+      ? 'while the flow started'
+      : failure.action === null
+        ? 'the end of the test'
+        : `step ${failure.step + 1} ${JSON.stringify(failure.action)}`;
   return [`at ${where}`, `expected: ${failure.expected}`, `actual:   ${failure.actual}`].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { CompiledFlow } from '../flow/compile';
+import { FLOW_SCHEMA_CAPS } from '../flow/schema-caps';
 import type { Step } from '../flow/step';
 import type { Scalar } from '../flow/types';
 import type { IntentDetector } from '../intent/detector';
@@ -10,10 +11,12 @@ import type { Clock } from '../util/clock';
 import { ScriptedDetector, type ScriptedAnswer } from './scripted-detector';
 import { ACTION_KINDS, type ConversationTest, type IntentMode, stepKind, type TestStep } from './test-document';
 import { VirtualTimers } from './virtual-timers';
+import { MockedHttp } from './http-mocks';
+import { textMatches } from './text-match';
 
 /** Where and why a test failed: the step, what it expected and what came instead. */
 export interface TestFailure {
-  /** Index of the failing step in the test's `steps` (-1: before the first step, while the flow started). */
+  /** Index of the failing step in the test's `steps` (-1: while the flow started; `steps.length`: after the last step). */
   step: number;
   /** The step as written. */
   action: TestStep | null;
@@ -84,19 +87,6 @@ class Driver {
   }
 }
 
-/** The texts a `bot` step names: exact, or `/regex/flags`. */
-function botMatches(expected: string, actual: string): boolean {
-  const regex = /^\/(.+)\/([dgimsuvy]*)$/s.exec(expected);
-  if (regex) {
-    try {
-      return new RegExp(regex[1] as string, regex[2]).test(actual);
-    } catch {
-      return false;
-    }
-  }
-  return expected === actual;
-}
-
 function show(value: unknown): string {
   return JSON.stringify(value);
 }
@@ -131,7 +121,11 @@ function scriptedAnswers(steps: readonly TestStep[], from: number): ScriptedAnsw
 export async function runConversationTest(test: ConversationTest, target: TestTarget, mode: IntentMode): Promise<TestResult> {
   const scripted = mode === 'scripted' ? new ScriptedDetector() : undefined;
   const detector = scripted ?? target.localDetector();
-  const driver = new Driver(createFlowMachine(target.compiled, { detector }));
+  // http blocks call through the port the server gives its guarded client to; here mocks answer.
+  const http = new MockedHttp(test.mocks?.http ?? {});
+  const driver = new Driver(
+    createFlowMachine(target.compiled, { detector, http: { requester: http, maxTimeoutMs: FLOW_SCHEMA_CAPS.httpTimeoutMs } }),
+  );
   const events: ConversationEvent[] = [];
   /** What the conversation did since the last action and the steps have not checked yet. */
   let botQueue: string[] = [];
@@ -168,6 +162,8 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
   driver.conversation.start();
   await driver.settle();
   takeTurns();
+  const refused = http.firstProblem();
+  if (refused) return fail(-1, refused.expected, refused.actual);
   if (scripted?.problem) return fail(-1, 'no intent detection before the first step', scripted.problem.message);
 
   for (let index = 0; index < test.steps.length; index++) {
@@ -195,13 +191,15 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
         await driver.timers.advance(step.silence * 1000, () => driver.settle());
       }
       takeTurns();
+      const unanswered = http.firstProblem();
+      if (unanswered) return fail(index, unanswered.expected, unanswered.actual);
       if (scripted?.problem) return fail(index, 'every detection scripted by an intent step', scripted.problem.message);
       continue;
     }
     if (step.bot !== undefined) {
       const said = botQueue.shift();
       if (said === undefined) return fail(index, `the bot to say ${show(step.bot)}`, `the bot said nothing more (${whereItIs(last)})`);
-      if (!botMatches(step.bot, said)) return fail(index, `the bot to say ${show(step.bot)}`, `it said ${show(said)}`);
+      if (!textMatches(step.bot, said)) return fail(index, `the bot to say ${show(step.bot)}`, `it said ${show(said)}`);
     } else if (step.waiting !== undefined) {
       if (last?.outcome !== 'waiting' || last.blockId !== step.waiting)
         return fail(index, `the flow to wait at "${step.waiting}"`, whereItIs(last));
@@ -230,5 +228,7 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
       }
     }
   }
+  const unused = http.unused();
+  if (unused) return fail(test.steps.length, unused.expected, unused.actual);
   return result();
 }

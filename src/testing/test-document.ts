@@ -2,6 +2,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { type FlowProblem } from '../flow/problems';
 import { schemaProblems } from '../flow/schema';
+import { HTTP_METHODS } from '../flow/types';
+import { HTTP_FAILURES } from '../runtime/http-requester';
 
 /**
  * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
@@ -46,14 +48,47 @@ export const TestStepSchema = Type.Partial(Type.Object(stepProperties), {
   description: 'one step: an object with exactly one key',
 });
 
-const HttpMockSchema = Type.Object(
+/** What a mock may check of the call it answers: both are optional, the block id alone picks the mock. */
+const httpCallChecks = {
+  method: Type.Optional(
+    Type.Union(
+      HTTP_METHODS.map((m) => Type.Literal(m)),
+      {
+        description: 'the call must use this method',
+      },
+    ),
+  ),
+  url: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 2000, description: 'the call must go to this URL: its exact text, or `/regex/flags`' }),
+  ),
+};
+
+/** An answer: `body` is sent as JSON, or as it is when it is a string and `headers` give a non-JSON content-type. */
+const HttpAnswerMockSchema = Type.Object(
   {
-    status: Type.Integer({ minimum: 100, maximum: 599 }),
-    body: Type.Optional(Type.Unknown()),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    status: Type.Integer({ minimum: 100, maximum: 599, description: 'the status code of the answer' }),
+    body: Type.Optional(Type.Unknown({ description: 'the answer: any JSON value, sent as JSON' })),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'the headers of the answer' })),
+    ...httpCallChecks,
   },
   { additionalProperties: false },
 );
+
+/** A call that brings back no answer, as the server's client reports it. */
+const HttpFailureMockSchema = Type.Object(
+  {
+    error: Type.Union(
+      HTTP_FAILURES.map((code) => Type.Literal(code)),
+      { description: 'how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large`' },
+    ),
+    ...httpCallChecks,
+  },
+  { additionalProperties: false },
+);
+
+export const HttpMockSchema = Type.Union([HttpAnswerMockSchema, HttpFailureMockSchema], {
+  description: 'what one call of an http block gets: an answer (`status`) or a failure (`error`)',
+});
 
 export const ConversationTestSchema = Type.Object(
   {
@@ -90,6 +125,7 @@ export const TestFileSchema = Type.Object(
 );
 
 export type TestStep = Static<typeof TestStepSchema>;
+export type HttpMock = Static<typeof HttpMockSchema>;
 export type ConversationTest = Static<typeof ConversationTestSchema>;
 export type TestSuite = Static<typeof TestSuiteSchema>;
 export type TestFile = Static<typeof TestFileSchema>;

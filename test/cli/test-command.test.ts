@@ -54,17 +54,20 @@ describe('flowbot test', () => {
     expect((await run(['test', path, '--min-coverage', '16'])).code).toBe(0);
   });
 
-  it("runs the bundled flows' test files at 100% coverage", async () => {
+  it("runs the bundled flows' test files at 100% coverage (http mocks included)", async () => {
     const r = await run([
       'test',
       join(FLOWS, 'travel-assistant.test.json'),
       join(FLOWS, 'travel-assistant.local.test.json'),
+      join(FLOWS, 'order-status.test.json'),
+      join(FLOWS, 'order-status.mocks.test.json'),
       '--min-coverage',
       '100',
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('coverage 100% of transitions');
+    expect(r.stdout).toMatch(/order-status\.json: coverage 100% of transitions/);
   });
 
   it('--json prints the results as one object', async () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { loadSettings, selectedProvider, SettingsError } from '../../src/config/settings';
 
 describe('loadSettings', () => {
@@ -6,6 +7,8 @@ describe('loadSettings', () => {
       port: 8080,
       host: '127.0.0.1',
       databasePath: 'db/flowbot.sqlite',
+      database: { url: undefined, poolSize: 10, statementTimeoutMs: 10000 },
+      instanceId: `${os.hostname()}-${process.pid}`,
       intentProvider: 'auto',
       openai: { apiKey: undefined, baseURL: undefined, model: 'gpt-4.1-mini' },
       intentTimeoutMs: 8000,
@@ -29,6 +32,43 @@ describe('loadSettings', () => {
       http: { allowedHosts: expect.objectContaining({ entries: [] }), maxTimeoutMs: 30000, maxResponseBytes: 65536, maxConcurrent: 64 },
       secrets: {},
     });
+  });
+
+  it('reads the PostgreSQL settings and INSTANCE_ID, and names what is wrong without echoing the URL', () => {
+    const settings = loadSettings({
+      DATABASE_URL: 'postgres://flowbot:secret@db.internal:5432/flowbot',
+      DATABASE_POOL_SIZE: '25',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      INSTANCE_ID: 'web-1',
+    });
+    expect(settings.database).toEqual({
+      url: 'postgres://flowbot:secret@db.internal:5432/flowbot',
+      poolSize: 25,
+      statementTimeoutMs: 2500,
+    });
+    expect(settings.instanceId).toBe('web-1');
+    expect(Object.isFrozen(settings.database)).toBe(true);
+    expect(loadSettings({ DATABASE_URL: 'postgresql://localhost/x' }).database.url).toBe('postgresql://localhost/x');
+    let error: unknown;
+    try {
+      loadSettings({
+        DATABASE_URL: 'mysql://root:hunter2@x/db',
+        DATABASE_POOL_SIZE: '0',
+        DATABASE_STATEMENT_TIMEOUT_MS: '5',
+        INSTANCE_ID: 'has space',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const problems = (error as SettingsError).problems;
+    expect(problems).toEqual([
+      'DATABASE_URL: must be a PostgreSQL URL like postgres://user:password@host:5432/database',
+      'DATABASE_POOL_SIZE="0": must be a whole number from 2 to 1000',
+      'DATABASE_STATEMENT_TIMEOUT_MS="5": must be a whole number from 100 to 600000',
+      'INSTANCE_ID="has space": must be 1 to 128 printable characters without spaces',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
   });
 
   it('freezes what it read', () => {

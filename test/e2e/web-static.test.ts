@@ -44,6 +44,7 @@ describe('web page routes', () => {
     ['/assets/main.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/chat.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/diagram.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/assets/traffic.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/composer.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/transcript.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['/assets/api.js', 'text/javascript; charset=utf-8', 'no-cache'],

@@ -16,7 +16,8 @@ function transitionsOf(state: StateJson): TransitionJson[] {
       .filter(([event]) => event !== RESUME_EVENT)
       .flatMap(([, transitions]) => [transitions].flat()),
     ...Object.values(state.after ?? {}).flat(),
-    ...(state.invoke ? [...state.invoke.onDone, state.invoke.onError] : []),
+    // An http block's onDone ends with its failure edge, and onError (the actor itself failing) repeats it.
+    ...(state.invoke ? [...state.invoke.onDone, ...(state.invoke.src === 'callHttp' ? [] : [state.invoke.onError])] : []),
   ].filter((t) => t.target !== undefined);
 }
 

@@ -139,6 +139,42 @@ describe('validateFlow: the second edition', () => {
     ]);
   });
 
+  it('unknown_block for invalid.next even where it is never taken (a wait that takes any text)', () => {
+    const flow = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', invalid: { text: 'never said', next: 'nowhere' } },
+      { id: 'again', type: 'wait', next: 'done', expect: { type: 'text' }, invalid: { next: 'done' } },
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(flow)).toEqual([['/blocks/0/invalid/next', 'unknown_block']]);
+  });
+
+  it('maxNoMatch 1: the first no-match takes onMaxNoMatch, so noMatch is no way out (but still a reference)', () => {
+    const route = (fields: Record<string, unknown>): Record<string, unknown> => ({
+      id: 'route',
+      type: 'intent',
+      intents: [{ id: 'yes', description: 'agrees', next: 'done' }],
+      noMatch: 'again',
+      maxNoMatch: 1,
+      onMaxNoMatch: 'done',
+      ...fields,
+    });
+    const flow = (fields: Record<string, unknown>): Flow =>
+      flowOf([
+        { id: 'ask', type: 'wait', next: 'route' },
+        route(fields),
+        // Only noMatch leads here, and back: neither a loop without a wait nor reachable.
+        { id: 'again', type: 'message', text: 'Once more?', next: 'route' },
+        { id: 'done', type: 'end' },
+      ]);
+    const result = validateFlow(flow({ onError: 'done' }));
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => [w.path, w.code])).toEqual([['/blocks/2', 'unreachable_block']]);
+    // Without onError, a failed detection goes to noMatch: then it is a way out, and the loop is one.
+    expect(problems(flow({}))).toEqual([['/blocks/1', 'loop_without_wait']]);
+    expect(problems(flow({ onError: 'done', noMatch: 'nowhere' }))).toEqual([['/blocks/1/noMatch', 'unknown_block']]);
+    expect(problems(flow({ onError: 'done', maxNoMatch: 2 }))).toEqual([['/blocks/1', 'loop_without_wait']]);
+  });
+
   it('unknown_block for the next of a wait that expects a choice: only its choices use it, once each', () => {
     const flow = flowOf([
       { id: 'ask', type: 'wait', next: 'nowhere', choices: [{ label: 'A' }, { label: 'B' }], expect: { type: 'choice' } },
@@ -166,6 +202,47 @@ describe('validateFlow: the second edition', () => {
         message: 'blocks "count" → "check" → "count" form a loop with no wait block: the bot would never stop',
       },
     ]);
+  });
+
+  it('intent_before_wait: a silence brings no message, so an intent block after noReply.next has nothing to classify', () => {
+    const intent = { id: 'route', type: 'intent', intents: [{ id: 'yes', description: 'agrees', next: 'done' }], noMatch: 'done' };
+    const silentFirst = flowOf([
+      { id: 'ask', type: 'wait', next: 'route', noReply: { afterSeconds: 30, next: 'nudge' } },
+      { id: 'nudge', type: 'message', text: 'Still there?', next: 'route' },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(validateFlow(silentFirst).errors).toEqual([
+      {
+        path: '/blocks/2',
+        code: 'intent_before_wait',
+        message:
+          'intent block "route" can be reached from the start before the user has sent a message (a silence sends none): there is nothing to classify',
+      },
+    ]);
+    // Two silent waits in a row are still no message.
+    const twoSilences = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', noReply: { afterSeconds: 30, next: 'again' } },
+      { id: 'again', type: 'wait', next: 'done', noReply: { afterSeconds: 30, maxTimes: 2, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(twoSilences)).toEqual([['/blocks/2', 'intent_before_wait']]);
+    // A silence after the user has written once is fine: there is a last message to classify.
+    const answeredFirst = flowOf([
+      { id: 'first', type: 'wait', next: 'ask' },
+      { id: 'ask', type: 'wait', next: 'route', noReply: { afterSeconds: 30, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(answeredFirst)).toEqual([]);
+    // A misfit is a message: invalid.next may lead to an intent block.
+    const misfit = flowOf([
+      { id: 'ask', type: 'wait', next: 'done', expect: { type: 'number' }, invalid: { maxTries: 1, next: 'route' } },
+      intent,
+      { id: 'done', type: 'end' },
+    ]);
+    expect(problems(misfit)).toEqual([]);
   });
 
   it('refuses a secret in a text the bot says', () => {
@@ -226,6 +303,68 @@ describe('variable_maybe_unset, a dataflow warning', () => {
         { id: 'done', type: 'end' },
       ]),
     ).toEqual([]);
+  });
+
+  it('a condition case that holds proves what it tests: isSet, not isEmpty, numbers, non-blank literals', () => {
+    const cases = [
+      { when: { var: 'a', op: 'isSet' }, next: 'show' },
+      { when: { not: { var: 'a', op: 'isEmpty' } }, next: 'show' },
+      { when: { var: 'a', op: 'gte', value: 18 }, next: 'show' },
+      {
+        when: {
+          all: [
+            { var: 'b', op: 'isSet' },
+            { var: 'a', op: 'eq', value: 'Paris' },
+          ],
+        },
+        next: 'show',
+      },
+      {
+        when: {
+          any: [
+            { var: 'a', op: 'startsWith', value: 'x' },
+            { var: 'a', op: 'lt', value: 0 },
+          ],
+        },
+        next: 'show',
+      },
+    ];
+    const flowWith = (when: unknown, text = 'Hi {{a}}'): Array<[string, string]> =>
+      warnings([
+        { id: 'ask', type: 'wait', next: 'maybe', choices: [{ label: 'Skip', next: 'check' }] },
+        { id: 'maybe', type: 'set', assign: { a: '{{lastMessage}}', b: 1 }, next: 'check' },
+        { id: 'check', type: 'condition', cases: [{ when, next: 'show' }], else: 'done' },
+        { id: 'show', type: 'message', text, next: 'done' },
+        { id: 'done', type: 'end' },
+      ]).filter(([path]) => path === '/blocks/3/text');
+    for (const { when } of cases) expect([when, flowWith(when)]).toEqual([when, []]);
+    // What an unset variable can pass proves nothing: ne, a blank or templated value, matches, not isSet, any with one part silent.
+    for (const when of [
+      { var: 'a', op: 'ne', value: 'x' },
+      { var: 'a', op: 'eq', value: ' ' },
+      { var: 'a', op: 'eq', value: '{{b}}' },
+      { var: 'a', op: 'matches', value: '^$' },
+      { not: { var: 'a', op: 'isSet' } },
+      {
+        any: [
+          { var: 'a', op: 'isSet' },
+          { var: 'b', op: 'isSet' },
+        ],
+      },
+      { var: 'b', op: 'isSet' },
+    ]) {
+      expect([when, flowWith(when)]).toEqual([when, [['/blocks/3/text', 'variable_maybe_unset']]]);
+    }
+    // Only the case that held: `else` proves nothing.
+    expect(
+      warnings([
+        { id: 'ask', type: 'wait', next: 'check', choices: [{ label: 'Skip', next: 'check' }], saveAs: 'x' },
+        { id: 'check', type: 'condition', cases: [{ when: { var: 'a', op: 'isSet' }, next: 'done' }], else: 'show' },
+        { id: 'maybe', type: 'set', assign: { a: 1 }, next: 'show' },
+        { id: 'show', type: 'message', text: '{{a}}', next: 'done' },
+        { id: 'done', type: 'end' },
+      ]).filter(([, code]) => code === 'variable_maybe_unset'),
+    ).toEqual([['/blocks/3/text', 'variable_maybe_unset']]);
   });
 
   it('a wait block sets saveAs on choices and fitting answers, not on a misfit or a silence', () => {

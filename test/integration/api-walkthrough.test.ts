@@ -112,7 +112,14 @@ describe('a client generated from /api/openapi.json', () => {
     ]);
 
     const health = await api.GET('/health');
-    expect(health.data).toMatchObject({ status: 'ok', database: 'ok', flowVersion: 1, intent: { provider: 'local' } });
+    expect(health.data).toMatchObject({
+      status: 'ok',
+      storage: 'sqlite',
+      instance: 'web-1',
+      database: 'ok',
+      flowVersion: 1,
+      intent: { provider: 'local' },
+    });
 
     // A conversation first (examples/chat.js), so that the history has one.
     const chat = await ChatClient.connect(server.wsUrl);

@@ -2,15 +2,26 @@
  * Conversation tests over REST: POST /api/flows/{version}/tests runs a test document against a stored
  * version; GET /api/conversations/{id}/test turns a real conversation into a test that replays green.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HttpRequest, HttpRequester } from '../../src/runtime/http-requester';
 import { checkedFetch } from '../support/http-client';
 import { defaultFlow } from '../support/flows';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { ChatClient } from '../support/ws-client';
 
 const json = { 'Content-Type': 'application/json' };
+/** The server's own http client: tests run over REST must never reach it (mocks answer their calls). */
+const serverCalls: HttpRequest[] = [];
+const serverRequester: HttpRequester = {
+  request: (request) => {
+    serverCalls.push(request);
+    return Promise.resolve({ ok: true, status: 200, body: '{"status":"shipped"}' });
+  },
+};
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ httpRequester: serverRequester });
 });
 afterAll(() => server.close(true));
 
@@ -163,5 +174,73 @@ describe('GET /api/conversations/{id}/test', () => {
   it('404 for an unknown conversation', async () => {
     const res = await checkedFetch(`${server.url}/api/conversations/nope/test`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('http blocks in tests run over REST', () => {
+  it("answers them from mocks.http, fails an unmocked one, and never uses the server's own client", async () => {
+    const flow = readFileSync(join(__dirname, '..', '..', 'flows', 'order-status.json'), 'utf8');
+    const created = await checkedFetch(`${server.url}/api/bots`, { method: 'POST', headers: json, body: JSON.stringify({ id: 'orders' }) });
+    expect(created.status).toBe(201);
+    const uploaded = await checkedFetch(`${server.url}/api/bots/orders/flows`, { method: 'POST', headers: json, body: flow });
+    expect(uploaded.status).toBe(201);
+    const res = await checkedFetch(`${server.url}/api/bots/orders/flows/1/tests`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        tests: [
+          {
+            name: 'delivered',
+            steps: [{ user: '1001' }, { bot: '/was delivered on 2026-05-04/' }],
+            mocks: { http: { lookup: [{ status: 200, body: { status: 'delivered', delivery: { eta: '2026-05-04' } } }] } },
+          },
+          { name: 'timeout', steps: [{ user: '1001' }, { bot: '/\\(timeout\\)/' }], mocks: { http: { lookup: [{ error: 'timeout' }] } } },
+          { name: 'unmocked', steps: [{ user: '1001' }, { bot: '/on its way/' }] },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      passed: 2,
+      failed: 1,
+      results: [
+        { name: 'delivered', passed: true },
+        { name: 'timeout', passed: true },
+        {
+          name: 'unmocked',
+          passed: false,
+          failure: {
+            step: 0,
+            action: { user: '1001' },
+            expected: 'a mock for the 1st call of http block "lookup"',
+            actual:
+              'it called GET http://127.0.0.1:4000/api/orders/1001, and mocks.http has no mock for this block (tests never call the network)',
+          },
+        },
+      ],
+    });
+    expect(serverCalls).toEqual([]);
+  });
+
+  it('turns a conversation that called an http block into a test with the recorded call as its mock, which replays green', async () => {
+    const client = await ChatClient.connect(`${server.wsUrl}?bot=orders`);
+    const { conversationId } = await client.next('conversation');
+    await client.until('waiting');
+    client.send(JSON.stringify({ type: 'message', text: '1001' }));
+    await client.until('waiting');
+    await client.close();
+    expect(serverCalls.map((c) => `${c.blockId} ${c.method} ${c.url}`)).toEqual(['lookup GET http://127.0.0.1:4000/api/orders/1001']);
+
+    const res = await checkedFetch(`${server.url}/api/conversations/${String(conversationId)}/test`);
+    const document = (await res.json()) as { tests: Array<{ steps: unknown[]; mocks?: unknown }> };
+    expect(document.tests[0]?.mocks).toEqual({ http: { lookup: [{ status: 200, body: { status: 'shipped' } }] } });
+    expect(document.tests[0]?.steps).toContainEqual({ bot: 'Order 1001 is on its way: it should arrive on a day we will tell you soon.' });
+    const replay = await checkedFetch(`${server.url}/api/bots/orders/flows/1/tests`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(document),
+    });
+    expect(await replay.json()).toMatchObject({ passed: 1, failed: 0 });
+    expect(serverCalls).toHaveLength(1);
   });
 });

@@ -5,12 +5,13 @@ import type { MachineConfigJson } from '../../src/flow/machine-config';
 import type { ValidationResult } from '../../src/flow/problems';
 import type { Flow } from '../../src/flow/types';
 import { validateFlow } from '../../src/flow/validate';
-import type { IntentDetector, IntentRequest, IntentResult } from '../../src/intent/detector';
+import type { IntentDetector } from '../../src/intent/detector';
 import type { Turn } from '../../src/runtime/events';
 import { Conversation } from '../../src/runtime/conversation';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
 import { defaultFlow } from '../support/flows';
-import { type IdMode, mutatedFlowArb, validFlowArb } from '../support/flow-fuzz';
+import { anyWiringFlowArb, type IdMode, mutatedFlowArb, rewiredFlowArb, validFlowArb } from '../support/flow-fuzz';
+import { checkRun, runConversation, type RuntimeScript } from '../support/flow-fuzz-runtime';
 import { resolvePointer } from '../support/json-pointer';
 
 /**
@@ -18,13 +19,59 @@ import { resolvePointer } from '../support/json-pointer';
  * with fast-check. Seeds are random per run; a failure prints the seed and the shrunk input to replay.
  */
 
-/** FUZZ_SCALE=0.1 for a quick local run; 1 (the default) in CI. */
+/**
+ * Knobs for a local hunt (CI sets none of them):
+ * - FUZZ_SCALE=0.1 for a quick run; 1 (the default) in CI: every property's run count is multiplied by it.
+ * - FLOWBOT_FUZZ_RUNS=20000: that many runs for every property instead (and no time limit, unless
+ *   FLOWBOT_FUZZ_TIME_LIMIT_MS says one), to search harder than CI can afford.
+ * - FLOWBOT_FUZZ_SEED=123: the seed of every property (fast-check prints it with a failure), to replay
+ *   one; without it each run draws a random seed.
+ * - FLOWBOT_FUZZ_PATH=0:1:3 (with FLOWBOT_FUZZ_SEED and `-t` naming the one property): replays exactly
+ *   the counterexample whose seed and path fast-check printed.
+ * - FLOWBOT_FUZZ_TIME_LIMIT_MS: stop each property after this long (the default: 40 s, 60 s with shrinking).
+ * A hunt runs longer than jest's 300 s per test: give it `--testTimeout`, e.g.
+ *   FLOWBOT_FUZZ_SEED=21 FLOWBOT_FUZZ_RUNS=10000 FLOWBOT_FUZZ_TIME_LIMIT_MS=300000 \
+ *   npx jest -c jest.long.config.js test/long/flow-fuzz.test.ts --testTimeout=900000
+ */
 const SCALE = Number(process.env.FUZZ_SCALE ?? '1');
+const RUNS = process.env.FLOWBOT_FUZZ_RUNS === undefined ? undefined : Number(process.env.FLOWBOT_FUZZ_RUNS);
+const SEED = process.env.FLOWBOT_FUZZ_SEED === undefined ? undefined : Number(process.env.FLOWBOT_FUZZ_SEED);
+const TIME_LIMIT_MS =
+  process.env.FLOWBOT_FUZZ_TIME_LIMIT_MS !== undefined
+    ? Number(process.env.FLOWBOT_FUZZ_TIME_LIMIT_MS)
+    : RUNS === undefined
+      ? 40000
+      : undefined;
+for (const [name, value] of Object.entries({
+  FUZZ_SCALE: SCALE,
+  FLOWBOT_FUZZ_RUNS: RUNS,
+  FLOWBOT_FUZZ_SEED: SEED,
+  FLOWBOT_FUZZ_TIME_LIMIT_MS: TIME_LIMIT_MS,
+})) {
+  if (value !== undefined && !Number.isFinite(value)) throw new Error(`${name} must be a number`);
+}
 /** Bounded in time as well as in count; shrinking a failure gets its own budget. */
-const LIMITS = { interruptAfterTimeLimit: 40000, markInterruptAsFailure: false, skipAllAfterTimeLimit: 60000 };
-const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
+const LIMITS = {
+  ...(TIME_LIMIT_MS !== undefined
+    ? { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, skipAllAfterTimeLimit: TIME_LIMIT_MS * 1.5 }
+    : {}),
+  ...(SEED !== undefined ? { seed: SEED } : {}),
+  ...(process.env.FLOWBOT_FUZZ_PATH !== undefined ? { path: process.env.FLOWBOT_FUZZ_PATH } : {}),
+};
+const runs = (n: number): number => RUNS ?? Math.max(1, Math.round(n * SCALE));
 
-const counts = { arbitrary: 0, mutatedDefault: 0, mutatedGenerated: 0, generatedValid: 0, runtime: 0, valid: 0 };
+const counts = {
+  arbitrary: 0,
+  mutatedDefault: 0,
+  mutatedGenerated: 0,
+  generatedValid: 0,
+  runtime: 0,
+  valid: 0,
+  rewired: 0,
+  rewiredValid: 0,
+  runtimeSteps: 0,
+  httpCalls: 0,
+};
 const prototypeKeysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 const arrayPrototypeKeysBefore = Object.getOwnPropertyNames(Array.prototype).sort();
 
@@ -68,8 +115,12 @@ const neverCalled: IntentDetector = {
   detect: () => Promise.reject(new Error('no detection expected before the first wait')),
 };
 
-/** For a flow the validator accepts: it compiles, xstate takes the config, and it runs to its first stable point. */
-function checkAccepted(input: unknown): void {
+/**
+ * For a flow the validator accepts: it compiles, xstate takes the config, and it runs to its first
+ * stable point. That is at once unless an http block runs first (its call is asynchronous; with no
+ * HTTP client here it fails with `network` and takes onError); no intent block can run before a wait.
+ */
+async function checkAccepted(input: unknown): Promise<void> {
   const prepared = prepareFlow(input);
   if (!prepared.ok) throw new Error(`prepareFlow refused a flow validateFlow accepted: ${JSON.stringify(prepared.errors)}`);
   const config: MachineConfigJson = prepared.compiled.config;
@@ -79,27 +130,29 @@ function checkAccepted(input: unknown): void {
   const turns: Turn[] = [];
   const conversation = new Conversation({ machine, onTurn: (turn) => void turns.push(turn) });
   conversation.start();
-  // The first turn is synchronous: no intent block can run before a wait in a valid flow.
+  if (prepared.compiled.httpBlocks.size === 0) expect(turns).toHaveLength(1);
+  for (let i = 0; i < 1000 && turns.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
   expect(turns).toHaveLength(1);
   expect(['waiting', 'ended']).toContain(turns[0]?.outcome);
   conversation.stop();
   counts.valid++;
 }
 
-function fuzzOne(input: unknown): void {
+async function fuzzOne(input: unknown): Promise<void> {
   const result = checkValidation(input);
-  if (result.valid) checkAccepted(input);
+  if (result.valid) await checkAccepted(input);
   expectNoPollution();
 }
 
 afterAll(() => {
-  const total = counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime;
-  // Printed for the hardening report: how many inputs the properties saw in this run.
-  console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total })}`);
+  const total =
+    counts.arbitrary + counts.mutatedDefault + counts.mutatedGenerated + counts.generatedValid + counts.runtime + counts.rewired;
+  // Printed for the hardening report: how many inputs the properties saw in this run, and with which knobs.
+  console.log(`flow-fuzz inputs: ${JSON.stringify({ ...counts, total, seed: SEED ?? 'random', runs: RUNS ?? `scale ${SCALE}` })}`);
 });
 
 describe('flow validator and compiler fuzz', () => {
-  it('answers any JSON-like value with a well-formed result and never throws', () => {
+  it('answers any JSON-like value with a well-formed result and never throws', async () => {
     const anything = fc.oneof(
       fc.jsonValue(),
       fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, maxDepth: 4 }),
@@ -113,44 +166,44 @@ describe('flow validator and compiler fuzz', () => {
         { requiredKeys: [] },
       ),
     );
-    fc.assert(
-      fc.property(anything, (input) => {
+    await fc.assert(
+      fc.asyncProperty(anything, async (input) => {
         counts.arbitrary++;
-        fuzzOne(input);
+        await fuzzOne(input);
       }),
       { numRuns: runs(2000), ...LIMITS },
     );
   });
 
-  it('handles thousands of mutations of the default flow', () => {
+  it('handles thousands of mutations of the default flow', async () => {
     const base = defaultFlow();
     expect(validateFlow(base).valid).toBe(true);
-    fc.assert(
-      fc.property(mutatedFlowArb(fc.constant(base)), (input) => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFlowArb(fc.constant(base)), async (input) => {
         counts.mutatedDefault++;
-        fuzzOne(input);
+        await fuzzOne(input);
       }),
       { numRuns: runs(3000), ...LIMITS },
     );
   });
 
-  it('handles mutations of small generated flows', () => {
-    fc.assert(
-      fc.property(mutatedFlowArb(validFlowArb('mixed')), (input) => {
+  it('handles mutations of small generated flows', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFlowArb(validFlowArb('mixed')), async (input) => {
         counts.mutatedGenerated++;
-        fuzzOne(input);
+        await fuzzOne(input);
       }),
       { numRuns: runs(2000), ...LIMITS },
     );
   });
 
-  it('accepts every flow that meets the rules by construction, and compiles and starts it', () => {
-    fc.assert(
-      fc.property(validFlowArb('mixed'), (flow) => {
+  it('accepts every flow that meets the rules by construction, and compiles and starts it', async () => {
+    await fc.assert(
+      fc.asyncProperty(validFlowArb('mixed'), async (flow) => {
         counts.generatedValid++;
         const result = checkValidation(flow);
         if (!result.valid) throw new Error(`a valid flow was refused: ${JSON.stringify(result.errors)}`);
-        checkAccepted(flow);
+        await checkAccepted(flow);
         expectNoPollution();
       }),
       { numRuns: runs(1000), ...LIMITS },
@@ -189,85 +242,53 @@ describe('flow validator and compiler fuzz', () => {
 });
 
 /**
- * Runs a generated valid flow through random user messages with a scripted detector and checks the
- * runtime invariants: no turn fails, the no-match counters stay whole numbers, and a block whose
- * counter reaches maxNoMatch takes onMaxNoMatch.
+ * Runs generated valid flows (every block kind, http blocks included) through random conversations:
+ * user messages fitted to each wait (choices, typed answers, misfits), silences on timers that move
+ * only when told, a scripted detector and a fake service answering in process through the
+ * HttpRequester port (2xx with and without JSON, other statuses, every failure). See checkRun for
+ * the invariants: no turn fails, every step is an edge of the model, no secret leaks, no detection
+ * runs before the user said anything, requests stay on their block's host.
  */
-class ScriptedDetector implements IntentDetector {
-  readonly name = 'local' as const;
-  private i = 0;
-  constructor(private readonly script: number[]) {}
-  async detect(request: IntentRequest): Promise<IntentResult> {
-    const n = this.script[this.i++ % this.script.length] ?? 0;
-    // 0: none; 1: detection fails; otherwise one of the block's intents.
-    if (n % 4 === 0) return { intent: 'none', provider: 'local' };
-    if (n % 4 === 1) throw new Error('scripted failure');
-    const intent = request.intents[n % request.intents.length];
-    return { intent: intent?.id ?? 'none', provider: 'local' };
-  }
-}
-
-async function runScripted(flow: Flow, script: number[], messages: number): Promise<{ turns: Turn[]; counters: unknown[] }> {
-  const prepared = prepareFlow(flow);
-  if (!prepared.ok) throw new Error(`generated flow refused: ${JSON.stringify(prepared.errors)}`);
-  const machine = createFlowMachine(prepared.compiled, { detector: new ScriptedDetector(script) });
-  const turns: Turn[] = [];
-  let wake: (() => void) | undefined;
-  const conversation = new Conversation({
-    machine,
-    onTurn: (turn) => {
-      turns.push(turn);
-      wake?.();
-    },
-  });
-  const untilTurns = (n: number): Promise<void> =>
-    turns.length >= n
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no turn within 2 s')), 2000);
-          wake = () => {
-            if (turns.length >= n) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-        });
-  conversation.start();
-  await untilTurns(1);
-  for (let i = 0; i < messages && turns[turns.length - 1]?.outcome === 'waiting'; i++) {
-    const before = turns.length;
-    conversation.send(`message ${i}`);
-    await untilTurns(before + 1);
-  }
-  conversation.stop();
-  const counters = turns.map((t) => (t.snapshot as { context?: { noMatchCounts?: unknown } } | null)?.context?.noMatchCounts);
-  return { turns, counters };
-}
-
-function expectCountersAreNumbers(counters: unknown[]): void {
-  for (const counter of counters) {
-    if (counter === undefined) continue;
-    for (const [block, value] of Object.entries(counter as Record<string, unknown>)) {
-      if (!Number.isInteger(value)) throw new Error(`noMatchCounts["${block}"] is ${JSON.stringify(value)}, not a whole number`);
-    }
-  }
-}
+const scriptArb: fc.Arbitrary<RuntimeScript> = fc.record({
+  actions: fc.array(fc.record({ silence: fc.boolean(), pick: fc.nat() }), { minLength: 1, maxLength: 16 }),
+  intents: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+  http: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+});
 
 async function runtimeProperty(mode: IdMode, numRuns: number): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(validFlowArb(mode), fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), async (flow, script) => {
+    fc.asyncProperty(validFlowArb(mode), scriptArb, async (flow, script) => {
       counts.runtime++;
-      const { turns, counters } = await runScripted(flow, script, 8);
-      for (const turn of turns) expect(turn.outcome).not.toBe('failed');
-      expectCountersAreNumbers(counters);
+      const run = await runConversation(flow, script, 12);
+      checkRun(run);
+      counts.runtimeSteps += run.steps.length;
+      counts.httpCalls += run.requests.length;
     }),
     { numRuns: runs(numRuns), ...LIMITS },
   );
 }
 
 describe('runtime fuzz on generated valid flows', () => {
-  it('runs random conversations without failed turns; no-match counters stay numbers', async () => {
+  it('runs random conversations (messages, silences, http answers) along the edges of the model, leaking no secret', async () => {
     await runtimeProperty('mixed', 500);
+  });
+
+  it('runs every flow wired at random or rewired that the validator accepts along the model too', async () => {
+    const flows = fc.oneof(anyWiringFlowArb('mixed'), rewiredFlowArb(validFlowArb('mixed')), rewiredFlowArb(anyWiringFlowArb('mixed')));
+    await fc.assert(
+      fc.asyncProperty(flows, scriptArb, async (input, script) => {
+        counts.rewired++;
+        const result = checkValidation(input);
+        if (!result.valid) return;
+        counts.rewiredValid++;
+        await checkAccepted(input);
+        const run = await runConversation(input as Flow, script, 12);
+        checkRun(run);
+        counts.runtimeSteps += run.steps.length;
+        counts.httpCalls += run.requests.length;
+      }),
+      { numRuns: runs(1500), ...LIMITS },
+    );
   });
   // Prototype-named intent blocks ("constructor") are covered in test/flow/compile.test.ts.
 });

@@ -131,8 +131,9 @@ describe.each([
     const repo = server.storage.conversations;
     const create = repo.create.bind(repo);
     repo.create = async (input) => {
-      await create(input);
+      const created = await create(input);
       inject(faults);
+      return created;
     };
     const client = await open();
     expect(client.frames[0]?.type).toBe('conversation');

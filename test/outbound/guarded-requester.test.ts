@@ -23,7 +23,7 @@ function requester(
 }
 
 function get(url: string, extra: Partial<HttpRequest> = {}): HttpRequest {
-  return { method: 'GET', url, headers: {}, timeoutMs: 5000, signal: new AbortController().signal, ...extra };
+  return { blockId: 'lookup', method: 'GET', url, headers: {}, timeoutMs: 5000, signal: new AbortController().signal, ...extra };
 }
 
 describe('the guarded HTTP client, against real servers on 127.0.0.1', () => {

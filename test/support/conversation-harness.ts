@@ -4,6 +4,7 @@ import type { IntentDetector } from '../../src/intent/detector';
 import { Conversation } from '../../src/runtime/conversation';
 import type { ConversationEvent, Turn } from '../../src/runtime/events';
 import { createFlowMachine } from '../../src/runtime/flow-machine';
+import type { HttpCallSettings } from '../../src/runtime/http-call';
 
 /** Drives a Conversation in tests and collects its turns. */
 export class Harness {
@@ -11,11 +12,13 @@ export class Harness {
   readonly conversation: Conversation;
   private waiters: Array<{ count: number; resolve: () => void }> = [];
 
-  constructor(flow: Flow, detector: IntentDetector, snapshot?: unknown, options: { parkAfterMs?: number } = {}) {
-    const machine = createFlowMachine(compileFlow(flow), { detector });
+  /** `http`: how the flow's http blocks call out (without it they fail with `network`). */
+  constructor(flow: Flow, detector: IntentDetector, snapshot?: unknown, options: { parkAfterMs?: number; http?: HttpCallSettings } = {}) {
+    const { http, ...conversationOptions } = options;
+    const machine = createFlowMachine(compileFlow(flow), { detector, ...(http ? { http } : {}) });
     this.conversation = new Conversation({
       machine,
-      ...options,
+      ...conversationOptions,
       origin: snapshot !== undefined ? { kind: 'restore', snapshot } : { kind: 'start' },
       onTurn: (turn) => {
         this.turns.push(turn);

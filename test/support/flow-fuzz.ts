@@ -1,5 +1,17 @@
 import fc from 'fast-check';
-import type { AssignValue, Block, Choice, Expect, Flow, IntentOption, Predicate, WaitBlock } from '../../src/flow/types';
+import type {
+  AssignValue,
+  Block,
+  Choice,
+  Expect,
+  Flow,
+  HttpBlock,
+  HttpMethod,
+  IntentOption,
+  JsonValue,
+  Predicate,
+  WaitBlock,
+} from '../../src/flow/types';
 
 /**
  * fast-check arbitraries for flows: small flows that are valid by construction, and mutations that
@@ -46,15 +58,39 @@ const textArb = fc.oneof(
   fc
     .tuple(fc.string({ maxLength: 10 }).filter(noBraces), plainVar, fc.string({ maxLength: 10 }).filter(noBraces))
     .map(([a, v, b]) => `${a}{{${v}}}${b}`),
+  // A fallback, which may itself hold spaces, unicode and a "|" (only the first one splits).
+  fc.tuple(plainVar, fc.string({ maxLength: 10 }).filter(noBraces)).map(([v, fallback]) => `{{${v}|${fallback}}} {{ ${v} | ${fallback} }}`),
   // Prototype names that are variable names; `{{__proto__}}` is not one (it starts with "_"), so it is malformed.
-  fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{toString}} {{hasOwnProperty}}'),
+  fc.constant('{{constructor}} {{lastMessage}} {{intent}} {{toString}} {{hasOwnProperty}} {{httpError|ok}} {{httpStatus}}'),
 );
 
-const BLOCK_TYPES = ['message', 'wait', 'intent', 'end', 'condition', 'set'] as const;
+const BLOCK_TYPES = ['message', 'wait', 'intent', 'end', 'condition', 'set', 'http'] as const;
 type BlockType = (typeof BLOCK_TYPES)[number];
 
 /** Variables the generated set blocks and conditions use (never a builtin, which a set may not assign). */
 const FUZZ_VARS = ['tries', 'size', 'qty', 'constructor', 'name'] as const;
+/** The secret every generated http block may name; the runtime property resolves it to a value it then looks for. */
+export const FUZZ_SECRET = 'TOKEN';
+const HTTP_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** URLs with placeholders after the host only (the rule), in the path, the query and the fragment. */
+const HTTP_URLS = [
+  'https://svc.example.com/orders/{{qty}}?q={{lastMessage}}',
+  'http://127.0.0.1:8080/x/{{size|none}}#{{secret.TOKEN}}',
+  'https://svc.example.com/{{secret.TOKEN}}/{{name}}/{{constructor}}',
+  'HTTPS://svc.example.com/a b/{{ tries | 0 }}',
+  'https://[::1]:9/',
+] as const;
+const HTTP_BODIES: JsonValue[] = [
+  { note: '{{lastMessage}}', n: 3, nested: ['{{secret.TOKEN}}', null, true, { deep: '{{qty|1}}' }] },
+  '{{qty}}',
+  [1, '{{name|x}}'],
+  null,
+  // Keys that attack object handling, as own keys (an object literal would set the prototype instead).
+  JSON.parse('{"__proto__": "{{intent}}", "constructor": {"prototype": "{{lastMessage}}"}}') as JsonValue,
+];
+/** Pointers into the fake service's answers: some find a scalar, some an object or nothing. */
+const HTTP_POINTERS = ['/status', '/qty', '/nested/0', '', '$status', '/missing', '/a~1b', '/items/0'] as const;
+
 /** Patterns known to be safe (the ReDoS check caches them): fuzzing is not about the checker. */
 const SAFE_PATTERNS = ['^\\d{3}$', '^[a-z]+$', 'yes|no'] as const;
 const EXPECT_TYPES: Array<Expect['type']> = ['text', 'number', 'integer', 'email', 'date', 'pattern', 'choice'];
@@ -83,15 +119,19 @@ function assignmentsFrom(seed: () => number, text: string): Record<string, Assig
   return assign;
 }
 
-/** The options of a wait block beyond `next` and `saveAs`: choices, a typed answer, silence. */
-function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: string[]): Partial<WaitBlock> {
+/**
+ * The options of a wait block beyond `next` and `saveAs`: choices, a typed answer (with or without
+ * bounds, a misfit text, a count and a way out), silence. `silenceTargets` leave out intent blocks: a
+ * silence brings no message to classify (intent_before_wait).
+ */
+function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: string[], silenceTargets: string[]): Partial<WaitBlock> {
   const options: Partial<WaitBlock> = {};
   const type = pick(EXPECT_TYPES, seed());
   if (flag(0) || type === 'choice') {
     const choices: Choice[] = [];
     const count = 1 + (seed() % 3);
     for (let k = 0; k < count; k++) {
-      const choice: Choice = { label: `Option ${k}` };
+      const choice: Choice = { label: pick([`Option ${k}`, `${k}`, `é${k} 😀`], seed()) };
       if (seed() % 2 === 0) choice.value = `v${k}`;
       if (seed() % 2 === 0) choice.next = pick(targets, seed());
       choices.push(choice);
@@ -100,17 +140,54 @@ function waitOptions(seed: () => number, flag: (k: number) => boolean, targets: 
   }
   if (flag(1) || type === 'choice') {
     const expect: Expect = { type };
-    if ((type === 'number' || type === 'integer') && seed() % 2 === 0) Object.assign(expect, { min: 1, max: 1 + (seed() % 10) });
+    if (type === 'number' || type === 'integer') {
+      const bounds = seed() % 4;
+      const low = pick([1, 0, -3, 2.5], seed());
+      if (bounds === 1 || bounds === 3) expect.min = type === 'integer' ? Math.ceil(low) : low;
+      if (bounds === 2 || bounds === 3) expect.max = Math.ceil(low) + (seed() % 10);
+    }
     if (type === 'pattern') expect.pattern = pick(SAFE_PATTERNS, seed());
     options.expect = expect;
-    if (seed() % 2 === 0)
-      options.invalid = { text: 'Try again, {{lastMessage}}?', maxTries: 1 + (seed() % 3), next: pick(targets, seed()) };
+  }
+  // `invalid` on a block that takes any text is allowed (it is never used): keep that case too.
+  if (options.expect !== undefined ? seed() % 3 !== 0 : seed() % 5 === 0) {
+    const which = seed();
+    options.invalid = {
+      ...(which % 2 === 0 ? { text: 'Try again, {{lastMessage}}?' } : {}),
+      ...(which % 3 !== 0 ? { maxTries: 1 + (seed() % 3) } : {}),
+      ...(which % 5 !== 0 ? { next: pick(targets, seed()) } : {}),
+    };
   }
   if (flag(2)) {
-    options.noReply = { afterSeconds: 1 + (seed() % 100), ...(seed() % 2 === 0 ? { text: 'Still there?' } : {}) };
-    if (seed() % 2 === 0) Object.assign(options.noReply, { maxTimes: 1 + (seed() % 3), next: pick(targets, seed()) });
+    options.noReply = { afterSeconds: 1 + (seed() % 100), ...(seed() % 2 === 0 ? { text: 'Still there, {{name|you}}?' } : {}) };
+    const which = seed() % 4;
+    if (which === 1 || which === 3) options.noReply.maxTimes = 1 + (seed() % 3);
+    if (which >= 2) options.noReply.next = pick(silenceTargets, seed());
   }
   return options;
+}
+
+/** An http block whose every field is drawn: method, url, headers, body (not with GET), timeout, save. */
+function httpBlockOf(id: string, seed: () => number, text: string, forward: string[]): HttpBlock {
+  const method = pick(HTTP_METHODS, seed());
+  const block: HttpBlock = {
+    id,
+    type: 'http',
+    method,
+    url: pick(HTTP_URLS, seed()),
+    next: pick(forward, seed()),
+    onError: pick(forward, seed()),
+  };
+  const which = seed();
+  if (which % 2 === 0) block.headers = { Authorization: 'Bearer {{secret.TOKEN}}', 'X-Note': text, 'x-count': '{{tries|0}}' };
+  if (method !== 'GET' && which % 3 !== 0) block.body = pick(HTTP_BODIES, seed());
+  if (which % 5 === 0) block.timeoutMs = 1 + (seed() % 120000);
+  if (which % 7 !== 0) {
+    const save: Record<string, string> = {};
+    for (let k = 0, count = 1 + (seed() % 3); k < count; k++) save[pick(FUZZ_VARS, seed())] = pick(HTTP_POINTERS, seed());
+    block.save = save;
+  }
+  return block;
 }
 
 /** Picks one of `options` by a seed; options is never empty where this is called. */
@@ -120,12 +197,27 @@ function pick<T>(options: readonly T[], seed: number): T {
 
 /**
  * A valid flow built so that every rule holds by construction (the validator must accept all of them):
- * - message and intent blocks only point forward, or back to a wait block, so every cycle has a wait;
- * - only wait blocks point to intent blocks, and the start is not an intent block, so no intent block
- *   is reachable before a wait;
+ * - blocks other than wait blocks (message, intent, condition, set, http) only point forward, or back
+ *   to a wait block, so every cycle has a wait;
+ * - only wait blocks point to intent blocks, never by their silence (`noReply.next`), and the start is
+ *   not an intent block, so no intent block is reachable before the user has said something;
+ * - every block kind and optional field of the language is drawn, http blocks included;
  * - the last block is an end block, so "forward" always has a target.
  */
 export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrary<Flow> {
+  return flowArb(mode, maxBlocks, false);
+}
+
+/**
+ * Flows of the same blocks wired at random: any reference may name any block (loops without a wait,
+ * intent blocks first or after a silence), and the start is an intent block sometimes. Many are
+ * invalid; the ones the validator accepts are the test of its rules, since nothing made them valid.
+ */
+export function anyWiringFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrary<Flow> {
+  return flowArb(mode, maxBlocks, true);
+}
+
+function flowArb(mode: IdMode, maxBlocks: number, anyWiring: boolean): fc.Arbitrary<Flow> {
   return fc.integer({ min: 1, max: maxBlocks }).chain((n) =>
     fc
       .record({
@@ -149,11 +241,12 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
         name: fc.string({ minLength: 1, maxLength: 30 }),
       })
       .map(({ ids, types, seeds, texts, intentIds, saveAs, flags, waitFlags, name }) => {
-        const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' ? 'wait' : t));
+        const kinds: BlockType[] = types.map((t, i) => (i === n - 1 ? 'end' : i === 0 && t === 'intent' && !anyWiring ? 'wait' : t));
         let s = 0;
         const seed = (): number => seeds[s++ % seeds.length] as number;
         const flag = (i: number, k: number): boolean => flags[i * 3 + k] === true;
-        const forward = (i: number): string[] => ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
+        const forward = (i: number): string[] =>
+          anyWiring ? ids : ids.filter((_id, j) => (j > i && kinds[j] !== 'intent') || kinds[j] === 'wait');
         const blocks: Block[] = kinds.map((kind, i): Block => {
           const id = ids[i] as string;
           switch (kind) {
@@ -161,7 +254,8 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
               return { id, type: 'message', text: texts[i] as string, next: pick(forward(i), seed()) };
             case 'wait': {
               const save = saveAs[i];
-              const options = waitOptions(seed, (k) => waitFlags[i * 3 + k] === true, ids);
+              const silenceTargets = anyWiring ? ids : ids.filter((_id, j) => kinds[j] !== 'intent');
+              const options = waitOptions(seed, (k) => waitFlags[i * 3 + k] === true, ids, silenceTargets);
               return { id, type: 'wait', ...(save ? { saveAs: save } : {}), next: pick(ids, seed()), ...options };
             }
             case 'condition':
@@ -178,6 +272,7 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
                 id: intentId,
                 description: `means ${intentId}`,
                 ...(flag(i, 0) ? { examples: [texts[i] as string] } : {}),
+                ...(seed() % 3 === 0 ? { synonyms: [`${intentId} please`, 'ok'] } : {}),
                 next: pick(forward(i), seed()),
               }));
               return {
@@ -189,11 +284,17 @@ export function validFlowArb(mode: IdMode = 'plain', maxBlocks = 8): fc.Arbitrar
                 ...(flag(i, 2) ? { maxNoMatch: 1 + (seed() % 4), onMaxNoMatch: pick(forward(i), seed()) } : {}),
               };
             }
+            case 'http':
+              return httpBlockOf(id, seed, texts[i] as string, forward(i));
             case 'end':
               return { id, type: 'end', ...(flag(i, 0) ? { text: texts[i] as string } : {}) };
           }
         });
-        return { name, start: ids[0] as string, blocks };
+        const flow: Flow = { name, start: ids[0] as string, blocks };
+        if (seed() % 4 === 0) flow.description = texts[0];
+        if (seed() % 5 === 0) flow.$schema = '../schemas/flow.schema.json';
+        if (seed() % 4 === 0) flow.meta = { positions: { [ids[0] as string]: { x: 1, y: 2 } }, note: '{{not a template}}' };
+        return flow;
       }),
   );
 }
@@ -461,6 +562,101 @@ export function applyMutation(doc: unknown, m: Mutation): unknown {
       return doc;
     }
   }
+}
+
+/** The fields that name a block, wherever they stand (a block, a choice, an intent, a case, invalid, noReply). */
+const REFERENCE_KEYS = new Set(['next', 'noMatch', 'onError', 'onMaxNoMatch', 'else']);
+/** Optional fields of blocks and of their parts; dropping one often leaves a valid flow of another shape. */
+const OPTIONAL_KEYS = new Set([
+  'saveAs',
+  'choices',
+  'expect',
+  'invalid',
+  'noReply',
+  'onError',
+  'maxNoMatch',
+  'onMaxNoMatch',
+  'headers',
+  'body',
+  'save',
+  'timeoutMs',
+  'value',
+  'min',
+  'max',
+  'maxTries',
+  'maxTimes',
+  'examples',
+  'synonyms',
+  'description',
+  'meta',
+]);
+
+/**
+ * A change that keeps the document well formed but changes its graph or its shape: a reference
+ * pointed at another existing block (any block: loops, intent blocks after a silence, start
+ * anywhere), an optional field dropped, or `start` moved. The result is often still valid, and then
+ * it must behave: these are the flows where the validator's verdict is tested hardest.
+ */
+export interface Rewiring {
+  kind: 'retarget' | 'drop' | 'restart';
+  at: number;
+  seed: number;
+}
+
+export const rewiringArb: fc.Arbitrary<Rewiring> = fc.record({
+  kind: fc.constantFrom('retarget', 'retarget', 'drop', 'restart'),
+  at: fc.nat(),
+  seed: fc.nat(),
+});
+
+export function applyRewiring(doc: unknown, r: Rewiring): unknown {
+  const ids = blocksOf(doc).flatMap((b) => (typeof b.id === 'string' ? [b.id] : []));
+  if (ids.length === 0) return doc;
+  if (r.kind === 'restart') {
+    setOwn(doc as Record<string, unknown>, 'start', pick(ids, r.seed));
+    return doc;
+  }
+  if (r.kind === 'retarget') {
+    // The kind of reference first, then one of that kind: rare ones (a silence's next) get their share.
+    const kinds = [...referenceSlots(doc)].filter(([, found]) => found.length > 0);
+    const slotsOfKind = kinds.length > 0 ? pick(kinds, r.seed)[1] : [];
+    const slot = slotsOfKind.length > 0 ? pick(slotsOfKind, r.at) : undefined;
+    if (slot) write(slot, pick(ids, r.seed >> 4));
+    return doc;
+  }
+  const candidates = slots(doc).filter((slot) => typeof slot.key === 'string' && OPTIONAL_KEYS.has(slot.key));
+  const slot = candidates.length > 0 ? pick(candidates, r.at) : undefined;
+  if (slot) remove(slot);
+  return doc;
+}
+
+/** Every slot that names a block, by kind: a block's own fields, and the `next` of its parts. */
+function referenceSlots(doc: unknown): Map<string, Slot[]> {
+  const found = new Map<string, Slot[]>();
+  const add = (kind: string, parent: unknown, key: string): void => {
+    if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) return;
+    if (typeof (parent as Record<string, unknown>)[key] !== 'string') return;
+    found.set(kind, [...(found.get(kind) ?? []), { parent: parent as Record<string, unknown>, key }]);
+  };
+  for (const block of blocksOf(doc)) {
+    for (const key of REFERENCE_KEYS) add(key, block, key);
+    for (const part of ['choices', 'intents', 'cases'] as const) {
+      const list = block[part];
+      if (Array.isArray(list)) for (const item of list) add(part, item, 'next');
+    }
+    add('invalid', block.invalid, 'next');
+    add('noReply', block.noReply, 'next');
+  }
+  return found;
+}
+
+/** A base flow with 1-4 rewirings applied. */
+export function rewiredFlowArb(bases: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc.tuple(bases, fc.array(rewiringArb, { minLength: 1, maxLength: 4 })).map(([base, rewirings]) => {
+    let doc = cloneJson(base);
+    for (const r of rewirings) doc = applyRewiring(doc, r);
+    return doc;
+  });
 }
 
 /** A base flow with 1-6 mutations applied: most are invalid, some stay valid. */

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalIntentClassifier } from '../../intent/local';
 import type { IntentDetector } from '../../intent/detector';
@@ -41,6 +41,12 @@ async function loadTestFile(file: string, settings: Settings, io: CliIo): Promis
     return undefined;
   }
   return checked.value;
+}
+
+/** A flow's path as the user would type it: relative to the working directory when it is below it. */
+function shownPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' || shown.startsWith('..') || isAbsolute(shown) ? path : shown;
 }
 
 function parseMinCoverage(value: string | boolean | undefined): number | undefined {
@@ -144,14 +150,14 @@ export const testCommand: Command = {
       for (const f of files) writeLine(io.stdout, formatSuite(f.file, f.result, withCoverage && targets.size === files.length).join('\n'));
       if (withCoverage && targets.size !== files.length) {
         for (const { flow, coverage } of flows) {
-          writeLine(io.stdout, `${flow}: coverage ${percent(coverage.ratio)} of transitions`);
+          writeLine(io.stdout, `${shownPath(flow)}: coverage ${percent(coverage.ratio)} of transitions`);
           for (const t of coverage.uncovered) writeLine(io.stdout, `  ${t}`);
         }
       }
       writeLine(io.stdout, `${passed} passed, ${failed} failed`);
     }
     for (const { flow, coverage } of tooLow) {
-      writeLine(io.stderr, `${flow}: coverage ${percent(coverage.ratio)} is below --min-coverage ${percent(minCoverage ?? 0)}`);
+      writeLine(io.stderr, `${shownPath(flow)}: coverage ${percent(coverage.ratio)} is below --min-coverage ${percent(minCoverage ?? 0)}`);
     }
     return failed > 0 || tooLow.length > 0 ? EXIT_INVALID : EXIT_OK;
   },

@@ -1,4 +1,4 @@
-import { type GraphNode, reachable } from '../graph';
+import { type BlockGraph, type GraphNode, reachable } from '../graph';
 import { pointer } from '../problems';
 import type { RuleContext, Rule } from './context';
 
@@ -6,16 +6,36 @@ function startNode({ start, graph }: RuleContext): GraphNode | undefined {
   return typeof start === 'string' ? graph.byId.get(start) : undefined;
 }
 
-/** `intent_before_wait`: no intent block can be reached from `start` before a wait block: nothing to classify. */
+/**
+ * The blocks `node` leads to before the user says anything: every successor, except that a wait block
+ * is left without a message only by its silence (`noReply.next`); its other ways out take a message.
+ */
+function withoutMessage(graph: BlockGraph): (node: GraphNode) => GraphNode[] {
+  return (node) => {
+    if (node.type !== 'wait') return graph.successors(node);
+    const out: GraphNode[] = [];
+    for (const edge of node.edges) {
+      const target = edge.kind === 'silence' ? graph.byId.get(edge.to) : undefined;
+      if (target) out.push(target);
+    }
+    return out;
+  };
+}
+
+/**
+ * `intent_before_wait`: no intent block can be reached from `start` before the user has said
+ * anything: there would be nothing to classify. A wait block's silence is no message, so a path
+ * through `noReply.next` counts as one without a wait.
+ */
 export const intentBeforeWait: Rule = (context) => {
   const from = startNode(context);
   if (!from) return;
-  for (const node of reachable(from, context.graph.successors, (n) => n.type !== 'wait')) {
+  for (const node of reachable(from, withoutMessage(context.graph))) {
     if (node.type !== 'intent') continue;
     context.errors.push({
       path: pointer('blocks', node.index),
       code: 'intent_before_wait',
-      message: `intent block "${node.id}" can be reached from the start without a wait block: there is no user message to classify`,
+      message: `intent block "${node.id}" can be reached from the start before the user has sent a message (a silence sends none): there is nothing to classify`,
     });
   }
 };

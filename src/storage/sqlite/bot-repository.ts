@@ -1,21 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { BotRecord } from '../records';
-import type { BotDeletion, BotRepository, FlowRepository } from '../repositories';
+import type { BotDeletion, BotRepository, FlowRepository, StorageEvents } from '../repositories';
+import { BOT_COLUMNS, type BotRow, toBot } from '../rows';
 import type { SqliteGuard } from './errors';
 import { FlowStatements, SqliteFlowRepository } from './flow-repository';
-
-interface BotRow {
-  id: string;
-  name: string;
-  current_version: number | null;
-  created_at: string;
-}
-
-const BOT_COLUMNS = 'id, name, current_version, created_at';
-
-function toBot(row: BotRow): BotRecord {
-  return { id: row.id, name: row.name, currentVersion: row.current_version, createdAt: row.created_at };
-}
 
 export class SqliteBotRepository implements BotRepository {
   private readonly flowStatements: FlowStatements;
@@ -26,7 +14,10 @@ export class SqliteBotRepository implements BotRepository {
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly deleteTx: Database.Transaction<(id: string) => BotDeletion>;
 
-  constructor(private readonly guard: SqliteGuard) {
+  constructor(
+    private readonly guard: SqliteGuard,
+    private readonly events?: StorageEvents,
+  ) {
     const { db } = guard;
     this.flowStatements = new FlowStatements(db);
     this.insertStmt = db.prepare('INSERT INTO bots (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
@@ -59,10 +50,12 @@ export class SqliteBotRepository implements BotRepository {
   }
 
   async delete(id: string): Promise<BotDeletion> {
-    return this.guard.write('bots.delete', () => this.deleteTx.immediate(id));
+    const outcome = this.guard.write('bots.delete', () => this.deleteTx.immediate(id));
+    if (outcome === 'deleted') this.events?.publish({ type: 'flow_changed', bot: id, change: 'deleted' }).catch(() => undefined);
+    return outcome;
   }
 
   flows(bot: string): FlowRepository {
-    return new SqliteFlowRepository(this.guard, bot, this.flowStatements);
+    return new SqliteFlowRepository(this.guard, bot, this.flowStatements, this.events);
   }
 }

@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3';
 import {
   type ConversationFilter,
   type ConversationRecord,
-  type ConversationStatus,
   DEFAULT_BOT,
   type MessageRecord,
   type Page,
@@ -11,24 +10,23 @@ import {
   type TurnWrite,
 } from '../records';
 import { errors } from '../../errors';
-import type { ConversationRepository } from '../repositories';
+import {
+  CONVERSATION_COLUMNS,
+  type ConversationRow,
+  STEP_COLUMNS,
+  type StepRow,
+  type StepValues,
+  stepValues,
+  toConversation,
+  toStep,
+} from '../rows';
+import { turnWithoutNul } from '../nul';
+import type { ConversationClaim, ConversationRepository, CreatedConversation, StorageEvents } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
 import { ConversationNotFoundError, type SqliteGuard } from './errors';
 
 /** The largest page a caller may ask for: the API's own page limit. */
 export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
-
-interface ConversationRow {
-  id: string;
-  bot_id: string;
-  flow_version: number;
-  /** Guaranteed by the CHECK constraint on the column. */
-  status: ConversationStatus;
-  variables: string;
-  current_block: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 interface MessageRow {
   sender: MessageRecord['from'];
@@ -37,50 +35,8 @@ interface MessageRow {
   at: string;
 }
 
-interface StepRow {
-  from_block: string | null;
-  to_block: string;
-  event: string;
-  intent: string | null;
-  provider: string | null;
-  confidence: number | null;
-  fallback_reason: string | null;
-  latency_ms: number | null;
-  error: string | null;
-  runner_up: string | null;
-  runner_up_score: number | null;
-  case_index: number | null;
-  choice: string | null;
-  http_method: string | null;
-  http_url: string | null;
-  http_status: number | null;
-  http_error: string | null;
-  at: string;
-}
-
 type MessageInsert = [conversationId: string, seq: number, sender: string, text: string, blockId: string, at: string];
-type StepInsert = [
-  conversationId: string,
-  seq: number,
-  from: string | null,
-  to: string,
-  event: string,
-  intent: string | null,
-  provider: string | null,
-  confidence: number | null,
-  fallbackReason: string | null,
-  latencyMs: number | null,
-  error: string | null,
-  runnerUp: string | null,
-  runnerUpScore: number | null,
-  caseIndex: number | null,
-  choice: string | null,
-  httpMethod: string | null,
-  httpUrl: string | null,
-  httpStatus: number | null,
-  httpError: string | null,
-  at: string,
-];
+type StepInsert = [conversationId: string, seq: number, ...values: StepValues];
 type TurnUpdate = [
   status: string,
   variables: string,
@@ -89,45 +45,19 @@ type TurnUpdate = [
   snapshot: string | null,
   at: string,
   id: string,
+  epoch: number | null,
+  epochAgain: number | null,
 ];
-
-const CONVERSATION_COLUMNS = 'id, bot_id, flow_version, status, variables, current_block, created_at, updated_at';
-
-function toConversation(row: ConversationRow): ConversationRecord {
-  return {
-    id: row.id,
-    ...(row.bot_id === DEFAULT_BOT ? {} : { bot: row.bot_id }),
-    flowVersion: row.flow_version,
-    status: row.status,
-    variables: JSON.parse(row.variables) as Record<string, string | number | boolean>,
-    currentBlock: row.current_block,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+interface ConversationInsert {
+  id: string;
+  version: number | null;
+  createdAt: string;
+  owner: string | null;
+  bot: string;
 }
 
 function toMessage(row: MessageRow): MessageRecord {
   return { from: row.sender, text: row.text, blockId: row.block_id, at: row.at };
-}
-
-/** Optional fields are left out rather than set to undefined, matching what was written. */
-function toStep(row: StepRow): StepRecord {
-  const step: StepRecord = { from: row.from_block, to: row.to_block, event: row.event, at: row.at };
-  if (row.intent !== null) step.intent = row.intent;
-  if (row.provider !== null) step.provider = row.provider;
-  if (row.confidence !== null) step.confidence = row.confidence;
-  if (row.fallback_reason !== null) step.fallbackReason = row.fallback_reason;
-  if (row.latency_ms !== null) step.latencyMs = row.latency_ms;
-  if (row.error !== null) step.error = row.error;
-  if (row.runner_up !== null) step.runnerUp = row.runner_up;
-  if (row.runner_up_score !== null) step.runnerUpScore = row.runner_up_score;
-  if (row.case_index !== null) step.case = row.case_index;
-  if (row.choice !== null) step.choice = row.choice;
-  if (row.http_method !== null) step.method = row.http_method;
-  if (row.http_url !== null) step.url = row.http_url;
-  if (row.http_status !== null) step.status = row.http_status;
-  if (row.http_error !== null) step.httpError = row.http_error;
-  return step;
 }
 
 /** JSON.stringify(undefined) is undefined; both null and undefined are stored as SQL NULL. */
@@ -169,7 +99,12 @@ function checkLimit(limit: number): void {
 
 export class SqliteConversationRepository implements ConversationRepository {
   // All statements are prepared once here: appendTurn runs on every chat turn.
-  private readonly insertStmt: Database.Statement<[string, string, number, string, string]>;
+  private readonly insertStmt: Database.Statement<[ConversationInsert], { flow_version: number; epoch: number }>;
+  private readonly claimStmt: Database.Statement<
+    [{ id: string; owner: string }],
+    ConversationRow & { epoch: number; snapshot: string | null }
+  >;
+  private readonly epochStmt: Database.Statement<[string], { epoch: number }>;
   private readonly getStmt: Database.Statement<[string], ConversationRow>;
   private readonly listStmts = new Map<string, Database.Statement<ListParameter[], ConversationRow>>();
   private readonly messagesStmt: Database.Statement<[string], MessageRow>;
@@ -193,22 +128,31 @@ export class SqliteConversationRepository implements ConversationRepository {
 
   private readonly db: Database.Database;
 
-  constructor(private readonly guard: SqliteGuard) {
+  constructor(
+    private readonly guard: SqliteGuard,
+    private readonly events?: StorageEvents,
+  ) {
     const db = guard.db;
     this.db = db;
-    this.insertStmt = db.prepare('INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    // The version is the bot's current one unless given, read in this statement; no row for a bot
+    // without one (or a bot that does not exist).
+    this.insertStmt = db.prepare(`
+      INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at, owner, epoch)
+      SELECT @id, b.id, COALESCE(@version, b.current_version), @createdAt, @createdAt, @owner, 1 FROM bots b
+      WHERE b.id = @bot AND COALESCE(@version, b.current_version) IS NOT NULL
+      RETURNING flow_version, epoch`);
+    this.claimStmt = db.prepare(`
+      UPDATE conversations SET owner = @owner, epoch = epoch + 1 WHERE id = @id AND status = 'active'
+      RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot`);
+    this.epochStmt = db.prepare('SELECT epoch FROM conversations WHERE id = ?');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
-    this.stepsStmt = db.prepare(
-      `SELECT from_block, to_block, event, intent, provider, confidence, fallback_reason, latency_ms, error,
-              runner_up, runner_up_score, case_index, choice, http_method, http_url, http_status, http_error, at
-       FROM steps WHERE conversation_id = ? ORDER BY seq`,
-    );
+    this.stepsStmt = db.prepare(`SELECT ${STEP_COLUMNS} FROM steps WHERE conversation_id = ? ORDER BY seq`);
     this.snapshotStmt = db.prepare('SELECT snapshot FROM conversations WHERE id = ?');
     this.updateStmt = db.prepare(
       `UPDATE conversations SET status = ?, variables = ?, current_block = ?,
               snapshot = CASE WHEN ? THEN ? ELSE snapshot END, updated_at = ?
-       WHERE id = ?`,
+       WHERE id = ? AND (? IS NULL OR epoch = ?)`,
     );
     // MAX over the primary key is a single index seek.
     this.lastMessageSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
@@ -217,10 +161,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       'INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertStepStmt = db.prepare(
-      `INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, provider,
-                          confidence, fallback_reason, latency_ms, error, runner_up, runner_up_score,
-                          case_index, choice, http_method, http_url, http_status, http_error, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO steps (conversation_id, seq, ${STEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Leaves updated_at alone: it keeps meaning "last activity", which is what made it idle.
     this.abandonStmt = db.prepare("UPDATE conversations SET status = 'abandoned' WHERE status = 'active' AND updated_at < ?");
@@ -283,8 +224,10 @@ export class SqliteConversationRepository implements ConversationRepository {
     }
   }
 
-  private writeTurn(turn: TurnWrite): void {
+  private writeTurn(unchecked: TurnWrite): void {
+    const turn = turnWithoutNul(unchecked);
     const id = turn.conversationId;
+    const epoch = turn.epoch ?? null;
     // Update first: it both writes the row and tells us whether the conversation exists.
     const updated = this.updateStmt.run(
       turn.status,
@@ -294,44 +237,75 @@ export class SqliteConversationRepository implements ConversationRepository {
       snapshotText(turn.snapshot),
       turn.at,
       id,
+      epoch,
+      epoch,
     );
-    if (updated.changes === 0) throw new ConversationNotFoundError(id);
+    if (updated.changes === 0) {
+      // Fenced: the conversation is still there, with another owner's epoch.
+      if (this.epochStmt.get(id)) throw errors.conversationTakenOver(id);
+      throw new ConversationNotFoundError(id);
+    }
     let messageSeq = this.lastMessageSeqStmt.get(id)?.seq ?? 0;
     for (const message of turn.messages) {
       this.insertMessageStmt.run(id, ++messageSeq, message.from, message.text, message.blockId, message.at);
     }
     let stepSeq = this.lastStepSeqStmt.get(id)?.seq ?? 0;
     for (const step of turn.steps) {
-      this.insertStepStmt.run(
-        id,
-        ++stepSeq,
-        step.from,
-        step.to,
-        step.event,
-        step.intent ?? null,
-        step.provider ?? null,
-        step.confidence ?? null,
-        step.fallbackReason ?? null,
-        // Latencies are measured with fractional timers; whole milliseconds are plenty.
-        step.latencyMs === undefined ? null : Math.round(step.latencyMs),
-        step.error ?? null,
-        step.runnerUp ?? null,
-        step.runnerUpScore ?? null,
-        step.case ?? null,
-        step.choice ?? null,
-        step.method ?? null,
-        step.url ?? null,
-        step.status ?? null,
-        step.httpError ?? null,
-        step.at,
-      );
+      this.insertStepStmt.run(id, ++stepSeq, ...stepValues(step));
     }
   }
 
-  async create(input: { id: string; bot?: string; flowVersion: number; createdAt: string }): Promise<void> {
-    this.guard.write('conversations.create', () => {
-      this.insertStmt.run(input.id, input.bot ?? DEFAULT_BOT, input.flowVersion, input.createdAt, input.createdAt);
+  async create(input: {
+    id: string;
+    bot?: string;
+    flowVersion?: number;
+    createdAt: string;
+    owner?: string;
+  }): Promise<CreatedConversation | undefined> {
+    return this.guard.write('conversations.create', () => {
+      const row = this.insertStmt.get({
+        id: input.id,
+        version: input.flowVersion ?? null,
+        createdAt: input.createdAt,
+        owner: input.owner ?? null,
+        bot: input.bot ?? DEFAULT_BOT,
+      });
+      return row && { flowVersion: row.flow_version, epoch: row.epoch };
     });
+  }
+
+  async claim(id: string, owner: string): Promise<ConversationClaim | undefined> {
+    // Turns handed over before are committed first: the snapshot answered is never older than them.
+    this.flush();
+    const claim = this.guard.write('conversations.claim', () => {
+      const row = this.claimStmt.get({ id, owner });
+      return (
+        row && {
+          epoch: row.epoch,
+          conversation: toConversation(row),
+          snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
+        }
+      );
+    });
+    if (claim) this.publish({ type: 'conversation_claimed', conversationId: id, owner, epoch: claim.epoch });
+    return claim;
+  }
+
+  async epochs(ids: readonly string[]): Promise<Map<string, number>> {
+    this.flush();
+    return this.guard.read('conversations.epochs', () => {
+      const found = new Map<string, number>();
+      for (const id of ids) {
+        const row = this.epochStmt.get(id);
+        if (row) found.set(id, row.epoch);
+      }
+      return found;
+    });
+  }
+
+  /** Signals go out after the statement committed; one that cannot be sent is left to the resync. */
+  private publish(event: Parameters<StorageEvents['publish']>[0]): void {
+    this.events?.publish(event).catch(() => undefined);
   }
 
   async get(id: string): Promise<ConversationRecord | undefined> {
@@ -426,7 +400,9 @@ export class SqliteConversationRepository implements ConversationRepository {
   async erase(id: string): Promise<boolean> {
     // Turns handed over before are written first, so none lands after the erasure.
     this.flush();
-    return this.guard.write('conversations.erase', () => this.eraseStmt.run(id).changes > 0);
+    const erased = this.guard.write('conversations.erase', () => this.eraseStmt.run(id).changes > 0);
+    if (erased) this.publish({ type: 'conversation_erased', conversationId: id });
+    return erased;
   }
 
   async eraseEnded(query: { before: string; limit: number; bot?: string }): Promise<number> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
 import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
-import type { FlowRepository } from '../repositories';
+import type { FlowRepository, StorageEvents } from '../repositories';
 import type { SqliteGuard } from './errors';
 
 interface FlowVersionRow {
@@ -85,9 +85,14 @@ export class SqliteFlowRepository implements FlowRepository {
     private readonly guard: SqliteGuard,
     readonly bot: string = DEFAULT_BOT,
     private readonly statements: FlowStatements = new FlowStatements(guard.db),
+    private readonly events?: StorageEvents,
   ) {}
 
-  async create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
+  create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
+    return this.createAndTell(input);
+  }
+
+  private async createOnly(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
     return this.guard.write('flows.create', () => {
@@ -99,6 +104,12 @@ export class SqliteFlowRepository implements FlowRepository {
       if (!row) throw new Error(`flow version ${version} vanished after insert`);
       return toRecord(row);
     });
+  }
+
+  private async createAndTell(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
+    const record = await this.createOnly(input);
+    this.events?.publish({ type: 'flow_changed', bot: this.bot, change: 'uploaded', version: record.version }).catch(() => undefined);
+    return record;
   }
 
   async current(): Promise<FlowVersionRecord | undefined> {
@@ -124,6 +135,11 @@ export class SqliteFlowRepository implements FlowRepository {
   }
 
   async activate(version: number): Promise<boolean> {
-    return this.guard.write('flows.activate', () => this.statements.setCurrent.run(version, this.bot, this.bot, version).changes > 0);
+    const activated = this.guard.write(
+      'flows.activate',
+      () => this.statements.setCurrent.run(version, this.bot, this.bot, version).changes > 0,
+    );
+    if (activated) this.events?.publish({ type: 'flow_changed', bot: this.bot, change: 'activated', version }).catch(() => undefined);
+    return activated;
   }
 }

@@ -374,6 +374,17 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX conversations_flow_version;
     `,
   },
+  {
+    version: 9,
+    name: 'conversation ownership',
+    up: `
+      -- The instance that runs a conversation (its INSTANCE_ID) and the epoch of that ownership: a claim
+      -- bumps it in one statement, and a turn is stored only with the epoch its writer claimed (fencing).
+      -- Conversations stored before have epoch 0 and no owner; the first claim makes them 1.
+      ALTER TABLE conversations ADD COLUMN owner TEXT;
+      ALTER TABLE conversations ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The database was written by a newer flowbot; running older code on it could corrupt data. */

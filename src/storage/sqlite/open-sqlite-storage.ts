@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../util/clock';
 import type { Logger } from '../../util/logger';
 import { DEFAULT_BOT } from '../records';
-import type { BotRepository, ConversationRepository, FlowRepository, StatsRepository, Storage } from '../repositories';
+import { LocalStorageEvents } from '../local-events';
+import type { BotRepository, ConversationRepository, FlowRepository, StatsRepository, Storage, StorageEvents } from '../repositories';
 import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
@@ -31,6 +32,9 @@ function isMemory(file: string): boolean {
 
 /** One connection per process: better-sqlite3 is synchronous, so a pool would add nothing. */
 class SqliteStorage implements Storage {
+  readonly kind = 'sqlite';
+  /** One process per database file: its signals stay in it. */
+  readonly events: StorageEvents = new LocalStorageEvents();
   readonly flows: FlowRepository;
   readonly bots: BotRepository;
   readonly conversations: ConversationRepository;
@@ -48,12 +52,25 @@ class SqliteStorage implements Storage {
   ) {
     // One guard for both repositories: a fault seen by either one counts for readiness.
     this.guard = new SqliteGuard(db, logger, clock);
-    this.bots = new SqliteBotRepository(this.guard);
+    this.bots = new SqliteBotRepository(this.guard, this.events);
     this.flows = this.bots.flows(DEFAULT_BOT);
-    this.conversationRepository = new SqliteConversationRepository(this.guard);
+    this.conversationRepository = new SqliteConversationRepository(this.guard, this.events);
     this.conversations = this.conversationRepository;
     this.stats = new SqliteStatsRepository(this.guard);
     this.probeStmt = db.prepare('INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+  }
+
+  /** One process per database file: nothing else runs the job (but one run at a time in this process). */
+  private readonly running = new Set<string>();
+
+  async exclusive<T>(job: string, run: () => Promise<T>): Promise<T | undefined> {
+    if (this.running.has(job)) return undefined;
+    this.running.add(job);
+    try {
+      return await run();
+    } finally {
+      this.running.delete(job);
+    }
   }
 
   /**

@@ -11,8 +11,14 @@ import { type AnyRoute, defineRoute } from './routes/route';
 
 const TestFailure = Type.Object(
   {
-    step: Type.Integer({ minimum: -1, description: 'index of the failing step in `steps` (-1: while the flow started)' }),
-    action: Type.Union([TestStepSchema, Type.Null()], { description: 'the failing step as written' }),
+    step: Type.Integer({
+      minimum: -1,
+      description:
+        'index of the failing step in `steps` (-1: while the flow started; the number of steps: at the end, e.g. mocks no call used)',
+    }),
+    action: Type.Union([TestStepSchema, Type.Null()], {
+      description: 'the failing step as written (null before the first or after the last)',
+    }),
     expected: Type.String(),
     actual: Type.String({ description: 'what came instead' }),
   },
@@ -51,7 +57,7 @@ export function testRoutes(tests: FlowTestService, bots: BotService, maxBodyByte
       tag: scope.tag,
       summary: 'Run conversation tests against a flow version',
       description:
-        'Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.',
+        'Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test (never by the HTTP client of the server: a call without a mock fails its test). A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.',
       secured: true,
       storage: true,
       params: Type.Object({ ...scope.params, version: versionOrCurrent }),

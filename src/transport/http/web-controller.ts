@@ -74,6 +74,7 @@ function assetTable(settings: PageSettings): Map<string, Asset> {
     ['/assets/composer.js', own('composer.js', JS)],
     ['/assets/transcript.js', own('transcript.js', JS)],
     ['/assets/diagram.js', own('diagram.js', JS)],
+    ['/assets/traffic.js', own('traffic.js', JS)],
     ['/assets/api.js', own('api.js', JS)],
     ['/assets/target.js', own('target.js', JS)],
     ['/assets/settings.json', { source: { text: JSON.stringify(settings) }, type: 'application/json; charset=utf-8', cache: REVALIDATE }],

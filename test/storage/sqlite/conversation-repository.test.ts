@@ -1,9 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { MessageRecord, StepRecord, TurnWrite } from '../../../src/storage/records';
+import type { MessageRecord, StepRecord } from '../../../src/storage/records';
 import type { Storage } from '../../../src/storage/repositories';
 import { ConversationNotFoundError, openSqliteStorage } from '../../../src/storage/sqlite';
-import { at, cleanupTempDirs, makeTempDir, seedFlow } from './helpers';
+import { at, cleanupTempDirs, makeTempDir, msg, seedFlow, turn } from './helpers';
 
 let storage: Storage;
 let flowVersion: number;
@@ -14,27 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await storage.close();
   cleanupTempDirs();
-});
-
-function turn(conversationId: string, partial: Partial<TurnWrite>): TurnWrite {
-  return {
-    conversationId,
-    messages: [],
-    steps: [],
-    status: 'active',
-    variables: {},
-    currentBlock: null,
-    snapshot: null,
-    at: at(10),
-    ...partial,
-  };
-}
-
-const msg = (from: MessageRecord['from'], text: string, seconds: number): MessageRecord => ({
-  from,
-  text,
-  blockId: `b-${text}`,
-  at: at(seconds),
 });
 
 describe('SqliteConversationRepository: records', () => {

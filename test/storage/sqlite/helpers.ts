@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Flow } from '../../../src/flow/types';
+import type { MessageRecord, TurnWrite } from '../../../src/storage/records';
 import type { Storage } from '../../../src/storage/repositories';
 
 /** Temp directories created by a test file; call cleanupTempDirs() in afterEach/afterAll. */
@@ -44,3 +45,26 @@ export async function seedFlow(storage: Storage, name = 'sample'): Promise<numbe
 export function at(seconds: number): string {
   return new Date(Date.UTC(2026, 0, 1) + seconds * 1000).toISOString();
 }
+
+/** A turn of a conversation: nothing said, still active, unless `partial` says otherwise. */
+export function turn(conversationId: string, partial: Partial<TurnWrite>): TurnWrite {
+  return {
+    conversationId,
+    messages: [],
+    steps: [],
+    status: 'active',
+    variables: {},
+    currentBlock: null,
+    snapshot: null,
+    at: at(10),
+    ...partial,
+  };
+}
+
+/** A message `seconds` after the origin, at block `b-TEXT`. */
+export const msg = (from: MessageRecord['from'], text: string, seconds: number): MessageRecord => ({
+  from,
+  text,
+  blockId: `b-${text}`,
+  at: at(seconds),
+});

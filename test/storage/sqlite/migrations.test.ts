@@ -129,7 +129,7 @@ describe('migrations', () => {
              INSERT INTO messages (conversation_id, seq, sender, text, block_id, at) VALUES ('c', 1, 'user', 'huh', 'ask', '2026-01-01T10:00:00.000Z');
              INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
                VALUES ('c', 1, 'route', 'clarify', 'intent.noMatch', 'none', 7, '2026-01-01T10:00:00.000Z');`);
-    expect(applyMigrations(db)).toEqual([8]);
+    expect(applyMigrations(db)).toEqual([8, 9]);
     db.exec(`INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at)
                VALUES ('c', 2, 'route', 'clarify', 'intent.noMatch', 'none', 9, '2026-01-01T10:30:00.000Z');`);
     expect(db.prepare('SELECT bot_id, flow_version, hour, from_block, event, count FROM stats_moves').all()).toEqual([

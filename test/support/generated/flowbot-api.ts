@@ -400,7 +400,7 @@ export interface paths {
         put?: never;
         /**
          * Run conversation tests against a flow version
-         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test (never by the HTTP client of the server: a call without a mock fails its test). A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
          */
         post: operations["runFlowTests"];
         delete?: never;
@@ -420,7 +420,7 @@ export interface paths {
         put?: never;
         /**
          * Run conversation tests against a flow version
-         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test. A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
+         * @description Runs each test of the document (as `flowbot test` runs a file, without `flow`) on that version, on the runtime conversations use, with silences on a virtual clock and http blocks answered by the mocks of the test (never by the HTTP client of the server: a call without a mock fails its test). A failing test is a 200 like a passing one: the answer says which step failed, what was expected and what came. Nothing is stored.
          */
         post: operations["runBotFlowTests"];
         delete?: never;
@@ -561,6 +561,10 @@ export interface components {
             reason?: "no_flow" | "storage_unavailable";
             /** @description what to do about it, in words */
             message?: string;
+            /** @description where everything is stored: SQLite at DATABASE_PATH, or PostgreSQL at DATABASE_URL */
+            storage: "sqlite" | "postgres";
+            /** @description this instance (INSTANCE_ID; default: host name and process id) */
+            instance: string;
             /** @description whether the database takes writes */
             database: "ok" | "unavailable";
             /** @description the current flow version; null when no flow is stored */
@@ -911,9 +915,9 @@ export interface components {
                 name: string;
                 passed: boolean;
                 failure?: {
-                    /** @description index of the failing step in `steps` (-1: while the flow started) */
+                    /** @description index of the failing step in `steps` (-1: while the flow started; the number of steps: at the end, e.g. mocks no call used) */
                     step: number;
-                    /** @description the failing step as written */
+                    /** @description the failing step as written (null before the first or after the last) */
                     action: {
                         /** @description sends this text as the user */
                         user?: string;
@@ -1005,7 +1009,7 @@ export interface components {
          * @description Every error code flowbot answers with, over HTTP or in a WebSocket `error` frame.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "unknown_bot" | "unknown_version" | "bot_exists" | "bot_in_use" | "default_bot" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_erased" | "conversation_expired" | "replaced" | "flow_error";
+        ErrorCode: "bad_request" | "headers_too_large" | "invalid_url" | "invalid_json" | "invalid_encoding" | "invalid_parameter" | "invalid_cursor" | "unauthorized" | "not_found" | "method_not_allowed" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "invalid_flow" | "invalid_body" | "unknown_bot" | "unknown_version" | "bot_exists" | "bot_in_use" | "default_bot" | "internal_error" | "storage_unavailable" | "no_flow" | "too_many_connections" | "invalid_message" | "rate_limited" | "unknown_conversation" | "conversation_ended" | "conversation_erased" | "conversation_expired" | "replaced" | "conversation_taken_over" | "flow_error";
         /** Error */
         Error: {
             code: components["schemas"]["ErrorCode"];
@@ -3910,13 +3914,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4091,13 +4109,27 @@ export interface operations {
                         /** @description answers of http blocks, by block id, one per call in order */
                         mocks?: {
                             http?: {
-                                [key: string]: {
+                                [key: string]: ({
+                                    /** @description the status code of the answer */
                                     status: number;
+                                    /** @description the answer: any JSON value, sent as JSON */
                                     body?: unknown;
+                                    /** @description the headers of the answer */
                                     headers?: {
                                         [key: string]: string;
                                     };
-                                }[];
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                } | {
+                                    /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                    error: "timeout" | "network" | "blocked" | "too_large";
+                                    /** @description the call must use this method */
+                                    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                    url?: string;
+                                })[];
                             };
                         };
                     }[];
@@ -4277,13 +4309,27 @@ export interface operations {
                             /** @description answers of http blocks, by block id, one per call in order */
                             mocks?: {
                                 http?: {
-                                    [key: string]: {
+                                    [key: string]: ({
+                                        /** @description the status code of the answer */
                                         status: number;
+                                        /** @description the answer: any JSON value, sent as JSON */
                                         body?: unknown;
+                                        /** @description the headers of the answer */
                                         headers?: {
                                             [key: string]: string;
                                         };
-                                    }[];
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    } | {
+                                        /** @description how the call fails: `timeout`, `network`, `blocked` (an address the guard refuses) or `too_large` */
+                                        error: "timeout" | "network" | "blocked" | "too_large";
+                                        /** @description the call must use this method */
+                                        method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                        /** @description the call must go to this URL: its exact text, or `/regex/flags` */
+                                        url?: string;
+                                    })[];
                                 };
                             };
                         }[];

@@ -281,6 +281,10 @@ export const HealthReport = Type.Object(
       }),
     ),
     message: Type.Optional(Type.String({ description: 'what to do about it, in words' })),
+    storage: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], {
+      description: 'where everything is stored: SQLite at DATABASE_PATH, or PostgreSQL at DATABASE_URL',
+    }),
+    instance: Type.String({ description: 'this instance (INSTANCE_ID; default: host name and process id)' }),
     database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')], { description: 'whether the database takes writes' }),
     flowVersion: nullable(Type.Integer({ minimum: 1 }), 'the current flow version; null when no flow is stored'),
     intent: Type.Object(

@@ -1,0 +1,4 @@
+import { sqliteBackend } from './backends';
+import { describeStorageContract } from './storage-contract';
+
+describeStorageContract(sqliteBackend());
