@@ -8,7 +8,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * where a plain request on a kept-alive socket costs a fraction of it (npm run bench: the OpenAI
  * floor). Only what the SDK uses is supported: a URL, a method, headers, a string or byte body, an
  * abort signal; the response body is read whole (a completion is a few hundred bytes; at most
- * MAX_RESPONSE_BYTES) and handed over as a standard Response.
+ * MAX_RESPONSE_BYTES) and handed over as it is (see BufferedResponse).
  */
 
 /** A completion is tiny; anything far larger is not an answer worth reading. */
