@@ -82,7 +82,9 @@ async function start(): Promise<void> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  const insertConversation = db.prepare('INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+  const insertConversation = db.prepare(
+    'INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const update = db.prepare(
     'UPDATE conversations SET status = ?, variables = ?, current_block = ?, snapshot = ?, updated_at = ? WHERE id = ?',
   );
