@@ -14,7 +14,7 @@ import { fromTask } from './task-actor';
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
 export const CONVERSATION_SYSTEM_ID = 'conversation';
 
-/** What the detectIntent promise actor resolves with. */
+/** What the detectIntent actor ends with (its `done` output). */
 export interface DetectionOutput {
   intent: string;
   provider: string;
