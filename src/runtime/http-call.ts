@@ -102,9 +102,8 @@ function renderBody(value: JsonValue, variables: Variables, secrets: SecretsUsed
   if (typeof value === 'string') return renderTemplate(value, variables, (name) => secrets.read(name));
   if (Array.isArray(value)) return value.map((item) => renderBody(item, variables, secrets));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = renderBody(item, variables, secrets);
-    return out;
+    // fromEntries defines own properties: an assignment would drop a `__proto__` key the flow wrote.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderBody(item, variables, secrets)]));
   }
   return value;
 }
@@ -122,10 +121,13 @@ export function buildRequest(
 ): { request: HttpRequest; maskedUrl: string; secrets: SecretsUsed } {
   const secrets = new SecretsUsed(settings.secrets);
   const { url, masked } = renderUrl(block.url, variables, secrets);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(block.headers ?? {})) {
-    headers[name] = headerValue(renderTemplate(value, variables, (secret) => secrets.read(secret)));
-  }
+  // As in renderBody: own properties, so that no header name is lost to an inherited setter.
+  const headers: Record<string, string> = Object.fromEntries(
+    Object.entries(block.headers ?? {}).map(([name, value]) => [
+      name,
+      headerValue(renderTemplate(value, variables, (secret) => secrets.read(secret))),
+    ]),
+  );
   if (!hasHeader(headers, 'accept')) headers.accept = 'application/json';
   const request: HttpRequest = {
     blockId: block.id,
