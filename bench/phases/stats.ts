@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_BOT } from '../../src/storage/records';
 import { median, round } from '../lib/stats';
 
 export interface StatsFigure {
@@ -38,7 +39,7 @@ export async function runStatsPhase(steps: number, runs = 5): Promise<StatsFigur
     const conversations = Math.ceil(steps / STEPS_PER_CONVERSATION);
     const db = new Database(path);
     const addConversation = db.prepare(
-      "INSERT INTO conversations (id, flow_version, status, current_block, created_at, updated_at) VALUES (?, ?, ?, 'ask', ?, ?)",
+      "INSERT INTO conversations (id, bot_id, flow_version, status, current_block, created_at, updated_at) VALUES (?, ?, ?, ?, 'ask', ?, ?)",
     );
     const addStep = db.prepare(
       'INSERT INTO steps (conversation_id, seq, from_block, to_block, event, intent, latency_ms, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -53,7 +54,7 @@ export async function runStatsPhase(steps: number, runs = 5): Promise<StatsFigur
         for (let c = 0; c < conversations; c++) {
           const id = `v${version}-c${c}`;
           const at = new Date(Date.UTC(2026, 0, 1) + c * 1000).toISOString();
-          addConversation.run(id, version, statuses[c % 3], at, at);
+          addConversation.run(id, DEFAULT_BOT, version, statuses[c % 3], at, at);
           for (let s = 1; s <= STEPS_PER_CONVERSATION; s++) {
             const detection = s % 2 === 0;
             const intent = intents[(c + s) % intents.length] as string;

@@ -22,6 +22,7 @@ import type { IntentCandidate } from '../../src/intent/detector';
 import { LocalIntentClassifier } from '../../src/intent/local';
 import { parseIntentAnswer } from '../../src/intent/openai/parse-answer';
 import { answerEnum, buildChatRequest } from '../../src/intent/openai/prompt';
+import { DEFAULT_BOT } from '../../src/storage/records';
 import { openSqliteStorage } from '../../src/storage/sqlite';
 import { parseClientFrame } from '../../src/transport/ws/frames';
 import { REPO_ROOT } from '../lib/paths';
@@ -81,7 +82,9 @@ async function start(): Promise<void> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  const insertConversation = db.prepare('INSERT INTO conversations (id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  const insertConversation = db.prepare(
+    'INSERT INTO conversations (id, bot_id, flow_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const update = db.prepare(
     'UPDATE conversations SET status = ?, variables = ?, current_block = ?, snapshot = ?, updated_at = ? WHERE id = ?',
   );
@@ -183,7 +186,7 @@ async function start(): Promise<void> {
     const session: Session = { id: randomUUID(), messageSeq: 0, stepSeq: 0, variables: {}, busy: true };
     sessions.set(session.id, session);
     const now = new Date().toISOString();
-    insertConversation.run(session.id, version, now, now);
+    insertConversation.run(session.id, DEFAULT_BOT, version, now, now);
     ws.send(JSON.stringify({ type: 'conversation', conversationId: session.id, flowVersion: version, resumed: false }));
     store({
       id: session.id,

@@ -1,3 +1,5 @@
+import type { Deadline } from './resilience/deadline';
+
 /**
  * Intent detection is a strategy: the runtime asks one IntentDetector and does not know whether the
  * answer came from the embedded local classifier, an LLM, or a fallback between the two.
@@ -24,6 +26,12 @@ export interface IntentRequest {
   cacheKey: string;
   /** Aborted when the conversation leaves the block or closes: stop working and reject. */
   signal?: AbortSignal;
+  /**
+   * The caller's deadline for this detection, when it keeps one (the resilient detector), `signal`
+   * being its signal: a strategy with a budget of its own that is not shorter keeps to this one
+   * instead of starting a second timer and AbortController for the same detection.
+   */
+  deadline?: Deadline;
 }
 
 export type IntentProviderName = 'local' | 'openai';
@@ -56,4 +64,10 @@ export interface IntentDetector {
   readonly name: IntentProviderName;
   /** Resolves with an answer, or rejects only when no answer can be had at all. */
   detect(request: IntentRequest): Promise<IntentResult>;
+  /**
+   * Offered by strategies that never wait (the local classifier): the same answer as detect(), at
+   * once, or a throw where detect() would reject. The runtime then runs a detection without a
+   * promise or an abort signal (there is nothing to abort).
+   */
+  detectNow?(request: Omit<IntentRequest, 'signal'>): IntentResult;
 }

@@ -28,7 +28,11 @@ export const realTimers: TimerHost = Object.freeze({
 });
 
 export class ActorClock {
-  private readonly timers = new Map<number, unknown>();
+  /**
+   * Made on the first timer: most conversations never schedule one, and an empty Map is ~0.4 KiB of
+   * heap, which an idle conversation (see Conversation, `parked`) would hold for nothing.
+   */
+  private timers: Map<number, unknown> | undefined;
   private sequence = 0;
 
   /**
@@ -42,28 +46,30 @@ export class ActorClock {
 
   /** Timers scheduled and neither due nor cancelled yet. */
   get pending(): number {
-    return this.timers.size;
+    return this.timers?.size ?? 0;
   }
 
   setTimeout(fn: () => void, timeout: number): number {
     const id = ++this.sequence;
+    const timers = (this.timers ??= new Map());
     const handle = this.host.setTimeout(() => {
-      this.timers.delete(id);
+      timers.delete(id);
       this.due(fn);
     }, timeout);
-    this.timers.set(id, handle);
+    timers.set(id, handle);
     return id;
   }
 
   clearTimeout(id: number): void {
-    const handle = this.timers.get(id);
+    const handle = this.timers?.get(id);
     if (handle === undefined) return;
     this.host.clearTimeout(handle);
-    this.timers.delete(id);
+    this.timers?.delete(id);
   }
 
   /** Cancels every pending timer (the conversation stops). */
   clear(): void {
+    if (!this.timers) return;
     for (const handle of this.timers.values()) this.host.clearTimeout(handle);
     this.timers.clear();
   }

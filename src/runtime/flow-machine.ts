@@ -6,14 +6,15 @@ import { renderTemplate, scalarText } from '../flow/template';
 import type { Step } from '../flow/step';
 import { type AssignValue, type Expect, NO_INTENT, type Predicate, type Scalar } from '../flow/types';
 import { HTTP_ERROR_VARIABLE, HTTP_STATUS_VARIABLE } from '../flow/variables';
-import type { IntentDetector, IntentScore } from '../intent/detector';
+import type { IntentDetector, IntentResult, IntentScore } from '../intent/detector';
 import { type Clock, systemClock } from '../util/clock';
 import { callHttp, type HttpCallOutput, type HttpCallSettings } from './http-call';
+import { fromTask } from './task-actor';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
 export const CONVERSATION_SYSTEM_ID = 'conversation';
 
-/** What the detectIntent promise actor resolves with. */
+/** What the detectIntent actor ends with (its `done` output). */
 export interface DetectionOutput {
   intent: string;
   provider: string;
@@ -126,23 +127,28 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
   // The flow's regular expressions, compiled once for every conversation on this version.
   const patterns = new PatternCache();
 
-  const detectIntent = fromPromise<DetectionOutput, { blockId: string }>(async ({ input, system, signal }) => {
+  const detectIntent = fromTask<DetectionOutput, { blockId: string }>(({ input, system, signal }) => {
     const block = compiled.intentBlocks.get(input.blockId);
     if (!block) throw new Error(`no intent block "${input.blockId}"`);
     const last = variablesOf(system).lastMessage;
     const text = last === undefined ? '' : scalarText(last);
     const started = clock.monotonic();
-    const result = await detector.detect({ text, intents: block.intents, cacheKey: block.cacheKey, signal });
-    const runnerUp = result.ranking?.filter((r) => block.intentIds.has(r.intent))[1];
-    return {
-      // The answer is checked here too: whatever a strategy returns, only the block's ids route.
-      intent: block.intentIds.has(result.intent) ? result.intent : NO_INTENT,
-      provider: result.provider,
-      ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
-      ...(runnerUp !== undefined ? { runnerUp } : {}),
-      ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
-      latencyMs: Math.round((clock.monotonic() - started) * 100) / 100,
+    const request = { text, intents: block.intents, cacheKey: block.cacheKey };
+    const toOutput = (result: IntentResult): DetectionOutput => {
+      const runnerUp = result.ranking?.filter((r) => block.intentIds.has(r.intent))[1];
+      return {
+        // The answer is checked here too: whatever a strategy returns, only the block's ids route.
+        intent: block.intentIds.has(result.intent) ? result.intent : NO_INTENT,
+        provider: result.provider,
+        ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
+        ...(runnerUp !== undefined ? { runnerUp } : {}),
+        ...(result.fallbackReason !== undefined ? { fallbackReason: result.fallbackReason } : {}),
+        latencyMs: Math.round((clock.monotonic() - started) * 100) / 100,
+      };
     };
+    // A strategy that never waits answers inside this macrostep (see fromTask).
+    if (detector.detectNow) return toOutput(detector.detectNow(request));
+    return detector.detect({ ...request, signal: signal() }).then(toOutput);
   });
 
   const http = options.http;

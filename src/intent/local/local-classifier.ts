@@ -86,11 +86,15 @@ export class LocalIntentClassifier implements IntentDetector {
   detect(request: IntentRequest): Promise<IntentResult> {
     if (request.signal?.aborted) return Promise.reject(abortReason(request.signal));
     try {
-      const { intent, confidence, ranking } = this.classify(request.text, request.intents, request.cacheKey);
-      return Promise.resolve({ intent, provider: this.name, confidence, ranking });
+      return Promise.resolve(this.detectNow(request));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  detectNow(request: Omit<IntentRequest, 'signal'>): IntentResult {
+    const { intent, confidence, ranking } = this.classify(request.text, request.intents, request.cacheKey);
+    return { intent, provider: this.name, confidence, ranking };
   }
 
   /**

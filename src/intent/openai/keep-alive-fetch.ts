@@ -8,7 +8,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  * where a plain request on a kept-alive socket costs a fraction of it (npm run bench: the OpenAI
  * floor). Only what the SDK uses is supported: a URL, a method, headers, a string or byte body, an
  * abort signal; the response body is read whole (a completion is a few hundred bytes; at most
- * MAX_RESPONSE_BYTES) and handed over as a standard Response.
+ * MAX_RESPONSE_BYTES) and handed over as it is (see BufferedResponse).
  */
 
 /** A completion is tiny; anything far larger is not an answer worth reading. */
@@ -33,6 +33,13 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const given = init?.headers;
   if (given === undefined) return out;
+  // The SDK hands over a Headers: read it as it is rather than copying it into another one first.
+  if (given instanceof Headers) {
+    given.forEach((value, name) => {
+      out[name] = value;
+    });
+    return out;
+  }
   new Headers(given).forEach((value, name) => {
     out[name] = value;
   });
@@ -47,11 +54,66 @@ function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined 
   throw new TypeError('keepAliveFetch sends only string or byte bodies');
 }
 
-function responseOf(res: IncomingMessage, body: Buffer): Response {
+/**
+ * What the SDK reads of a response (status, headers, the body as text or JSON), over the bytes
+ * already read. A standard Response made from a buffer builds a web ReadableStream and a body
+ * reader per request (~8 KiB and a few µs each, npm run bench's model path), only for the SDK to
+ * read it back whole at once; this hands the bytes over directly. The headers are a real Headers
+ * (the SDK's errors carry them, classify-error reads retry-after from them).
+ */
+class BufferedResponse {
+  readonly type = 'default';
+  readonly redirected = false;
+  readonly bodyUsed = false;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: Headers,
+    private readonly bytes: Buffer | null,
+  ) {}
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  /** Nothing to stream or cancel: the body was read whole. */
+  get body(): null {
+    return null;
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.bytes === null ? '' : this.bytes.toString('utf8'));
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.bytes ?? Buffer.alloc(0);
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
+
+  /** A standard Response with the same status, headers and body, for whoever needs the whole interface. */
+  clone(): Response {
+    return new Response(this.bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+}
+
+function responseOf(url: URL, res: IncomingMessage, body: Buffer): Response {
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
   const status = res.statusCode ?? 500;
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText: res.statusMessage ?? '', headers });
+  // The SDK reads only the members above; the cast is the one place this stands in for a Response.
+  return new BufferedResponse(
+    url.href,
+    status,
+    res.statusMessage ?? '',
+    headers,
+    NULL_BODY_STATUSES.has(status) ? null : body,
+  ) as unknown as Response;
 }
 
 export function createKeepAliveFetch(): KeepAliveFetch {
@@ -86,7 +148,7 @@ export function createKeepAliveFetch(): KeepAliveFetch {
         });
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
-          resolve(responseOf(res, Buffer.concat(chunks, size)));
+          resolve(responseOf(url, res, Buffer.concat(chunks, size)));
         });
         res.on('error', fail);
       });

@@ -103,12 +103,15 @@ export class OpenAiIntentDetector implements IntentDetector {
 
     const body = buildChatRequest(request, { model: this.model, tokenLimitParam: this.tokenLimitParam });
     const allowed = answerEnum(request.intents);
-    const deadline = startDeadline(this.timeoutMs, callerSignal);
+    // The caller's deadline when it is not longer than ours: one timer and one signal per detection.
+    // Its signal is then `request.signal`, so a timeout is told apart by `expired`, not by that signal.
+    const shared = request.deadline !== undefined && request.deadline.remainingMs() <= this.timeoutMs ? request.deadline : undefined;
+    const deadline = shared ?? startDeadline(this.timeoutMs, callerSignal);
     try {
-      const completion = await this.complete(body, deadline, callerSignal);
+      const completion = await this.complete(body, deadline, shared ? undefined : callerSignal);
       return this.toResult(completion, allowed, request.cacheKey);
     } finally {
-      deadline.dispose();
+      if (!shared) deadline.dispose();
     }
   }
 

@@ -160,7 +160,7 @@ export class ResilientIntentDetector implements IntentDetector {
     try {
       // The primary gets the combined signal so the HTTP request is cut when either fires; the race
       // makes the deadline hold even for a primary that ignores its signal.
-      const result = await raceAbort(this.primary.detect({ ...request, signal: deadline.signal }), deadline.signal);
+      const result = await raceAbort(this.primary.detect({ ...request, signal: deadline.signal, deadline }), deadline.signal);
       return { ok: true, result };
     } catch (error) {
       callerSignal?.throwIfAborted();

@@ -11,6 +11,7 @@ import { applyMigrations } from './migrations';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteBotRepository } from './bot-repository';
 import { SqliteStatsRepository } from './stats-repository';
+import { WalCheckpointer } from './wal-checkpointer';
 
 export interface SqliteStorageOptions {
   /** File path, or `:memory:` for a private in-memory database (tests). */
@@ -46,6 +47,8 @@ class SqliteStorage implements Storage {
     private readonly db: Database.Database,
     logger: Pick<Logger, 'warn'> | undefined,
     private readonly clock: Clock,
+    /** Null for an in-memory database (no WAL). */
+    private readonly checkpointer: WalCheckpointer | null,
   ) {
     // One guard for both repositories: a fault seen by either one counts for readiness.
     this.guard = new SqliteGuard(db, logger, clock);
@@ -88,7 +91,9 @@ class SqliteStorage implements Storage {
     // Turns handed to appendTurn in this event-loop turn are committed, not dropped.
     if (this.db.open) {
       this.conversationRepository.flush();
-      this.db.close();
+      // The worker's connection first: the last connection to close checkpoints and removes the WAL.
+      await this.checkpointer?.stop();
+      if (this.db.open) this.db.close();
     }
   }
 }
@@ -128,7 +133,16 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     configure(db, file, options.logger);
     applyMigrations(db);
-    return new SqliteStorage(db, options.logger, options.clock ?? systemClock);
+    const opened = db;
+    let checkpointer: WalCheckpointer | null = null;
+    if (!isMemory(file) && db.pragma('journal_mode', { simple: true }) === 'wal') {
+      // Checkpoints run in a worker (see wal-checkpointer.ts); back to SQLite's own if it dies.
+      db.pragma('wal_autocheckpoint = 0');
+      checkpointer = new WalCheckpointer(path.resolve(file), BUSY_TIMEOUT_MS, options.logger, () => {
+        if (opened.open) opened.pragma('wal_autocheckpoint = 1000');
+      });
+    }
+    return new SqliteStorage(db, options.logger, options.clock ?? systemClock, checkpointer);
   } catch (error) {
     // Do not leak the handle (and its file lock) when startup fails.
     if (db?.open) db.close();

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { OpenAiIntentDetector, type OpenAiIntentDetectorOptions } from '../../../src/intent/openai/openai-intent-detector';
 import { MAX_USER_TEXT_CHARS } from '../../../src/intent/openai/prompt';
+import { startDeadline } from '../../../src/intent/resilience/deadline';
 import { IntentFailure } from '../../../src/intent/resilience/intent-failure';
 import { OpenAiStubServer, closedPort, reply } from '../../support/openai-stub-server';
 import { intentRequest, recordingLogger, settlesWithin, type RecordingLogger } from './fakes';
@@ -149,6 +150,22 @@ describe('OpenAiIntentDetector against an OpenAI-compatible stub', () => {
     const d = detector({ timeoutMs: 500, maxRetries: 2 });
     expect(await settlesWithin(failureOf(d.detect(intentRequest('x'))), 4000)).toBe('timeout');
     await settlesWithin(stub.requests[0]?.whenAborted ?? Promise.reject(new Error('no request')), 2000);
+  });
+
+  it("keeps to the caller's deadline when it is not longer than its own: a timeout, the request cut", async () => {
+    stub.handler = () => reply.hang();
+    const deadline = startDeadline(300);
+    const d = detector({ timeoutMs: 10_000, maxRetries: 2 });
+    try {
+      // Its own deadline would have waited 10 s; the caller's one fires first and reads as a timeout
+      // (not as the caller going away, although the signal it was given is that deadline's).
+      const request = intentRequest('x', { signal: deadline.signal });
+      expect(await settlesWithin(failureOf(d.detect({ ...request, deadline })), 4000)).toBe('timeout');
+      await settlesWithin(stub.requests[0]?.whenAborted ?? Promise.reject(new Error('no request')), 2000);
+      expect(stub.requests).toHaveLength(1);
+    } finally {
+      deadline.dispose();
+    }
   });
 
   it('reports connection_error when nothing listens', async () => {
