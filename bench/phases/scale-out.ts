@@ -11,7 +11,7 @@ import { checkHistory, type LossResult, runThroughput, type ThroughputOptions } 
 
 /**
  * npm run bench -- --postgres: flowbot on PostgreSQL, one instance and two behind nginx running
- * deploy/nginx.conf, beside flowbot on SQLite and the raw ws echo, all driven by the same load-client
+ * deploy/nginx.conf, beside flowbot on SQLite, the floor and the raw ws echo, all driven by the same load-client
  * process in the same run (rounds alternate, each in reverse order of the last). Each PostgreSQL run
  * gets a fresh database on the test server (FLOWBOT_TEST_DATABASE_URL, default 127.0.0.1:5432).
  * Server CPU per turn adds up the CPU time of every instance over the measured run; the database's
@@ -21,12 +21,14 @@ import { checkHistory, type LossResult, runThroughput, type ThroughputOptions } 
 export interface ScaleOutSide {
   name: string;
   instances: number;
-  storage: 'sqlite' | 'postgres' | 'none';
+  /** none: the raw echo; floor: the hand-written floor server (both bench/servers/). */
+  storage: 'sqlite' | 'postgres' | 'none' | 'floor';
   nginx: boolean;
 }
 
 export const SCALE_OUT_SIDES: ScaleOutSide[] = [
   { name: 'raw ws echo', instances: 1, storage: 'none', nginx: false },
+  { name: 'floor (SQLite)', instances: 1, storage: 'floor', nginx: false },
   { name: 'flowbot, SQLite', instances: 1, storage: 'sqlite', nginx: false },
   { name: 'flowbot, PostgreSQL, 1 instance', instances: 1, storage: 'postgres', nginx: false },
   { name: 'flowbot, PostgreSQL, 1 instance behind nginx', instances: 1, storage: 'postgres', nginx: true },
@@ -44,7 +46,8 @@ export interface ScaleOutRun {
 /** One throughput run of `side` with fresh processes (and a fresh database). */
 export async function runScaleOutSide(side: ScaleOutSide, options: ThroughputOptions): Promise<ScaleOutRun> {
   if (side.storage !== 'postgres') {
-    const { result, loss } = await runThroughput(side.storage === 'none' ? 'echo' : 'flowbot', options);
+    const kind = side.storage === 'none' ? 'echo' : side.storage === 'floor' ? 'floor' : 'flowbot';
+    const { result, loss } = await runThroughput(kind, options);
     return { side: side.name, result, ...(loss ? { loss } : {}) };
   }
   let db: TestDatabase | undefined;
