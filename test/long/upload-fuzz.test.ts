@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
+import { flowLimitsOf } from '../../src/config/limits';
+import { loadSettings } from '../../src/config/settings';
 import { validateFlow } from '../../src/flow/validate';
 import { DEFAULT_FLOW_PATH, defaultFlow } from '../support/flows';
 import { mutatedFlowArb, validFlowArb } from '../support/flow-fuzz';
@@ -15,6 +17,8 @@ import { startTestServer, type TestServer } from '../support/test-server';
 const ROOT = process.cwd();
 const JSON_CT = { 'content-type': 'application/json' };
 const counts = { mutated: 0, raw: 0, urls: 0, statuses: {} as Record<string, number> };
+/** The limits the test server validates with (its default settings: HTTP_MAX_TIMEOUT_MS 30 s and so on). */
+const serverLimits = flowLimitsOf(loadSettings({}));
 
 let server: TestServer;
 beforeAll(async () => {
@@ -62,7 +66,7 @@ describe('upload endpoints fuzz', () => {
       checkAnswer(`POST ${endpoint} ${text.slice(0, 200)}`, res);
       // The server and the library must agree on what is valid (bodies over 1 MiB answer 413 first).
       if (Buffer.byteLength(text) <= 1024 * 1024) {
-        const valid = validateFlow(JSON.parse(text)).valid;
+        const valid = validateFlow(JSON.parse(text), serverLimits).valid;
         const expected = valid ? (endpoint === '/api/flows' ? 201 : 200) : 422;
         if (res.status !== expected)
           throw new Error(`POST ${endpoint}: expected ${expected}, got ${res.status}: ${res.text.slice(0, 300)} for ${text.slice(0, 300)}`);
