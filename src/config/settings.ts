@@ -179,14 +179,19 @@ class Reader {
     const value = this.raw(name);
     if (value === undefined) return undefined;
     let ok = false;
+    let database = '';
     try {
       const url = new URL(value);
       ok = (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+      database = decodeURIComponent(url.pathname.slice(1));
     } catch {
       ok = false;
     }
     if (!ok) this.problems.push(`${name}: must be a PostgreSQL URL like postgres://user:password@host:5432/database`);
-    return ok ? value : undefined;
+    // Without a name the driver connects to the user's own database (often the `postgres` system
+    // database) and the migrations would create flowbot's tables there.
+    else if (database === '') this.problems.push(`${name}: must name the database, like postgres://user:password@host:5432/flowbot`);
+    return ok && database !== '' ? value : undefined;
   }
 
   /** A name of printable ASCII without spaces, at most 128 characters. */

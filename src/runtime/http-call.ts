@@ -146,7 +146,9 @@ export function buildRequest(
 
 /** A value from the answer as a variable holds it: scalars only, secrets masked; anything else is "unset". */
 function savedValue(value: unknown, secrets: SecretsUsed): Scalar | null {
-  if (typeof value === 'string') return secrets.mask(value);
+  // Text from another service is outside input like a user's message: neutralised the same way, so
+  // that what a reply shows is what the history stores (PostgreSQL cannot store NUL at all).
+  if (typeof value === 'string') return secrets.mask(removeControlCharacters(value.toWellFormed()));
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   return null;

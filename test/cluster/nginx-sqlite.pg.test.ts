@@ -74,5 +74,9 @@ describe('one flowbot behind nginx (deploy/nginx.conf)', () => {
     const big = await post('/api/flows', { ...counterFlow(), description: 'x'.repeat(1_100_000) });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { code: string }).code).toBe('payload_too_large');
+    // Oversized headers too: flowbot's own 431 in its error shape, not nginx's HTML 400 page.
+    const padded = await checkedFetch(`${cluster.lb.url}/api/flows`, { headers: { 'x-padding': 'a'.repeat(20_000) } });
+    expect(padded.status).toBe(431);
+    expect(((await padded.json()) as { code: string }).code).toBe('headers_too_large');
   });
 });

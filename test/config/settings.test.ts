@@ -71,6 +71,24 @@ describe('loadSettings', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
+  it("refuses a PostgreSQL URL that names no database (it would install into the user's default one)", () => {
+    for (const url of ['postgres://postgres:hunter2@127.0.0.1:5432/', 'postgresql://postgres@db']) {
+      let error: unknown;
+      try {
+        loadSettings({ DATABASE_URL: url });
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(SettingsError);
+      expect((error as SettingsError).problems).toEqual([
+        'DATABASE_URL: must name the database, like postgres://user:password@host:5432/flowbot',
+      ]);
+    }
+    expect(loadSettings({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowbot%2Dprod' }).database.url).toBe(
+      'postgres://postgres@127.0.0.1:5432/flowbot%2Dprod',
+    );
+  });
+
   it('freezes what it read', () => {
     const settings = loadSettings({});
     expect(Object.isFrozen(settings)).toBe(true);

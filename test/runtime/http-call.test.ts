@@ -1,5 +1,5 @@
 import type { HttpBlock } from '../../src/flow/types';
-import { buildRequest } from '../../src/runtime/http-call';
+import { buildRequest, callHttp } from '../../src/runtime/http-call';
 
 /** A block as JSON.parse makes it: `__proto__` as an own key, the way a flow file can write it. */
 const block = JSON.parse(
@@ -21,5 +21,24 @@ describe('buildRequest', () => {
     expect(Object.keys(request.headers)).toEqual(['__proto__', 'X-Keep', 'accept', 'content-type']);
     expect(Object.getPrototypeOf(request.headers)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).note).toBeUndefined();
+  });
+});
+
+describe('callHttp', () => {
+  it('neutralises control characters in saved text, as it does for user text', async () => {
+    const lookup: HttpBlock = {
+      id: 'lookup',
+      type: 'http',
+      method: 'GET',
+      url: 'https://orders.example.com/api/orders/1',
+      save: { status: '/status', note: '/note' },
+      next: 'done',
+      onError: 'done',
+    };
+    const requester = {
+      request: () => Promise.resolve({ ok: true as const, status: 200, body: '{"status":"a\\u0000b\\u202e","note":"x\\ud800y"}' }),
+    };
+    const output = await callHttp(lookup, {}, { requester, maxTimeoutMs: 10_000 }, new AbortController().signal, () => 0);
+    expect(output.saved).toEqual({ status: 'ab', note: 'x\ufffdy' });
   });
 });

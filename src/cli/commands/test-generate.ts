@@ -23,7 +23,9 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
     writeLine(io.stderr, `${flowFile}: cannot generate tests: ${err instanceof Error ? err.message : String(err)}`);
     return EXIT_INVALID;
   }
-  const flowPath = out === undefined ? flowFile : relative(dirname(resolve(out)), resolve(flowFile)) || basename(flowFile);
+  // A test file's `flow` is relative to the test file. On stdout its place is unknown: name the flow
+  // as seen from beside it, where test files go (and say so below); --out computes the exact path.
+  const flowPath = out === undefined ? basename(flowFile) : relative(dirname(resolve(out)), resolve(flowFile)) || basename(flowFile);
   const document = { flow: flowPath.split('\\').join('/'), ...generated.suite };
   const text = formatTestDocument(document);
   if (out === undefined) io.stdout.write(text);
@@ -33,6 +35,9 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
     io.stderr,
     `${generated.suite.tests.length} tests, coverage ${percent(coverage.ratio)} of ${coverage.total} transitions${out ? `, written to ${out}` : ''}`,
   );
+  if (out === undefined) {
+    writeLine(io.stderr, `its "flow" is "${document.flow}": save it beside ${flowFile}, or use --out FILE to point it there from anywhere`);
+  }
   for (const u of generated.unreachable) writeLine(io.stderr, `not covered: ${u.transition}: ${u.reason}`);
   return generated.unreachable.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
