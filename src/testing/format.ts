@@ -18,6 +18,14 @@ function stepLine(step: TestStep): string {
 /** Prettier's line width in this repository: a block's mocks fit on one line or take one line each, as Prettier would. */
 const PRINT_WIDTH = 140;
 
+/**
+ * Prettier always breaks an array of two or more objects that each have more than one key, however
+ * short (its rule for arrays of records); a block's mocks have to break there too.
+ */
+function prettierBreaks(list: readonly object[]): boolean {
+  return list.length > 1 && list.every((mock) => Object.keys(mock).length > 1);
+}
+
 /** `"mocks"`, a block's mocks on its line, or one per line where they do not fit. */
 function mockLines(mocks: NonNullable<ConversationTest['mocks']>): string[] {
   const blocks = Object.entries(mocks.http ?? {});
@@ -25,7 +33,7 @@ function mockLines(mocks: NonNullable<ConversationTest['mocks']>): string[] {
   blocks.forEach(([id, list], i) => {
     const comma = i < blocks.length - 1 ? ',' : '';
     const one = `          ${JSON.stringify(id)}: ${inline(list)}${comma}`;
-    if (one.length <= PRINT_WIDTH) {
+    if (one.length <= PRINT_WIDTH && !prettierBreaks(list)) {
       lines.push(one);
       return;
     }

@@ -13,10 +13,11 @@ const FAILING_STATUS = 500;
 
 /**
  * The outcomes generation tries at an http block, as its `callHttp` actor would resolve them: a 2xx
- * with nothing saved and a network failure, which take `next` and `onError`; then, for the variables
+ * with nothing saved and a network failure, which take `next` and `error`; then, for the variables
  * conditions read, the answers that set them to the values the conditions compare with (one variable
  * at a time: its `save` value, `httpStatus`; every failure where `httpError` is read), so that the
- * branches after the call are reachable too. Each becomes a mock (`mockOf`) that the real runtime turns into the same outcome.
+ * branches after the call are reachable too; and a failing status if nothing else tried one, since
+ * coverage counts it apart from a call with no answer. Each becomes a mock (`mockOf`) that the real runtime turns into the same outcome.
  */
 export function httpOutcomes(block: HttpBlock, values: ReadonlyMap<string, readonly Scalar[]>): HttpCallOutput[] {
   const base = { method: block.method, url: block.url, latencyMs: 0 };
@@ -49,9 +50,10 @@ export function httpOutcomes(block: HttpBlock, values: ReadonlyMap<string, reado
     if (!Number.isInteger(status) || status < 100 || status > 599) continue;
     outcomes.push(status >= 200 && status <= 299 ? ok(status) : failed('status', status));
   }
+  // Coverage counts a failing status apart from no answer (HTTP_FAILURE_DETAILS): one is always tried.
   // Where a condition reads httpError, every way to fail: the codes it compares with, and others for its else.
+  if (values.has(HTTP_ERROR_VARIABLE) || !outcomes.some((o) => o.error === 'status')) outcomes.push(failed('status', FAILING_STATUS));
   if (values.has(HTTP_ERROR_VARIABLE)) {
-    outcomes.push(failed('status', FAILING_STATUS));
     for (const code of HTTP_FAILURES) if (code !== 'network') outcomes.push(failed(code));
     // `invalid_json` only happens where `save` reads the answer.
     if (save.some(([, pointer]) => pointer !== STATUS_POINTER)) outcomes.push(failed('invalid_json', 200));

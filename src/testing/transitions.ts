@@ -11,8 +11,22 @@ export interface MachineTransition {
   from: string;
   to: string;
   event: string;
-  /** The intent id, choice value or case index that selects this transition among its siblings. */
+  /** The intent id, choice value, case index or http failure that selects this transition among its siblings. */
   detail?: string;
+}
+
+/**
+ * The two ways an http block's call can take its `error` way out, as coverage counts them: the service
+ * answered with a status that is not 2xx (`httpError` is `status`), or no usable answer came (a timeout,
+ * a network failure, a blocked address, an answer too large or not JSON, or the actor failing). The
+ * compiled machine takes both through the same `error` edge (onDone's unguarded branch, or onError when
+ * the actor rejects), so its branches do not tell them apart; the outcome does, and it is what a test
+ * mocks (a `status`, or an `error`). A flow's tests cover the edge only when they try both.
+ */
+export const HTTP_FAILURE_DETAILS = { status: 'status not 2xx', other: 'no usable answer' } as const;
+
+function httpFailureDetail(httpError: string | undefined): string {
+  return httpError === 'status' ? HTTP_FAILURE_DETAILS.status : HTTP_FAILURE_DETAILS.other;
 }
 
 /** `route -> weather (intent.matched: weather)` */
@@ -43,10 +57,19 @@ export function machineTransitions(config: MachineConfigJson): MachineTransition
       ...Object.values(state.after ?? {}).flat(),
       ...(state.invoke ? [...state.invoke.onDone, state.invoke.onError] : []),
     ];
+    const httpFailures = new Set<string>();
     for (const transition of all) {
       const action = stepAction(transition);
       if (!action) continue;
       const { from, to, event } = action.params as { from: string; to: string; event: string };
+      if (event === 'http.error') {
+        // onDone and onError both take the one `error` edge: it counts once per way to fail, not per branch.
+        const edge = `${from}\u0000${to}`;
+        if (httpFailures.has(edge)) continue;
+        httpFailures.add(edge);
+        found.push(...Object.values(HTTP_FAILURE_DETAILS).map((detail) => ({ from, to, event, detail })));
+        continue;
+      }
       const intent = transition.guard?.type === 'intentIs' ? (transition.guard.params.intent as string) : undefined;
       found.push(withDetail({ from, to, event }, action.params.choice, action.params.case, intent));
     }
@@ -65,6 +88,7 @@ function withDetail(base: MachineTransition, choice: unknown, index: unknown, in
 export function transitionOfStep(step: Step): MachineTransition | undefined {
   if (step.from === null) return undefined;
   const base = { from: step.from, to: step.to, event: step.event };
+  if (step.event === 'http.error') return { ...base, detail: httpFailureDetail(step.httpError) };
   return withDetail(base, step.choice, step.case, step.event === 'intent.matched' ? step.intent : undefined);
 }
 

@@ -70,6 +70,29 @@ describe('flowbot test', () => {
     expect(r.stdout).toMatch(/order-status\.json: coverage 100% of transitions/);
   });
 
+  it("--coverage lists an http block's failing status and its missing answer once each, and counts them apart", async () => {
+    const flow = join(FLOWS, 'order-status.json');
+    const withMocks = (name: string, ...lookup: unknown[]) =>
+      file(name, {
+        flow,
+        intents: 'scripted',
+        tests: lookup.map((mock, i) => ({ name: `call ${i}`, steps: [{ user: '1001' }], mocks: { http: { lookup: [mock] } } })),
+      });
+    const failures = async (path: string) => {
+      const r = await run(['test', path, '--coverage']);
+      expect(r.stdout).toContain('passed, 0 failed');
+      return r.stdout.split('\n').filter((line) => line.trim().startsWith('lookup -> failed'));
+    };
+    expect(await failures(withMocks('ok.test.json', { status: 200, body: { status: 'shipped' } }))).toEqual([
+      '    lookup -> failed (http.error: status not 2xx)',
+      '    lookup -> failed (http.error: no usable answer)',
+    ]);
+    expect(await failures(withMocks('404.test.json', { status: 404 }))).toEqual(['    lookup -> failed (http.error: no usable answer)']);
+    expect(await failures(withMocks('timeout.test.json', { error: 'timeout' }))).toEqual([
+      '    lookup -> failed (http.error: status not 2xx)',
+    ]);
+  });
+
   it('--json prints the results as one object', async () => {
     const r = await run(['test', file('json.test.json', failing), '--json']);
     expect(r.code).toBe(1);

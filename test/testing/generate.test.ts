@@ -67,7 +67,11 @@ describe('test generation', () => {
         { error: 'network' },
       ]),
     );
-    for (const test of generated.suite.tests) expect(test.mocks?.http).toBeDefined();
+    // Each test that gives an order number (so calls the service) brings its mocks; one that never calls, none.
+    for (const test of generated.suite.tests) {
+      const calls = test.steps.some((step) => 'user' in step && /^\d+$/.test(step.user ?? ''));
+      expect(test.mocks?.http !== undefined).toBe(calls);
+    }
   });
 
   it('reaches branches on httpError and on a status saved with $status, and mocks a block called "constructor"', async () => {
