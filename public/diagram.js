@@ -210,6 +210,8 @@ export function createDiagram(ui) {
   /** @type {string | null} the block whose neighbourhood is being fetched */
   let fetchingAround = null;
   let drawing = false;
+  /** What the drawing under way shows (it highlights the current block when done). @type {{ diagram: FlowDiagram, traffic: FlowStats | null } | null} */
+  let inFlight = null;
   let renderCount = 0;
   /** The user's choice of the zoom button; null until they press it (then each drawing decides). @type {boolean | null} */
   let fitChoice = null;
@@ -334,7 +336,14 @@ export function createDiagram(ui) {
         } while (chatBusy);
         const next = wanted;
         wanted = null;
-        if (next && open && next.seq === loadSeq) await draw(next.diagram, next.seq);
+        if (next && open && next.seq === loadSeq) {
+          inFlight = { diagram: next.diagram, traffic };
+          try {
+            await draw(next.diagram, next.seq);
+          } finally {
+            inFlight = null;
+          }
+        }
       }
     } finally {
       drawing = false;
@@ -387,6 +396,8 @@ export function createDiagram(ui) {
     if (!open || !whole) return;
     if (drawsWhole(whole)) {
       if (drawn?.diagram === whole && drawn.traffic === traffic) highlight();
+      // Being drawn right now (the move came while Mermaid worked): that drawing highlights when done.
+      else if (inFlight?.diagram === whole && inFlight.traffic === traffic && !wanted) return;
       else if (wanted?.diagram === whole)
         void drawLoop(); // e.g. the panel was closed before it was drawn
       else want(whole);
