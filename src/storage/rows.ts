@@ -1,4 +1,5 @@
 import { type BotRecord, type ConversationRecord, type ConversationStatus, DEFAULT_BOT, type StepRecord } from './records';
+import type { ConversationClaim } from './repositories';
 
 /**
  * The rows of the tables both backends share (the same schema, see sqlite/migrations.ts and
@@ -63,6 +64,17 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     currentBlock: row.current_block,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** What a claim's `UPDATE ... RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot` answers. */
+export type ClaimRow = ConversationRow & { epoch: number; snapshot: string | null };
+
+export function toClaim(row: ClaimRow): ConversationClaim {
+  return {
+    epoch: row.epoch,
+    conversation: toConversation(row),
+    snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
   };
 }
 

@@ -14,7 +14,16 @@ import type { ConversationClaim, ConversationRepository, CreatedConversation, St
 import { MAX_PAGE_SIZE } from '../sqlite/conversation-repository';
 import { decodeCursor, encodeCursor } from '../sqlite/cursor';
 import { ConversationNotFoundError } from '../sqlite/errors';
-import { CONVERSATION_COLUMNS, type ConversationRow, STEP_COLUMNS, type StepRow, toConversation, toStep } from '../rows';
+import {
+  type ClaimRow,
+  CONVERSATION_COLUMNS,
+  type ConversationRow,
+  STEP_COLUMNS,
+  type StepRow,
+  toClaim,
+  toConversation,
+  toStep,
+} from '../rows';
 import type { PgGuard } from './errors';
 import { TurnBatcher } from './turn-batcher';
 
@@ -71,19 +80,13 @@ export class PgConversationRepository implements ConversationRepository {
     // The UPDATE waits for the row lock of a turn another instance is committing: its answer is the
     // state after that turn, or that turn is refused (its epoch is gone).
     const claim = await this.guard.write('conversations.claim', async () => {
-      const { rows } = await this.pool.query<ConversationRow & { epoch: number; snapshot: string | null }>(
+      const { rows } = await this.pool.query<ClaimRow>(
         `UPDATE conversations SET owner = $2, epoch = epoch + 1 WHERE id = $1 AND status = 'active'
          RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot`,
         [id, owner],
       );
       const row = rows[0];
-      return (
-        row && {
-          epoch: row.epoch,
-          conversation: toConversation(row),
-          snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
-        }
-      );
+      return row && toClaim(row);
     });
     if (claim) this.publish({ type: 'conversation_claimed', conversationId: id, owner, epoch: claim.epoch });
     return claim;

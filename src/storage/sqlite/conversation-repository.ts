@@ -11,12 +11,14 @@ import {
 } from '../records';
 import { errors } from '../../errors';
 import {
+  type ClaimRow,
   CONVERSATION_COLUMNS,
   type ConversationRow,
   STEP_COLUMNS,
   type StepRow,
   type StepValues,
   stepValues,
+  toClaim,
   toConversation,
   toStep,
 } from '../rows';
@@ -100,10 +102,7 @@ function checkLimit(limit: number): void {
 export class SqliteConversationRepository implements ConversationRepository {
   // All statements are prepared once here: appendTurn runs on every chat turn.
   private readonly insertStmt: Database.Statement<[ConversationInsert], { flow_version: number; epoch: number }>;
-  private readonly claimStmt: Database.Statement<
-    [{ id: string; owner: string }],
-    ConversationRow & { epoch: number; snapshot: string | null }
-  >;
+  private readonly claimStmt: Database.Statement<[{ id: string; owner: string }], ClaimRow>;
   private readonly epochStmt: Database.Statement<[string], { epoch: number }>;
   private readonly getStmt: Database.Statement<[string], ConversationRow>;
   private readonly listStmts = new Map<string, Database.Statement<ListParameter[], ConversationRow>>();
@@ -279,13 +278,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.flush();
     const claim = this.guard.write('conversations.claim', () => {
       const row = this.claimStmt.get({ id, owner });
-      return (
-        row && {
-          epoch: row.epoch,
-          conversation: toConversation(row),
-          snapshot: row.snapshot === null ? undefined : (JSON.parse(row.snapshot) as unknown),
-        }
-      );
+      return row && toClaim(row);
     });
     if (claim) this.publish({ type: 'conversation_claimed', conversationId: id, owner, epoch: claim.epoch });
     return claim;
