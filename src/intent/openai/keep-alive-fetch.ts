@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 /**
  * A `fetch` for the openai SDK over node:http(s) with a keep-alive agent: the SDK's one dependency
@@ -102,13 +103,13 @@ class BufferedResponse {
   }
 }
 
-function responseOf(url: URL, res: IncomingMessage, body: Buffer): Response {
+function responseOf(url: string, res: IncomingMessage, body: Buffer): Response {
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
   const status = res.statusCode ?? 500;
   // The SDK reads only the members above; the cast is the one place this stands in for a Response.
   return new BufferedResponse(
-    url.href,
+    url,
     status,
     res.statusMessage ?? '',
     headers,
@@ -116,29 +117,55 @@ function responseOf(url: URL, res: IncomingMessage, body: Buffer): Response {
   ) as unknown as Response;
 }
 
+/** A URL as http.request takes it, with what the response reports. */
+interface RequestTarget {
+  href: string;
+  secure: boolean;
+  options: ReturnType<typeof urlToHttpOptions>;
+}
+
+function targetOf(href: string): RequestTarget {
+  const url = new URL(href);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`keepAliveFetch: unsupported protocol ${url.protocol}`);
+  return { href: url.href, secure: url.protocol === 'https:', options: urlToHttpOptions(url) };
+}
+
 export function createKeepAliveFetch(): KeepAliveFetch {
+  // The SDK asks the same URL every time: it is parsed once, not per request.
+  let last: { input: string; target: RequestTarget } | undefined;
   const agents = {
     http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   const keepAliveFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
-      const url = new URL(input instanceof Request ? input.url : input);
       const signal = init?.signal ?? undefined;
       if (signal?.aborted) {
         reject(abortError(signal));
         return;
       }
-      const secure = url.protocol === 'https:';
-      if (!secure && url.protocol !== 'http:') {
-        reject(new TypeError(`keepAliveFetch: unsupported protocol ${url.protocol}`));
-        return;
+      const href = typeof input === 'string' ? input : input instanceof Request ? input.url : input.href;
+      if (last?.input !== href) {
+        try {
+          last = { input: href, target: targetOf(href) };
+        } catch (error) {
+          reject(error);
+          return;
+        }
       }
+      const target = last.target;
+      const secure = target.secure;
       const body = bodyOf(init);
       const headers = headersOf(init);
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const options = { method: init?.method ?? 'GET', headers, agent: secure ? agents.https : agents.http };
-      const req = (secure ? httpsRequest : httpRequest)(url, options, (res) => {
+      // Upper case, as fetch sends it (the SDK names its methods in lower case).
+      const options = {
+        ...target.options,
+        method: (init?.method ?? 'GET').toUpperCase(),
+        headers,
+        agent: secure ? agents.https : agents.http,
+      };
+      const req = (secure ? httpsRequest : httpRequest)(options, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -148,7 +175,7 @@ export function createKeepAliveFetch(): KeepAliveFetch {
         });
         res.on('end', () => {
           signal?.removeEventListener('abort', onAbort);
-          resolve(responseOf(url, res, Buffer.concat(chunks, size)));
+          resolve(responseOf(target.href, res, Buffer.concat(chunks, size)));
         });
         res.on('error', fail);
       });
