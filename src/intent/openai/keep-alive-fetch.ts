@@ -16,6 +16,13 @@ import { urlToHttpOptions } from 'node:url';
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Sockets idle this long are closed (the server's own keep-alive is often 5 s or more). */
 const IDLE_SOCKET_MS = 30_000;
+/**
+ * Idle sockets kept per host (node's default is 256). Every conversation waiting on the model holds
+ * one request, so with more than 256 in flight the default closed the sockets that exceeded it
+ * whenever the number in flight dipped, and the next rise opened them again: a TCP connect each, and
+ * against OpenAI a TLS handshake each. Idle sockets still close after IDLE_SOCKET_MS.
+ */
+export const MAX_IDLE_SOCKETS = 4096;
 /** Statuses whose Response may not have a body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -85,11 +92,20 @@ class BufferedResponse {
   }
 
   text(): Promise<string> {
-    return Promise.resolve(this.bytes === null ? '' : this.bytes.toString('utf8'));
+    return Promise.resolve(this.decoded());
   }
 
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
+  /** As Response.json(): rejects when the body is not JSON (without an async hop per answer). */
+  json(): Promise<unknown> {
+    try {
+      return Promise.resolve(JSON.parse(this.decoded()) as unknown);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private decoded(): string {
+    return this.bytes === null ? '' : this.bytes.toString('utf8');
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
@@ -134,8 +150,8 @@ export function createKeepAliveFetch(): KeepAliveFetch {
   // The SDK asks the same URL every time: it is parsed once, not per request.
   let last: { input: string; target: RequestTarget } | undefined;
   const agents = {
-    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
-    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: MAX_IDLE_SOCKETS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxFreeSockets: MAX_IDLE_SOCKETS }),
   };
   const keepAliveFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
