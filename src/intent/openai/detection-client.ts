@@ -17,10 +17,18 @@ import OpenAI, { type ClientOptions } from 'openai';
  *   without a query always gives the same URL, so it is remembered per path.
  */
 export class DetectionClient extends OpenAI {
+  static {
+    // The SDK's User-Agent is `${constructor.name}/JS <version>`: the server sees the same one as from OpenAI itself.
+    Object.defineProperty(this, 'name', { value: OpenAI.name });
+  }
+
   private readonly transport: typeof fetch;
   private readonly urls = new Map<string, string>();
   private urlsBase = '';
-  private readonly auth = new Map<string, { apiKey: string | null; adminAPIKey: string | null; headers: ReturnType<OpenAI['authHeaders']> }>();
+  private readonly auth = new Map<
+    string,
+    { apiKey: string | null; adminAPIKey: string | null; headers: ReturnType<OpenAI['authHeaders']> }
+  >();
 
   constructor(options: ClientOptions & { fetch: typeof fetch }) {
     super(options);
@@ -30,7 +38,7 @@ export class DetectionClient extends OpenAI {
   override fetchWithTimeout(...args: Parameters<OpenAI['fetchWithTimeout']>): Promise<Response> {
     const [url, init] = args;
     if (init?.signal === undefined || init.signal === null) return super.fetchWithTimeout(...args);
-    // The SDK's wrapper also upper-cases the method ('post'): the keep-alive fetch does that itself.
+    // The SDK's wrapper also upper-cases the method ('post'): fetch normalises it, the keep-alive one too.
     return this.transport.call(undefined, url, init);
   }
 

@@ -100,7 +100,7 @@ class BufferedResponse {
     try {
       return Promise.resolve(JSON.parse(this.decoded()) as unknown);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
   }
 

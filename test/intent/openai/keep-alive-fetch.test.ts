@@ -41,6 +41,25 @@ describe('keepAliveFetch', () => {
     expect(s.sockets()).toBe(1);
   });
 
+  it('keeps its sockets when more than 256 requests were in flight (node keeps 256 idle ones by default)', async () => {
+    const inFlight = 300;
+    let waiting: Array<() => void> = [];
+    const s = await serve((_req, _body, res) => {
+      // Every request of a wave is answered once all of them arrived: the wave holds 300 sockets at once.
+      waiting.push(() => res.end('{}'));
+      if (waiting.length === inFlight) {
+        const answer = waiting;
+        waiting = [];
+        for (const respond of answer) respond();
+      }
+    });
+    server = s.server;
+    const wave = (): Promise<number[]> => Promise.all(Array.from({ length: inFlight }, () => transport.fetch(s.url).then((r) => r.status)));
+    await wave();
+    await wave();
+    expect(s.sockets()).toBe(inFlight);
+  });
+
   it('answers a 204 without a body', async () => {
     const s = await serve((_req, _body, res) => {
       res.writeHead(204);
