@@ -37,21 +37,30 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-function headersOf(init: RequestInit | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * The request's header lines as http.request takes them in its raw form, a flat [name, value, ...]
+ * list: node then writes them as they are (still validating each) instead of first storing every one
+ * in the request's own header map, a copy per request that lived as long as the request. What node
+ * adds itself to headers given as an object, Host (and Basic auth from the URL), comes last, as there.
+ */
+function headerLinesOf(init: RequestInit | undefined, target: RequestTarget, contentLength: number | undefined): string[] {
+  const lines: string[] = [];
+  let hasHost = false;
+  let hasAuthorization = false;
+  const add = (value: string, name: string): void => {
+    if (name === 'content-length' && contentLength !== undefined) return;
+    if (name === 'host') hasHost = true;
+    else if (name === 'authorization') hasAuthorization = true;
+    lines.push(name, value);
+  };
   const given = init?.headers;
-  if (given === undefined) return out;
   // The SDK hands over a Headers: read it as it is rather than copying it into another one first.
-  if (given instanceof Headers) {
-    given.forEach((value, name) => {
-      out[name] = value;
-    });
-    return out;
-  }
-  new Headers(given).forEach((value, name) => {
-    out[name] = value;
-  });
-  return out;
+  if (given instanceof Headers) given.forEach(add);
+  else if (given !== undefined) new Headers(given).forEach(add);
+  if (contentLength !== undefined) lines.push('content-length', String(contentLength));
+  if (!hasHost) lines.push('Host', target.hostHeader);
+  if (target.basicAuth !== undefined && !hasAuthorization) lines.push('Authorization', target.basicAuth);
+  return lines;
 }
 
 function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined {
@@ -138,12 +147,25 @@ interface RequestTarget {
   href: string;
   secure: boolean;
   options: ReturnType<typeof urlToHttpOptions>;
+  /** As node writes it: IPv6 in brackets, the port unless it is the protocol's default. */
+  hostHeader: string;
+  /** `Basic ...` from credentials in the URL, as node sends them. */
+  basicAuth: string | undefined;
 }
 
 function targetOf(href: string): RequestTarget {
   const url = new URL(href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`keepAliveFetch: unsupported protocol ${url.protocol}`);
-  return { href: url.href, secure: url.protocol === 'https:', options: urlToHttpOptions(url) };
+  const options = urlToHttpOptions(url);
+  const secure = url.protocol === 'https:';
+  // url.host is node's Host header: brackets kept, the default port already left out by URL.
+  return {
+    href: url.href,
+    secure,
+    options,
+    hostHeader: url.host,
+    basicAuth: options.auth ? `Basic ${Buffer.from(options.auth).toString('base64')}` : undefined,
+  };
 }
 
 export function createKeepAliveFetch(): KeepAliveFetch {
@@ -172,8 +194,7 @@ export function createKeepAliveFetch(): KeepAliveFetch {
       const target = last.target;
       const secure = target.secure;
       const body = bodyOf(init);
-      const headers = headersOf(init);
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      const headers = headerLinesOf(init, target, body === undefined ? undefined : Buffer.byteLength(body));
       // Upper case, as fetch sends it (the SDK names its methods in lower case).
       const options = {
         ...target.options,
