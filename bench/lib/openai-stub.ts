@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
  */
 export interface OpenAiStub {
   readonly baseURL: string;
-  /** Requests answered since start (or the last reset). */
+  /** Requests answered since start. */
   readonly answered: number;
+  /** TCP connections accepted since start: a client that keeps its sockets alive opens few. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -60,12 +62,19 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
     });
   });
   server.maxConnections = 30_000;
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     get answered() {
       return answered;
+    },
+    get connections() {
+      return connections;
     },
     close: () =>
       new Promise<void>((resolve) => {

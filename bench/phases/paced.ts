@@ -21,6 +21,8 @@ export interface PacedRun extends PacedResult {
   loopDelayMs: { p50: number; p99: number; max: number } | null;
   /** Completions the stub answered during the whole run (every turn asks once: nothing fell back). */
   modelAnswers: number | null;
+  /** TCP connections the stub accepted during the run: a client that keeps its sockets opens few. */
+  modelConnections: number | null;
 }
 
 export const MODEL_DELAY_MS = { min: 300, max: 800 };
@@ -43,6 +45,7 @@ export async function runPaced(kind: ServerKind, options: PacedOptions): Promise
       if (c.loopDelayMs) loopDelayMs = c.loopDelayMs;
     });
     const answeredBefore = options.stub?.answered ?? 0;
+    const connectionsBefore = options.stub?.connections ?? 0;
     worker.send({
       cmd: 'paced',
       url: server.wsUrl,
@@ -66,6 +69,7 @@ export async function runPaced(kind: ServerKind, options: PacedOptions): Promise
       serverCpuMicrosPerTurn,
       loopDelayMs,
       modelAnswers: options.stub ? options.stub.answered - answeredBefore : null,
+      modelConnections: options.stub ? options.stub.connections - connectionsBefore : null,
     };
   } finally {
     await stopAll(server, workers);

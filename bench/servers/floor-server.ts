@@ -20,6 +20,7 @@ import type { Flow, IntentBlock, MessageBlock, WaitBlock } from '../../src/flow/
 import { renderTemplate } from '../../src/flow/template';
 import type { IntentCandidate } from '../../src/intent/detector';
 import { LocalIntentClassifier } from '../../src/intent/local';
+import { MAX_IDLE_SOCKETS } from '../../src/intent/openai/keep-alive-fetch';
 import { parseIntentAnswer } from '../../src/intent/openai/parse-answer';
 import { answerEnum, buildChatRequest } from '../../src/intent/openai/prompt';
 import { DEFAULT_BOT } from '../../src/storage/records';
@@ -64,7 +65,8 @@ const waitingFrame = JSON.stringify({
 const classifier = new LocalIntentClassifier();
 
 const openaiUrl = process.env.BENCH_OPENAI_URL ? new URL(`${process.env.BENCH_OPENAI_URL}/chat/completions`) : undefined;
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// The same pool bound as flowbot's keep-alive fetch: neither side pays reconnects the other does not.
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: MAX_IDLE_SOCKETS });
 
 function snapshotOf(variables: Variables): string {
   // The same shape and size as the XState snapshot flowbot stores at `ask`.

@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { IntentDetector, IntentRequest, IntentResult } from '../detector';
+import type { IntentCandidate, IntentDetector, IntentRequest, IntentResult } from '../detector';
 import { NO_INTENT } from '../../flow/types';
 import { type Clock, systemClock } from '../../util/clock';
 import { silentLogger, type Logger } from '../../util/logger';
 import { startDeadline, type Deadline } from '../resilience/deadline';
 import { IntentFailure } from '../resilience/intent-failure';
 import { classifyOpenAiError, type ClassifiedError } from './classify-error';
+import { DetectionClient } from './detection-client';
 import { createKeepAliveFetch, type KeepAliveFetch } from './keep-alive-fetch';
 import { parseIntentAnswer } from './parse-answer';
-import { answerEnum, buildChatRequest, userText, type TokenLimitParam } from './prompt';
+import { chatRequestFor, prepareChatRequest, userText, type PreparedChatRequest, type TokenLimitParam } from './prompt';
 
 /**
  * Asks an OpenAI(-compatible) Chat Completions endpoint which option the user's message means.
@@ -62,6 +63,13 @@ export class OpenAiIntentDetector implements IntentDetector {
   private readonly tokenLimitParam: TokenLimitParam;
   private readonly logger: Pick<Logger, 'warn' | 'error'>;
   private readonly clock: Clock;
+  /**
+   * Each block's request parts (system prompt, enum, schema), built at its first detection. Keyed by
+   * the block's options array, which the compiled flow holds for as long as the block can be asked
+   * (IntentRequest: same cacheKey, same intents): a new flow version brings new arrays, and the old
+   * entries go with the old flow.
+   */
+  private readonly prepared = new WeakMap<readonly IntentCandidate[], PreparedChatRequest>();
   private configErrorLogged = false;
   private outsideOptionsLogged = false;
 
@@ -77,17 +85,21 @@ export class OpenAiIntentDetector implements IntentDetector {
     if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0) {
       throw new RangeError(`maxRetries must be an integer >= 0, got ${this.maxRetries}`);
     }
-    this.transport = options.client ? undefined : createKeepAliveFetch();
-    this.client =
-      options.client ??
-      new OpenAI({
+    if (options.client) {
+      this.transport = undefined;
+      this.client = options.client;
+    } else {
+      const transport = createKeepAliveFetch();
+      this.transport = transport;
+      this.client = new DetectionClient({
         apiKey: options.apiKey,
         ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
         // Backstop only: each request gets the remaining budget as its timeout.
         timeout: options.timeoutMs,
         maxRetries: 0,
-        fetch: this.transport?.fetch,
+        fetch: transport.fetch,
       });
+    }
   }
 
   /** Closes the pooled sockets of a client built here (shutdown). */
@@ -101,18 +113,27 @@ export class OpenAiIntentDetector implements IntentDetector {
     // Nothing to classify: do not pay for a call whose answer is known.
     if (userText(request.text) === '') return { intent: NO_INTENT, provider: 'openai' };
 
-    const body = buildChatRequest(request, { model: this.model, tokenLimitParam: this.tokenLimitParam });
-    const allowed = answerEnum(request.intents);
+    const prepared = this.preparedFor(request.intents);
+    const body = chatRequestFor(prepared, request.text);
     // The caller's deadline when it is not longer than ours: one timer and one signal per detection.
     // Its signal is then `request.signal`, so a timeout is told apart by `expired`, not by that signal.
     const shared = request.deadline !== undefined && request.deadline.remainingMs() <= this.timeoutMs ? request.deadline : undefined;
     const deadline = shared ?? startDeadline(this.timeoutMs, callerSignal);
     try {
       const completion = await this.complete(body, deadline, shared ? undefined : callerSignal);
-      return this.toResult(completion, allowed, request.cacheKey);
+      return this.toResult(completion, prepared.allowed, request.cacheKey);
     } finally {
       if (!shared) deadline.dispose();
     }
+  }
+
+  private preparedFor(intents: readonly IntentCandidate[]): PreparedChatRequest {
+    let prepared = this.prepared.get(intents);
+    if (prepared === undefined) {
+      prepared = prepareChatRequest(intents, { model: this.model, tokenLimitParam: this.tokenLimitParam });
+      this.prepared.set(intents, prepared);
+    }
+    return prepared;
   }
 
   /** One completion, with retries while they fit in the deadline. */

@@ -1,4 +1,5 @@
-import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type { IntentCandidate, IntentRequest } from '../detector';
 import { NO_INTENT } from '../../flow/types';
 
@@ -91,24 +92,56 @@ export function systemPrompt(intents: readonly IntentCandidate[]): string {
   ].join('\n');
 }
 
+/**
+ * What a request of one block shares with every other request of that block: the answer enum, the
+ * system message and the response format. Built once per block (see OpenAiIntentDetector), so a
+ * detection only adds the user's message.
+ */
+export interface PreparedChatRequest {
+  readonly model: string;
+  readonly allowed: readonly string[];
+  readonly systemMessage: { readonly role: 'system'; readonly content: string };
+  readonly responseFormat: ResponseFormatJSONSchema;
+  readonly tokenLimitParam: TokenLimitParam;
+  readonly tokenBudget: number;
+}
+
+export function prepareChatRequest(intents: readonly IntentCandidate[], options: ChatRequestOptions): PreparedChatRequest {
+  const allowed = answerEnum(intents);
+  return {
+    model: options.model,
+    allowed,
+    systemMessage: { role: 'system', content: systemPrompt(intents) },
+    responseFormat: {
+      type: 'json_schema',
+      json_schema: { name: ANSWER_SCHEMA_NAME, strict: true, schema: answerSchema(allowed) },
+    },
+    tokenLimitParam: options.tokenLimitParam ?? 'max_tokens',
+    tokenBudget: answerTokenBudget(allowed),
+  };
+}
+
+/**
+ * The request for `text` from a block's prepared parts. The parts are shared, not copied: the SDK
+ * only serialises the body, and nothing here or there writes to it.
+ */
+export function chatRequestFor(prepared: PreparedChatRequest, text: string): ChatCompletionCreateParamsNonStreaming {
+  const messages: ChatCompletionMessageParam[] = [prepared.systemMessage, { role: 'user', content: userText(text) }];
+  // Classification, not creativity (temperature 0): the same message should give the same intent.
+  return prepared.tokenLimitParam === 'max_tokens'
+    ? { model: prepared.model, messages, response_format: prepared.responseFormat, temperature: 0, max_tokens: prepared.tokenBudget }
+    : {
+        model: prepared.model,
+        messages,
+        response_format: prepared.responseFormat,
+        temperature: 0,
+        max_completion_tokens: prepared.tokenBudget,
+      };
+}
+
 export function buildChatRequest(
   request: Pick<IntentRequest, 'text' | 'intents'>,
   options: ChatRequestOptions,
 ): ChatCompletionCreateParamsNonStreaming {
-  const allowed = answerEnum(request.intents);
-  const budget = answerTokenBudget(allowed);
-  return {
-    model: options.model,
-    messages: [
-      { role: 'system', content: systemPrompt(request.intents) },
-      { role: 'user', content: userText(request.text) },
-    ],
-    response_format: {
-      type: 'json_schema',
-      json_schema: { name: ANSWER_SCHEMA_NAME, strict: true, schema: answerSchema(allowed) },
-    },
-    // Classification, not creativity: the same message should give the same intent.
-    temperature: 0,
-    ...((options.tokenLimitParam ?? 'max_tokens') === 'max_tokens' ? { max_tokens: budget } : { max_completion_tokens: budget }),
-  };
+  return chatRequestFor(prepareChatRequest(request.intents, options), request.text);
 }

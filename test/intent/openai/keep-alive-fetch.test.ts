@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKeepAliveFetch, MAX_RESPONSE_BYTES } from '../../../src/intent/openai/keep-alive-fetch';
 
@@ -39,6 +39,50 @@ describe('keepAliveFetch', () => {
       expect(await response.json()).toEqual({ method: 'POST', body: 'héllo', length: '6' });
     }
     expect(s.sockets()).toBe(1);
+  });
+
+  it('keeps its sockets when more than 256 requests were in flight (node keeps 256 idle ones by default)', async () => {
+    const inFlight = 300;
+    let waiting: Array<() => void> = [];
+    const s = await serve((_req, _body, res) => {
+      // Every request of a wave is answered once all of them arrived: the wave holds 300 sockets at once.
+      waiting.push(() => res.end('{}'));
+      if (waiting.length === inFlight) {
+        const answer = waiting;
+        waiting = [];
+        for (const respond of answer) respond();
+      }
+    });
+    server = s.server;
+    const wave = (): Promise<number[]> => Promise.all(Array.from({ length: inFlight }, () => transport.fetch(s.url).then((r) => r.status)));
+    await wave();
+    await wave();
+    expect(s.sockets()).toBe(inFlight);
+  });
+
+  it('sends the header lines node sends for the same headers given as an object (Host and credentials included)', async () => {
+    const seen: string[][] = [];
+    const s = await serve((req, _body, res) => {
+      seen.push(req.rawHeaders);
+      res.end('{}');
+    });
+    server = s.server;
+    const url = `${s.url.replace('http://', 'http://user:p%40ss@')}/v1/x`;
+    const agent = new Agent({ keepAlive: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const headers = { accept: 'application/json', 'x-test': 'yes', 'content-length': '5' };
+        const req = httpRequest(url, { method: 'POST', headers, agent }, (res) => res.resume().on('end', resolve));
+        req.on('error', reject);
+        req.end('hello');
+      });
+    } finally {
+      agent.destroy();
+    }
+    await transport.fetch(url, { method: 'post', headers: new Headers({ 'x-test': 'yes', accept: 'application/json' }), body: 'hello' });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[1]).toEqual(expect.arrayContaining(['Host', s.url.slice('http://'.length), 'Authorization', `Basic ${btoa('user:p@ss')}`]));
   });
 
   it('answers a 204 without a body', async () => {

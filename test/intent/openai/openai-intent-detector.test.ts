@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { OpenAiIntentDetector, type OpenAiIntentDetectorOptions } from '../../../src/intent/openai/openai-intent-detector';
+import * as prompt from '../../../src/intent/openai/prompt';
 import { MAX_USER_TEXT_CHARS } from '../../../src/intent/openai/prompt';
 import { startDeadline } from '../../../src/intent/resilience/deadline';
 import { IntentFailure } from '../../../src/intent/resilience/intent-failure';
@@ -74,6 +75,27 @@ describe('OpenAiIntentDetector against an OpenAI-compatible stub', () => {
     expect(system?.content).not.toContain('Will it rain in Paris');
     expect(user?.content.startsWith('Will it rain in Paris?')).toBe(true);
     expect(user?.content.length).toBeLessThanOrEqual(MAX_USER_TEXT_CHARS);
+  });
+
+  it("builds a block's prompt, enum and schema once, and sends every request of it the same way", async () => {
+    const prepare = jest.spyOn(prompt, 'prepareChatRequest');
+    try {
+      stub.enqueue(reply.intent('weather'), reply.intent('travel'), reply.intent('bye'));
+      const d = detector();
+      const first = intentRequest('rain?');
+      await d.detect(first);
+      await d.detect(intentRequest('flights?'));
+      // Another block (a new flow version brings new option arrays): its own parts.
+      await d.detect(intentRequest('bye', { intents: [...first.intents] }));
+      expect(prepare).toHaveBeenCalledTimes(2);
+      const bodies = stub.requests.map((r) => r.body as SentBody);
+      expect(bodies.map((b) => b.messages[1]?.content)).toEqual(['rain?', 'flights?', 'bye']);
+      const expected = prompt.buildChatRequest({ text: 'rain?', intents: first.intents }, { model: 'gpt-4o-mini' });
+      for (const body of bodies)
+        expect({ ...body, messages: [body.messages[0]] }).toEqual({ ...expected, messages: [expected.messages[0]] });
+    } finally {
+      prepare.mockRestore();
+    }
   });
 
   it.each(['weather', 'travel', 'restaurants', 'bye', 'none'])('routes an answer of %s', async (id) => {
