@@ -25,8 +25,65 @@ type RuntimeAction = ActionRef | { type: typeof NOTE_INTENT_ACTION; params: Reco
  */
 export function runtimeConfig(config: MachineConfigJson): MachineConfigJson {
   const states: Record<string, StateJson> = {};
-  for (const [id, state] of Object.entries(config.states)) states[id] = state.invoke ? withNotedDetection(state) : state;
+  for (const [id, state] of Object.entries(config.states)) {
+    states[id] = withPassedThrough(id, state.invoke ? withNotedDetection(state) : state, config.states);
+  }
   return { ...config, states };
+}
+
+/**
+ * A state XState only passes through: its entry actions, then at once one unguarded eventless
+ * transition (a message or set block). Entering it costs a microstep of its own.
+ */
+function passThrough(state: StateJson | undefined): TransitionJson | undefined {
+  if (!state || state.type || state.tags || state.on || state.after || state.invoke || state.meta) return undefined;
+  const always = state.always;
+  if (always === undefined || Array.isArray(always) || always.guard || always.reenter || always.target === undefined) return undefined;
+  return always;
+}
+
+/**
+ * The transition with the states it would only pass through folded in: it targets where they lead,
+ * their entry and eventless actions run in the same order as when XState entered each (nothing
+ * runs between them: no guard, no exit action, no event), so the same messages and steps are
+ * emitted with the same context. A chain that comes back to its source re-enters it, as leaving
+ * and coming back did. Stops at a chain that loops (a flow the validator refuses anyway).
+ */
+function folded(source: string, transition: TransitionJson, states: Readonly<Record<string, StateJson>>): TransitionJson {
+  let target = transition.target;
+  if (target === undefined) return transition;
+  let actions: ActionRef[] | undefined;
+  const seen = new Set<string>();
+  for (let next = passThrough(states[target]); next !== undefined; next = passThrough(states[target])) {
+    if (seen.has(target)) return transition;
+    seen.add(target);
+    actions ??= [...transition.actions];
+    actions.push(...(states[target]?.entry ?? []), ...next.actions);
+    target = next.target as string;
+  }
+  if (actions === undefined) return transition;
+  const { reenter: _reenter, ...rest } = transition;
+  return { ...rest, target, actions, ...(target === source ? { reenter: true as const } : {}) };
+}
+
+function foldedAll<T extends TransitionJson | TransitionJson[] | undefined>(
+  source: string,
+  transitions: T,
+  states: Readonly<Record<string, StateJson>>,
+): T {
+  if (transitions === undefined) return transitions;
+  return (Array.isArray(transitions) ? transitions.map((t) => folded(source, t, states)) : folded(source, transitions, states)) as T;
+}
+
+function withPassedThrough(id: string, state: StateJson, states: Readonly<Record<string, StateJson>>): StateJson {
+  const copy: StateJson = { ...state };
+  if (state.always) copy.always = foldedAll(id, state.always, states);
+  if (state.on) copy.on = Object.fromEntries(Object.entries(state.on).map(([event, t]) => [event, foldedAll(id, t, states)]));
+  if (state.after) copy.after = Object.fromEntries(Object.entries(state.after).map(([delay, t]) => [delay, foldedAll(id, t, states)]));
+  if (state.invoke) {
+    copy.invoke = { ...state.invoke, onDone: foldedAll(id, state.invoke.onDone, states), onError: foldedAll(id, state.invoke.onError, states) };
+  }
+  return copy;
 }
 
 function withNotedDetection(state: StateJson): StateJson {
