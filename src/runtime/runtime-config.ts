@@ -36,15 +36,15 @@ export function runtimeConfig(config: MachineConfigJson): MachineConfigJson {
   return { ...config, states };
 }
 
-/**
- * A state XState only passes through: its entry actions, then at once one unguarded eventless
- * transition (a message or set block). Entering it costs a microstep of its own.
- */
 /** Own properties only: a block may be named "constructor". */
 function stateOf(states: Readonly<Record<string, StateJson>>, id: string): StateJson | undefined {
   return Object.hasOwn(states, id) ? states[id] : undefined;
 }
 
+/**
+ * A state XState only passes through: its entry actions, then at once one unguarded eventless
+ * transition (a message or set block). Entering it costs a microstep of its own.
+ */
 function passThrough(state: StateJson | undefined): (TransitionJson & { target: string }) | undefined {
   if (!state || state.type || state.tags || state.on || state.after || state.invoke || state.meta) return undefined;
   const always = state.always;
