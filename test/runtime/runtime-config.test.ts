@@ -1,7 +1,11 @@
 import { compileFlow } from '../../src/flow/compile';
 import type { MachineConfigJson, TransitionJson } from '../../src/flow/machine-config';
 import type { Flow } from '../../src/flow/types';
+import { Conversation } from '../../src/runtime/conversation';
+import type { Turn } from '../../src/runtime/events';
+import { createFlowMachine } from '../../src/runtime/flow-machine';
 import { NOTE_INTENT_ACTION, runtimeConfig } from '../../src/runtime/runtime-config';
+import { VirtualTimers } from '../../src/testing/virtual-timers';
 import { FakeDetector } from '../support/fake-detector';
 import { botTexts, Harness, steps } from '../support/conversation-harness';
 
@@ -98,5 +102,27 @@ describe('runtimeConfig: the compiled config as the runtime machine runs it', ()
     expect(botTexts(turn)).toEqual(['Hello Ada (1)']);
     expect(botTexts(await chat.say('Bo'))).toEqual(['Hello Bo (2)']);
     chat.conversation.stop();
+  });
+
+  it('restarts the silence clock of a wait block its answer comes back to', async () => {
+    const timers = new VirtualTimers();
+    const turns: Turn[] = [];
+    const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const conversation = new Conversation({
+      machine: createFlowMachine(compileFlow(loopFlow), { detector: new FakeDetector() }),
+      timers,
+      onTurn: (turn) => void turns.push(turn),
+    });
+    conversation.start();
+    await settled();
+    await timers.advance(20_000, settled);
+    conversation.send('Ada');
+    await settled();
+    // The answer left the block and came back 20 s into its 30 s: the clock starts again from there.
+    await timers.advance(20_000, settled);
+    expect(turns.flatMap(botTexts)).toEqual(['Hello Ada (1)']);
+    await timers.advance(15_000, settled);
+    expect(turns.flatMap(botTexts)).toEqual(['Hello Ada (1)', 'Still there?']);
+    conversation.stop();
   });
 });
