@@ -323,7 +323,7 @@ export class Conversation {
         // The delayed event changed nothing (a silence after the last reprompt): there is no turn to
         // report. Outside XState's update loop, as after a delivery, the actor may then park.
         this.timerTurn = false;
-        const listening: Lifecycle = { status: 'listening', actor, snapshot: sharedShape(actor.getPersistedSnapshot()) };
+        const listening: Lifecycle = { status: 'listening', actor, snapshot: persistedAtWait(actor) };
         this.lifecycle = listening;
         void Promise.resolve().then(() => {
           if (this.lifecycle === listening) this.next();
@@ -334,7 +334,7 @@ export class Conversation {
       this.push({ type: 'waiting', blockId: this.blockId ?? '', ...offered(choices, this.choicesOnly), at: this.clock.now() });
       // Snapshots are taken only here, at a stable point: restoring one taken while a detection was in
       // flight would run the detection again.
-      this.deliver('waiting', sharedShape(actor.getPersistedSnapshot()));
+      this.deliver('waiting', persistedAtWait(actor));
     }
   }
 
@@ -393,6 +393,40 @@ function sharedShape(snapshot: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(snapshot)) copy[key] = value;
   return copy;
+}
+
+/**
+ * The persisted snapshot of an actor that waits: what XState's `getPersistedSnapshot()` gives, built
+ * directly. At a waiting point the flow runs no child actor (a detection or call ends when its state
+ * is left), has no history state, and its context holds JSON values only, so XState's persisted form
+ * is the snapshot's own fields in this order; building it here skips XState's object rest and
+ * spread, and the copy (see sharedShape), on every turn. Any other snapshot goes through XState.
+ */
+function persistedAtWait(actor: FlowActor): unknown {
+  const snapshot = actor.getSnapshot() as {
+    status: string;
+    output: unknown;
+    error: unknown;
+    value: unknown;
+    historyValue: object;
+    context: unknown;
+    children: object;
+  };
+  if (!isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) return sharedShape(actor.getPersistedSnapshot());
+  return {
+    status: snapshot.status,
+    output: snapshot.output,
+    error: snapshot.error,
+    value: snapshot.value,
+    historyValue: {},
+    context: snapshot.context,
+    children: {},
+  };
+}
+
+function isEmpty(record: object): boolean {
+  for (const _key in record) return false;
+  return true;
 }
 
 function valueOf(snapshot: unknown): string | null {

@@ -1,4 +1,4 @@
-import { type AnyActorRef, type AnyStateMachine, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { type AnyActorRef, type AnyStateMachine, assign, emit, fromPromise, setup } from 'xstate';
 import type { CompiledFlow } from '../flow/compile';
 import type { FlowContext } from '../flow/machine-config';
 import { applyAssignments, foldText, holds, parseAnswer, PatternCache } from '../flow/semantics';
@@ -9,6 +9,7 @@ import { HTTP_ERROR_VARIABLE, HTTP_STATUS_VARIABLE } from '../flow/variables';
 import type { IntentDetector, IntentResult, IntentScore } from '../intent/detector';
 import { type Clock, systemClock } from '../util/clock';
 import { callHttp, type HttpCallOutput, type HttpCallSettings } from './http-call';
+import { NOTE_INTENT_ACTION, runtimeConfig } from './runtime-config';
 import { fromTask } from './task-actor';
 
 /** The system id of a conversation's root actor; the detection actor reads the user's text through it. */
@@ -94,6 +95,56 @@ export interface FlowMachineOptions {
 function httpOutputOf(event: unknown): HttpCallOutput | undefined {
   const output = (event as { output?: HttpCallOutput }).output;
   return output && typeof output.ok === 'boolean' && typeof output.method === 'string' ? output : undefined;
+}
+
+/** The params of a compiled `step` action. */
+interface StepParams {
+  from: string;
+  to: string;
+  event: string;
+  case?: number;
+  choice?: string;
+}
+
+/** What the history records of a move: the transition's params, and what the call or detection that took it brought. */
+function stepOf(params: StepParams, event: unknown): Step {
+  const info: Step = { from: params.from, to: params.to, event: params.event };
+  if (params.case !== undefined) info.case = params.case;
+  if (params.choice !== undefined) info.choice = params.choice;
+  if (params.event.startsWith('http.')) {
+    const call = httpOutputOf(event);
+    if (call) {
+      info.method = call.method;
+      info.url = call.url;
+      if (call.status !== undefined) info.status = call.status;
+      if (call.error !== undefined) info.httpError = call.error;
+      if (call.detail !== undefined) info.error = call.detail;
+      info.latencyMs = call.latencyMs;
+    } else {
+      // The actor failed (a bug, or no client configured): the reason, and `network` as the code.
+      info.httpError = 'network';
+      const error = errorOf(event);
+      if (error !== undefined) info.error = error;
+    }
+  }
+  if (params.event.startsWith('intent.')) {
+    const detection = detectionOf(event);
+    if (detection) {
+      info.intent = detection.intent;
+      info.provider = detection.provider;
+      if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
+      if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
+      info.latencyMs = detection.latencyMs;
+      if (detection.runnerUp !== undefined) {
+        info.runnerUp = detection.runnerUp.intent;
+        info.runnerUpScore = detection.runnerUp.score;
+      }
+    } else {
+      const error = errorOf(event);
+      if (error !== undefined) info.error = error;
+    }
+  }
+  return info;
 }
 
 /** The conversation's variables, read by an invoked actor through the root actor. */
@@ -197,52 +248,18 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
         variables: applyAssignments(params.assign, context.variables),
       })),
       saveHttpResult: assign(({ context, event }) => ({ variables: afterHttpCall(context.variables, httpOutputOf(event)) })),
-      step: enqueueActions(
-        ({ context, event, enqueue }, params: { from: string; to: string; event: string; case?: number; choice?: string }) => {
-          const info: Step = { from: params.from, to: params.to, event: params.event };
-          if (params.case !== undefined) info.case = params.case;
-          if (params.choice !== undefined) info.choice = params.choice;
-          if (params.event.startsWith('http.')) {
-            const call = httpOutputOf(event);
-            if (call) {
-              info.method = call.method;
-              info.url = call.url;
-              if (call.status !== undefined) info.status = call.status;
-              if (call.error !== undefined) info.httpError = call.error;
-              if (call.detail !== undefined) info.error = call.detail;
-              info.latencyMs = call.latencyMs;
-            } else {
-              // The actor failed (a bug, or no client configured): the reason, and `network` as the code.
-              info.httpError = 'network';
-              const error = errorOf(event);
-              if (error !== undefined) info.error = error;
-            }
-          }
-          if (params.event.startsWith('intent.')) {
-            const detection = detectionOf(event);
-            const counts = { ...context.noMatchCounts };
-            if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
-            else if (params.event !== 'intent.error') delete counts[params.from];
-            if (detection) {
-              info.intent = detection.intent;
-              info.provider = detection.provider;
-              if (Number.isFinite(detection.confidence)) info.confidence = detection.confidence;
-              if (detection.fallbackReason !== undefined) info.fallbackReason = detection.fallbackReason;
-              info.latencyMs = detection.latencyMs;
-              if (detection.runnerUp !== undefined) {
-                info.runnerUp = detection.runnerUp.intent;
-                info.runnerUpScore = detection.runnerUp.score;
-              }
-              enqueue.assign({ variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts });
-            } else {
-              const error = errorOf(event);
-              if (error !== undefined) info.error = error;
-              enqueue.assign({ noMatchCounts: counts });
-            }
-          }
-          enqueue.emit({ type: 'step', ...info });
-        },
-      ),
+      /** Reports the move; what it reads is the transition's own params and the event that took it. */
+      step: emit(({ event }, params: StepParams) => ({ type: 'step' as const, ...stepOf(params, event) })),
+      /** A detection's answer (see runtimeConfig): the `intent` variable, and the block's no-matches in a row. */
+      [NOTE_INTENT_ACTION]: assign(({ context, event }, params: StepParams) => {
+        const counts = { ...context.noMatchCounts };
+        if (params.event === 'intent.noMatch') counts[params.from] = noMatchCount(context, params.from) + 1;
+        else delete counts[params.from];
+        const detection = detectionOf(event);
+        return detection
+          ? { variables: { ...context.variables, intent: detection.intent }, noMatchCounts: counts }
+          : { noMatchCounts: counts };
+      }),
     },
     guards: {
       intentIs: ({ event }, params: { intent: string }) => detectionOf(event)?.intent === params.intent,
@@ -264,5 +281,5 @@ export function createFlowMachine(compiled: CompiledFlow, options: FlowMachineOp
   });
   // The config is plain JSON whose action/guard names match the implementations above; XState's
   // generic config type cannot express that link, so this is the one cast at the boundary.
-  return machine.createMachine(compiled.config as unknown as Parameters<typeof machine.createMachine>[0]);
+  return machine.createMachine(runtimeConfig(compiled.config) as unknown as Parameters<typeof machine.createMachine>[0]);
 }

@@ -93,8 +93,10 @@ describe('compileFlow', () => {
         snapshot.context.silenceCounts ?? {},
       ]);
     const paths = getShortestPaths(machine, { events: eventsAt, limit: 500, serializeState: serializeState as never });
-    // Paths end in stable states; message blocks are passed through by eventless transitions, so each
-    // explored (state, event) pair is replayed microstep by microstep to see the blocks in between.
+    // Paths end in stable states; message blocks are passed through (by eventless transitions, or
+    // folded into the transition that leads to them), so each explored (state, event) pair is
+    // replayed microstep by microstep to see the blocks in between, in the steps it reports.
+    const reached = new Set<string>([flow.start]);
     const empty = createEmptyActor();
     const scope = {
       self: empty,
@@ -105,9 +107,11 @@ describe('compileFlow', () => {
       defer: () => {},
       stopChild: () => {},
       emit: () => {},
-      actionExecutor: () => {},
+      actionExecutor: (action: { type: string; params?: { event?: { type?: string; to?: string } } }) => {
+        const emitted = action.params?.event;
+        if (action.type === 'xstate.emit' && emitted?.type === 'step' && emitted.to !== undefined) reached.add(emitted.to);
+      },
     };
-    const reached = new Set<string>([flow.start]);
     for (const path of paths) {
       reached.add(String(path.state.value));
       for (const event of eventsAt(path.state)) {
