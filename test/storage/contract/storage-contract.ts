@@ -332,6 +332,44 @@ export function describeStorageContract(backend: Backend): void {
       expect((await storage.conversations.messages('c1')).map((m) => m.text)).toEqual(['by 6']);
     });
 
+    it('refuses a fenced turn once idle expiry marked the conversation abandoned, unless it was not idle when the turn began', async () => {
+      for (const id of ['idle', 'busy', 'done']) await storage.conversations.create({ id, createdAt: at(1), owner: 'a' });
+      await storage.conversations.appendTurn(turn('idle', { epoch: 1, messages: [msg('bot', 'hello', 2)], snapshot: { n: 1 }, at: at(2) }));
+      await storage.conversations.appendTurn(turn('busy', { epoch: 1, at: at(2) }));
+      await storage.conversations.appendTurn(turn('done', { epoch: 1, status: 'completed', at: at(2) }));
+      // Another instance's sweep: idle since before at(60).
+      await expect(storage.conversations.abandonIdle(at(60))).resolves.toBe(2);
+
+      const late = turn('idle', {
+        epoch: 1,
+        messages: [msg('user', 'late', 100)],
+        snapshot: { n: 'late' },
+        at: at(100),
+        idleCutoff: at(40),
+      });
+      await expect(storage.conversations.appendTurn(late)).rejects.toMatchObject({ code: 'conversation_expired' });
+      expect((await storage.conversations.messages('idle')).map((m) => m.text)).toEqual(['hello']);
+      await expect(storage.conversations.snapshot('idle')).resolves.toEqual({ n: 1 });
+      await expect(storage.conversations.get('idle')).resolves.toMatchObject({ status: 'abandoned', updatedAt: at(2) });
+      // Without a cutoff (a writer that does not know the timeout), abandoned is final too.
+      await expect(storage.conversations.appendTurn(turn('idle', { epoch: 1, at: at(101) }))).rejects.toMatchObject({
+        code: 'conversation_expired',
+      });
+
+      // Marked while its turn was in flight, though its last activity was within the timeout: it goes on.
+      await storage.conversations.appendTurn(
+        turn('busy', { epoch: 1, messages: [msg('user', 'in time', 61)], at: at(61), idleCutoff: at(1) }),
+      );
+      await expect(storage.conversations.get('busy')).resolves.toMatchObject({ status: 'active', updatedAt: at(61) });
+      await expect(storage.conversations.appendTurn(turn('done', { epoch: 1, at: at(62), idleCutoff: at(1) }))).rejects.toMatchObject({
+        code: 'conversation_ended',
+      });
+      // A lost epoch is still told as such first.
+      await expect(storage.conversations.appendTurn(turn('idle', { epoch: 7, at: at(102) }))).rejects.toMatchObject({
+        code: 'conversation_taken_over',
+      });
+    });
+
     it('claims only active conversations', async () => {
       await storage.conversations.create({ id: 'c1', createdAt: at(1) });
       await storage.conversations.appendTurn(turn('c1', { status: 'completed' }));
