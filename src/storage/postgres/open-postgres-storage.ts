@@ -9,6 +9,7 @@ import { PgConversationRepository } from './conversation-repository';
 import { PgGuard, toPgStorageError } from './errors';
 import { applyPgMigrations, LOCK_CLASS } from './migrations';
 import { PgStorageEvents } from './pg-events';
+import { checkPgSchema } from './schema-check';
 import { PgStatsRepository } from './stats-repository';
 
 export interface PostgresStorageOptions {
@@ -110,8 +111,9 @@ export class PostgresStorage implements Storage {
 
 /**
  * Connects to PostgreSQL, applies pending migrations (once, whoever starts first), starts the signal
- * listener and returns the Storage. Throws storage_unavailable when the server cannot be reached, and
- * SchemaTooNewError for a database written by a newer flowbot.
+ * listener and returns the Storage. Throws storage_unavailable when the server cannot be reached,
+ * SchemaTooNewError for a database written by a newer flowbot, and SchemaDamagedError for one whose
+ * tables were changed by hand.
  */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresStorage> {
   const poolSize = options.poolSize ?? 10;
@@ -138,6 +140,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     const client = await pool.connect();
     try {
       await applyPgMigrations(client);
+      await checkPgSchema(client);
     } finally {
       client.release();
     }
