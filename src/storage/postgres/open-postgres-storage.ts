@@ -21,6 +21,8 @@ export interface PostgresStorageOptions {
   statementTimeoutMs?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** INSTANCE_ID: a second instance with the same one logs a warning at start (see PgStorageEvents). */
+  instanceId?: string;
   logger?: Pick<Logger, 'warn' | 'info'>;
   clock?: Clock;
 }
@@ -135,6 +137,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     pool,
     { ...config, application_name: `${config.application_name ?? 'flowbot'} listener` },
     options.logger,
+    options.instanceId,
   );
   try {
     const client = await pool.connect();
