@@ -69,6 +69,23 @@ export function describeStorageContract(backend: Backend): void {
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
     });
 
+    it('stores one version when identical uploads race: the others get the current one, not created', async () => {
+      const flow = sampleFlow('same');
+      const source = JSON.stringify(flow);
+      const uploads = await Promise.all(
+        Array.from({ length: 6 }, () => storage.flows.createUnlessCurrent({ flow, source, createdAt: at(1) })),
+      );
+      expect(uploads.filter((u) => u.created)).toHaveLength(1);
+      expect(new Set(uploads.map((u) => u.record.version))).toEqual(new Set([flowVersion + 1]));
+      expect(await storage.flows.list()).toHaveLength(2);
+      // Only the current version is compared: another source, or the same after it, is a new version.
+      await storage.flows.create({ flow: sampleFlow('other'), source: JSON.stringify(sampleFlow('other')), createdAt: at(2) });
+      await expect(storage.flows.createUnlessCurrent({ flow, source, createdAt: at(3) })).resolves.toMatchObject({
+        created: true,
+        record: { version: flowVersion + 3, current: true },
+      });
+    });
+
     it('creates, lists and deletes bots, refusing while one has an active conversation', async () => {
       await expect(storage.bots.create({ id: 'shop', name: 'Shop', createdAt: at(1) })).resolves.toBe(true);
       await expect(storage.bots.create({ id: 'shop', name: 'Again', createdAt: at(1) })).resolves.toBe(false);
