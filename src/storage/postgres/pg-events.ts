@@ -145,8 +145,9 @@ export class PgStorageEvents implements StorageEvents {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      // Before LISTEN: pg_stat_activity then shows the listener by its last statement, as before.
       if (this.instanceId !== undefined) await this.holdInstanceId(client, this.instanceId);
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners();
       client.on('error', () => undefined);
