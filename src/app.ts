@@ -110,7 +110,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     logger,
     undefined,
-    { owner: settings.instanceId, events: storage.events, exclusive: (job, run) => storage.exclusive(job, run) },
+    {
+      owner: settings.instanceId,
+      events: storage.events,
+      exclusive: (job, run) => storage.exclusive(job, run),
+      idleTimeoutMs: settings.idleTimeoutMs,
+    },
   );
   // Versions uploaded or activated on another instance are compiled here ahead of their first
   // conversation; a bot deleted there is forgotten here (a new bot of that id numbers from 1 again).

@@ -59,6 +59,12 @@ export interface Ownership {
   events?: StorageEvents;
   /** Runs a job on one instance at a time (Storage.exclusive); default: here, now. */
   exclusive?: Storage['exclusive'];
+  /**
+   * IDLE_TIMEOUT_MS, for the turns this instance stores: one that began within it of the last stored
+   * activity is still taken by a conversation an idle sweep (maybe another instance's) marked abandoned
+   * while the turn was in flight (TurnWrite.idleCutoff). Absent: an abandoned conversation takes no turn.
+   */
+  idleTimeoutMs?: number;
 }
 
 interface Live {
@@ -378,6 +384,8 @@ export class ChatService {
     if (!turn.resumed) {
       const write = toTurnWrite(id, turn, this.clock.now());
       write.epoch = live.epoch;
+      const { idleTimeoutMs } = this.ownership;
+      if (idleTimeoutMs !== undefined) write.idleCutoff = new Date(live.lastActivity - idleTimeoutMs).toISOString();
       try {
         await this.conversations.appendTurn(write);
       } catch (err) {
@@ -386,6 +394,12 @@ export class ChatService {
         if (errors.conversationTakenOver.is(err)) {
           // Another owner claimed it (a resume elsewhere) before this turn could be stored: it is theirs now.
           this.lose(live, () => live.listener.onReplaced());
+          return;
+        }
+        if (errors.conversationExpired.is(err)) {
+          // An idle sweep (another instance's, which runs for all of them) marked it abandoned before
+          // this socket's own sweep closed it: closed now as that sweep would have, nothing of it kept.
+          this.lose(live, () => live.listener.onExpired());
           return;
         }
         // The actor is now ahead of the database. Drop it: a reconnect resumes from the last stored

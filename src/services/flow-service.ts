@@ -62,16 +62,15 @@ export class FlowService {
    */
   async upload(input: unknown, source: string, options: { activate?: boolean } = {}): Promise<UploadResult> {
     const prepared = this.prepare(input);
-    const current = await this.flows.current();
-    if (current?.source === source) {
-      return { version: current.version, createdAt: current.createdAt, warnings: prepared.warnings, unchanged: true };
-    }
-    const record = await this.flows.create({
+    // Compared with the current version in the transaction that would store the new one: two identical
+    // uploads at once store one version, the other is answered `unchanged`.
+    const { record, created } = await this.flows.createUnlessCurrent({
       flow: prepared.flow,
       source,
       createdAt: this.clock.now().toISOString(),
       activate: options.activate ?? true,
     });
+    if (!created) return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings, unchanged: true };
     // Warm the cache: the compile work is already done, and the next conversation (or preview) will need it.
     this.machines.get(this.bot, record.version, record.flow, prepared.compiled);
     return { version: record.version, createdAt: record.createdAt, warnings: prepared.warnings, unchanged: false };

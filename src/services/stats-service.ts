@@ -21,11 +21,29 @@ export interface FlowStats {
   misunderstood: FlowStatsRecord['misunderstood'];
 }
 
-/** An ISO-8601 instant from a query parameter, as stored (UTC, milliseconds); 400 otherwise. */
+/**
+ * A date, or a date-time with an optional zone (`Z` or an offset); seconds and milliseconds optional.
+ * A space for the offset's `+`: what an unencoded `+` in a query string arrives as.
+ */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+ -]\d{2}:\d{2})?)?$/;
+
+/**
+ * An ISO-8601 instant from a query parameter, as stored (UTC, milliseconds); 400 otherwise. Read here
+ * rather than by Date.parse alone, which takes 2026-02-30 for March 2 and a date-time without a zone
+ * in the server's own time zone: here one without a zone is UTC, whatever the server's.
+ */
 function instant(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw errors.invalidParameter(`${name} must be an ISO-8601 date or date-time, like 2026-12-01T00:00:00Z`);
+  const match = INSTANT.exec(value);
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match ?? [];
+  const ms = match ? Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${zone.replace(' ', '+')}`) : NaN;
+  const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (!Number.isFinite(ms) || calendarDay.getUTCMonth() !== Number(month) - 1 || calendarDay.getUTCDate() !== Number(day)) {
+    throw errors.invalidParameter(
+      `${name}=${JSON.stringify(value)} is not an ISO-8601 date or date-time: write it like 2026-12-01 (midnight UTC) ` +
+        'or 2026-12-01T13:00:00Z (Z or an offset like +02:00 may end it; without one it is UTC)',
+    );
+  }
   return new Date(ms).toISOString();
 }
 
@@ -37,7 +55,8 @@ export class StatsService {
   async flowStats(flows: FlowService, ref: string, query: { since?: string; until?: string }): Promise<FlowStats> {
     const since = instant('since', query.since);
     const until = instant('until', query.until);
-    if (since !== undefined && until !== undefined && since > until) throw errors.invalidParameter('since must not be after until');
+    if (since !== undefined && until !== undefined && since > until)
+      throw errors.invalidParameter(`since (${since}) must not be after until (${until})`);
     const machine = await flows.machine(ref);
     const raw = await this.stats.flowStats({
       botId: flows.bot,

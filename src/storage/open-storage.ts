@@ -19,6 +19,7 @@ export async function openStorage(
     poolSize,
     statementTimeoutMs,
     applicationName: `flowbot ${settings.instanceId}`,
+    instanceId: settings.instanceId,
     ...(logger ? { logger } : {}),
   });
 }

@@ -68,6 +68,15 @@ export interface TurnWrite {
    * conversation still has it. Absent: not fenced, for imports and tests that own every conversation.
    */
   epoch?: number;
+  /**
+   * Only with `epoch`: a fenced turn is also stored only while the conversation is active, since idle
+   * expiry (Storage.exclusive, maybe on another instance) may have marked it abandoned meanwhile; a
+   * turn for an abandoned one is refused with `conversation_expired`, for a completed one with
+   * `conversation_ended`, and nothing of it is stored. Except: an abandoned conversation last updated
+   * at or after `idleCutoff` (its writer's last activity minus IDLE_TIMEOUT_MS) was not idle when this
+   * turn began, only marked while the turn was in flight, and the turn makes it active again.
+   */
+  idleCutoff?: string;
   messages: MessageRecord[];
   steps: StepRecord[];
   status: ConversationStatus;

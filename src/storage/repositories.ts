@@ -29,6 +29,12 @@ import type {
  *   the same statement that stores it: a writer that lost the conversation stores nothing.
  */
 
+/** What an upload stored: a new version, or (`created: false`) the current one, whose source it already was. */
+export interface FlowUpload {
+  record: FlowVersionRecord;
+  created: boolean;
+}
+
 /** The flow versions of one bot (see BotRepository.flows): versions are numbered per bot. */
 export interface FlowRepository {
   /** The bot these versions belong to. */
@@ -38,6 +44,12 @@ export interface FlowRepository {
    * makes it the bot's current one, atomically.
    */
   create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord>;
+  /**
+   * As create, unless the bot's current version has exactly this source (byte for byte): then nothing
+   * is stored and that version is answered, `created: false`. Decided under the lock that numbers the
+   * versions, so that identical uploads at once (on any instances) store one version.
+   */
+  createUnlessCurrent(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowUpload>;
   current(): Promise<FlowVersionRecord | undefined>;
   /** Just the current version number: cheap, for every new conversation. */
   currentVersion(): Promise<number | undefined>;

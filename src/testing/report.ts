@@ -5,7 +5,7 @@ import type { SuiteResult } from './run-suite';
 export function describeFailure(failure: TestFailure): string {
   const where =
     failure.step < 0
-      ? 'while the flow started'
+      ? 'the start, before step 1'
       : failure.action === null
         ? 'the end of the test'
         : `step ${failure.step + 1} ${JSON.stringify(failure.action)}`;

@@ -16,7 +16,7 @@ import { textMatches } from './text-match';
 
 /** Where and why a test failed: the step, what it expected and what came instead. */
 export interface TestFailure {
-  /** Index of the failing step in the test's `steps` (-1: while the flow started; `steps.length`: after the last step). */
+  /** Index of the failing step in the test's `steps` (-1: at the start, before the first step; `steps.length`: after the last step). */
   step: number;
   /** The step as written. */
   action: TestStep | null;

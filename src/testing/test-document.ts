@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { type FlowProblem } from '../flow/problems';
-import { schemaProblems } from '../flow/schema';
 import { HTTP_METHODS } from '../flow/types';
 import { HTTP_FAILURES } from '../runtime/http-requester';
+import { testDocumentProblems } from './test-problems';
 
 /**
  * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
@@ -143,7 +143,8 @@ let validators: { file: ValidateFunction; suite: ValidateFunction } | undefined;
 
 function compiledValidators(): { file: ValidateFunction; suite: ValidateFunction } {
   if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    // verbose: each error carries its data and schema, which testDocumentProblems words them with.
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     validators = { file: ajv.compile(TestFileSchema), suite: ajv.compile(TestSuiteSchema) };
   }
   return validators;
@@ -154,11 +155,11 @@ export type TestDocumentCheck<T> = { ok: true; value: T } | { ok: false; errors:
 /** Checks a test file's shape; every problem at its JSON pointer (`/tests/0/steps/3/bot`). */
 export function checkTestFile(input: unknown): TestDocumentCheck<TestFile> {
   const validate = compiledValidators().file;
-  return validate(input) ? { ok: true, value: input as TestFile } : { ok: false, errors: schemaProblems(validate.errors ?? []) };
+  return validate(input) ? { ok: true, value: input as TestFile } : { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
 }
 
 /** Checks a test document sent over REST (no `flow`: the version in the path is the flow). */
 export function checkTestSuite(input: unknown): TestDocumentCheck<TestSuite> {
   const validate = compiledValidators().suite;
-  return validate(input) ? { ok: true, value: input as TestSuite } : { ok: false, errors: schemaProblems(validate.errors ?? []) };
+  return validate(input) ? { ok: true, value: input as TestSuite } : { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
 }

@@ -229,6 +229,30 @@ describe('turns in batches, jobs on one instance at a time', () => {
     await expect(first).resolves.toBe('a ran it');
     await expect(b.storage.exclusive('retention', () => Promise.resolve('b ran it'))).resolves.toBe('b ran it');
   });
+
+  it('stores one version when identical uploads race, on one instance and on two', async () => {
+    for (const servers of [
+      [a, a, a, a],
+      [a, b, a, b],
+    ]) {
+      const source = JSON.stringify({ ...defaultFlow(), name: `Raced ${servers.map((s) => (s === a ? 'a' : 'b')).join('')}` });
+      const before = await queryDatabase<{ n: number }>(
+        database.url,
+        "SELECT COUNT(*)::int AS n FROM flow_versions WHERE bot_id = 'default'",
+      );
+      const answers = await Promise.all(
+        servers.map((server) => checkedFetch(`${server.url}/api/flows`, { method: 'POST', headers: json, body: source })),
+      );
+      expect(answers.map((res) => res.status).sort()).toEqual([200, 200, 200, 201]);
+      const bodies = (await Promise.all(answers.map((res) => res.json()))) as Array<{ version: number }>;
+      expect(new Set(bodies.map((body) => body.version)).size).toBe(1);
+      const after = await queryDatabase<{ n: number }>(
+        database.url,
+        "SELECT COUNT(*)::int AS n FROM flow_versions WHERE bot_id = 'default'",
+      );
+      expect(after[0]?.n).toBe((before[0]?.n ?? 0) + 1);
+    }
+  });
 });
 
 describe('migrations', () => {

@@ -5,6 +5,8 @@ import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { defaultFlow } from '../support/flows';
+import { IDLE_MS, idleSweepRace } from '../support/idle-sweep-race';
+import { ManualClock } from '../support/manual-clock';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -82,6 +84,22 @@ describe('idle expiry', () => {
       }
       const resume = await ChatClient.connect(`${server.wsUrl}?conversationId=${goneId}`);
       expect(await resume.next('error')).toMatchObject({ code: 'conversation_ended', message: expect.stringContaining('expired') });
+    } finally {
+      await server.close(true);
+    }
+  });
+});
+
+describe('idle expiry by the sweep of another instance', () => {
+  it('closes a socket whose conversation was marked abandoned as its own sweep would, unless it was not idle', async () => {
+    const clock = new ManualClock();
+    const detector = new FakeDetector();
+    const server = await startTestServer({ detector, clock, env: { IDLE_TIMEOUT_MS: String(IDLE_MS) } });
+    try {
+      // The sweep that Storage.exclusive lets run on one instance for all: here, on this storage directly.
+      await idleSweepRace(server, detector, [clock], () =>
+        server.storage.conversations.abandonIdle(new Date(clock.now().getTime() - IDLE_MS).toISOString()),
+      );
     } finally {
       await server.close(true);
     }

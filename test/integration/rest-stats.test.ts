@@ -69,6 +69,30 @@ describe('GET /api/flows/{version}/stats', () => {
     expect((await stats('/api/flows/1/stats?since=2026-02-01&until=2026-01-01')).status).toBe(400);
     expect((await stats('/api/flows/9/stats')).status).toBe(404);
   });
+
+  it('says what an instant looks like for every bad since= or until=, naming the parameter and the value', async () => {
+    const shape =
+      'is not an ISO-8601 date or date-time: write it like 2026-12-01 (midnight UTC) or 2026-12-01T13:00:00Z ' +
+      '(Z or an offset like +02:00 may end it; without one it is UTC)';
+    for (const value of ['2026', 'yesterday', '2026-02-30', '2026-13-01', '2026-12-01T25:00:00Z', '2026-12-01T10']) {
+      const bad = await stats(`/api/flows/1/stats?since=${value}`);
+      expect([bad.status, bad.body]).toEqual([400, { code: 'invalid_parameter', message: `since="${value}" ${shape}` }]);
+    }
+    expect((await stats(`/api/flows/1/stats?until=${encodeURIComponent('2026-02-01T00:00:00+0100')}`)).body).toEqual({
+      code: 'invalid_parameter',
+      message: `until="2026-02-01T00:00:00+0100" ${shape}`,
+    });
+    expect((await stats('/api/flows/1/stats?since=2026-02-01&until=2026-01-01')).body).toEqual({
+      code: 'invalid_parameter',
+      message: 'since (2026-02-01T00:00:00.000Z) must not be after until (2026-01-01T00:00:00.000Z)',
+    });
+    // Without a zone, UTC: the same answer as with Z, whatever the server's time zone.
+    const bare = await stats('/api/flows/1/stats?since=2026-01-02T00:00&until=2026-01-03T00:00:00');
+    expect(bare.body.conversations).toEqual({ total: 1, active: 0, completed: 0, abandoned: 1 });
+    // An unencoded + arrives as a space: still the offset it was meant to be.
+    const offset = await stats('/api/flows/1/stats?since=2026-01-02T01:00:00+01:00&until=2026-01-03T00:00:00Z');
+    expect(offset.body.conversations).toEqual({ total: 1, active: 0, completed: 0, abandoned: 1 });
+  });
 });
 
 describe('GET /api/bots/{bot}/flows/{version}/stats', () => {

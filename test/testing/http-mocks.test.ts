@@ -115,6 +115,7 @@ describe('http blocks in conversation tests, answered by mocks.http', () => {
     flow.start = 'lookup';
     const result = await runConversationTest({ name: 'start', steps: [] }, target(flow), 'scripted');
     expect(result.failure).toMatchObject({ step: -1, action: null, expected: 'a mock for the 1st call of http block "lookup"' });
+    expect(describeFailure(result.failure!)).toMatch(/^at the start, before step 1\nexpected: a mock for the 1st call/);
   });
 
   it('checks a mock: an answer or a failure, never both, and only the known failure codes', () => {

@@ -222,13 +222,56 @@ describe('test documents', () => {
       expect.arrayContaining([
         '/flow missing_property',
         '/intents invalid_value',
-        '/tests/0/steps/0 schema_violation',
+        '/tests/0/steps/0 invalid_step',
         '/tests/0/steps/1/say unknown_property',
-        '/tests/0/steps/2/silence schema_violation',
-        '/tests/0/steps/3 schema_violation',
+        '/tests/0/steps/2/silence out_of_range',
+        '/tests/0/steps/3 invalid_step',
       ]),
     );
     expect(problems.some((p) => p.startsWith('/tests/0/steps/4/end'))).toBe(true);
+  });
+
+  it('says each problem once, with what is allowed, also where a value may take several forms', () => {
+    const scripted = (steps: unknown[], mocks?: unknown): unknown => ({
+      flow: 'f.json',
+      intents: 'scripted',
+      tests: [{ name: 'n', steps, ...(mocks === undefined ? {} : { mocks: { http: { lookup: mocks } } }) }],
+    });
+    const problems = (document: unknown): string[] => {
+      const result = checkTestFile(document);
+      return result.ok ? [] : result.errors.map((e) => `${e.path} ${e.code}: ${e.message}`);
+    };
+    const mock = '/tests/0/mocks/http/lookup/0';
+    const forms =
+      'must be an answer {"status": 100-599, "body", "headers"} or a failure {"error": "timeout" | "network" | "blocked" | "too_large"}, ' +
+      'not both, with "method" and "url" optional checks of the call';
+    expect(problems(scripted([], [{ status: 42 }]))).toEqual([`${mock}/status out_of_range: must be at least 100 and at most 599; got 42`]);
+    expect(problems(scripted([], [{ error: 'bogus' }]))).toEqual([
+      `${mock}/error invalid_value: must be one of "timeout", "network", "blocked", "too_large"; got "bogus"`,
+    ]);
+    expect(problems(scripted([], [{ status: 200, method: 'FETCH' }]))).toEqual([
+      `${mock}/method invalid_value: must be one of "GET", "POST", "PUT", "PATCH", "DELETE"; got "FETCH"`,
+    ]);
+    expect(problems(scripted([], [{ status: 200, error: 'timeout' }]))).toEqual([
+      `${mock} invalid_value: ${forms}; got {"status":200,"error":"timeout"}`,
+    ]);
+    expect(problems(scripted([], [{}]))).toEqual([`${mock} invalid_value: ${forms}; got {}`]);
+    expect(problems({ ...(scripted([]) as object), intents: 'scriptd' })).toEqual([
+      '/intents invalid_value: must be one of "scripted", "local"; got "scriptd"',
+    ]);
+    expect(problems(scripted([{ bot: 'x', user: 'y' }, {}]))).toEqual([
+      '/tests/0/steps/0 invalid_step: a step has exactly one key, one of "user", "choice", "silence", "bot", "waiting", "end", "variables", "intent"; this one has "bot", "user"',
+      '/tests/0/steps/1 invalid_step: a step has exactly one key, one of "user", "choice", "silence", "bot", "waiting", "end", "variables", "intent"; this one has none',
+    ]);
+    expect(
+      problems(scripted([{ silence: -1 }, { end: false }, { end: 'not an id!' }, { intent: { err: 'x' } }, { variables: { a: [1] } }])),
+    ).toEqual([
+      '/tests/0/steps/0/silence out_of_range: must be above 0 and at most 31536000; got -1',
+      '/tests/0/steps/1/end invalid_value: must be a block id, or true (the conversation ends at any block); got false',
+      '/tests/0/steps/2/end invalid_format: must match ^[A-Za-z][A-Za-z0-9_-]{0,63}$ (a letter, then up to 63 letters, digits, "_" or "-")',
+      '/tests/0/steps/3/intent invalid_value: must be an intent id (or "none"), or {"error": "..."} for a detection that fails; got {"err":"x"}',
+      '/tests/0/steps/4/variables/a invalid_value: must be a string, a number, true, false, or null (the variable is unset); got [1]',
+    ]);
   });
 
   it('a REST test document has no flow', () => {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Flow } from '../../flow/types';
 import { BotNotFoundError } from '../sqlite/flow-repository';
 import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
-import type { FlowRepository, StorageEvents } from '../repositories';
+import type { FlowRepository, FlowUpload, StorageEvents } from '../repositories';
 import type { PgGuard } from './errors';
 import { inTransaction } from './transaction';
 
@@ -13,6 +13,8 @@ interface FlowVersionRow {
   created_at: string;
   current: boolean;
 }
+
+type FlowInput = Parameters<FlowRepository['create']>[0];
 
 const SELECT_VERSION = `
   SELECT v.version, v.name, v.source, v.created_at, v.version IS NOT DISTINCT FROM b.current_version AS current
@@ -35,14 +37,30 @@ export class PgFlowRepository implements FlowRepository {
     readonly bot: string = DEFAULT_BOT,
   ) {}
 
-  async create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
+  async create(input: FlowInput): Promise<FlowVersionRecord> {
+    return (await this.store(input, false)).record;
+  }
+
+  createUnlessCurrent(input: FlowInput): Promise<FlowUpload> {
+    return this.store(input, true);
+  }
+
+  private async store(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
     JSON.parse(input.source);
     const activate = input.activate ?? true;
-    const record = await this.guard.write('flows.create', () =>
-      inTransaction(this.pool, async (client) => {
-        // The bot's row lock serialises uploads to one bot across instances: max + 1 cannot be taken twice.
+    const upload = await this.guard.write('flows.create', () =>
+      inTransaction(this.pool, async (client): Promise<FlowUpload> => {
+        // The bot's row lock serialises uploads to one bot across instances: max + 1 cannot be taken
+        // twice, and the current version read next is the one the upload would follow.
         const bot = await client.query('SELECT id FROM bots WHERE id = $1 FOR UPDATE', [this.bot]);
         if (bot.rowCount === 0) throw new BotNotFoundError(this.bot);
+        if (unlessCurrent) {
+          const current = await client.query<FlowVersionRow>(`${SELECT_VERSION} WHERE b.id = $1 AND v.version = b.current_version`, [
+            this.bot,
+          ]);
+          const row = current.rows[0];
+          if (row?.source === input.source) return { record: toRecord(row), created: false };
+        }
         const inserted = await client.query<{ version: number }>(
           `INSERT INTO flow_versions (bot_id, version, name, source, created_at)
            SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3, $4 FROM flow_versions WHERE bot_id = $1
@@ -58,12 +76,16 @@ export class PgFlowRepository implements FlowRepository {
         ]);
         const row = rows[0];
         if (!row) throw new Error(`flow version ${version} vanished after insert`);
-        return toRecord(row);
+        return { record: toRecord(row), created: true };
       }),
     );
     // After the commit, outside any transaction: the others compile it ahead.
-    this.events.publish({ type: 'flow_changed', bot: this.bot, change: 'uploaded', version: record.version }).catch(() => undefined);
-    return record;
+    if (upload.created) {
+      this.events
+        .publish({ type: 'flow_changed', bot: this.bot, change: 'uploaded', version: upload.record.version })
+        .catch(() => undefined);
+    }
+    return upload;
   }
 
   async current(): Promise<FlowVersionRecord | undefined> {

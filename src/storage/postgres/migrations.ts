@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { SchemaDamagedError } from '../schema';
 import { SchemaTooNewError } from '../sqlite/migrations';
 
 /**
@@ -249,6 +250,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
 ];
 
 /** Both keys of every advisory lock flowbot takes: 'flow' in ASCII, then what it guards. */
+/** What an operator does about a damaged schema (SchemaDamagedError). */
+export const PG_REMEDY = 'restore it from a backup, or point DATABASE_URL at a new, empty database (flowbot creates the schema there)';
+
 export const LOCK_CLASS = 0x666c6f77;
 export const MIGRATION_LOCK = 0;
 
@@ -262,6 +266,13 @@ export async function applyPgMigrations(client: PoolClient, migrations: readonly
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, MIGRATION_LOCK]);
+    // The record of migrations dropped by hand, the tables left: migrating again would fail on the first CREATE TABLE.
+    const { rows: orphaned } = await client.query<{ orphaned: boolean }>(
+      "SELECT to_regclass('schema_migrations') IS NULL AND to_regclass('bots') IS NOT NULL AS orphaned",
+    );
+    if (orphaned[0]?.orphaned) {
+      throw new SchemaDamagedError(['table schema_migrations (the record of applied migrations)'], undefined, PG_REMEDY);
+    }
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version     INTEGER PRIMARY KEY,
       name        TEXT NOT NULL,

@@ -9,6 +9,7 @@ import { PgConversationRepository } from './conversation-repository';
 import { PgGuard, toPgStorageError } from './errors';
 import { applyPgMigrations, LOCK_CLASS } from './migrations';
 import { PgStorageEvents } from './pg-events';
+import { checkPgSchema } from './schema-check';
 import { PgStatsRepository } from './stats-repository';
 
 export interface PostgresStorageOptions {
@@ -20,6 +21,8 @@ export interface PostgresStorageOptions {
   statementTimeoutMs?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** INSTANCE_ID: a second instance with the same one logs a warning at start (see PgStorageEvents). */
+  instanceId?: string;
   logger?: Pick<Logger, 'warn' | 'info'>;
   clock?: Clock;
 }
@@ -110,8 +113,9 @@ export class PostgresStorage implements Storage {
 
 /**
  * Connects to PostgreSQL, applies pending migrations (once, whoever starts first), starts the signal
- * listener and returns the Storage. Throws storage_unavailable when the server cannot be reached, and
- * SchemaTooNewError for a database written by a newer flowbot.
+ * listener and returns the Storage. Throws storage_unavailable when the server cannot be reached,
+ * SchemaTooNewError for a database written by a newer flowbot, and SchemaDamagedError for one whose
+ * tables were changed by hand.
  */
 export async function openPostgresStorage(options: PostgresStorageOptions): Promise<PostgresStorage> {
   const poolSize = options.poolSize ?? 10;
@@ -133,11 +137,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     pool,
     { ...config, application_name: `${config.application_name ?? 'flowbot'} listener` },
     options.logger,
+    options.instanceId,
   );
   try {
     const client = await pool.connect();
     try {
       await applyPgMigrations(client);
+      await checkPgSchema(client);
     } finally {
       client.release();
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client, type ClientConfig, type Notification, type Pool } from 'pg';
 import type { Logger } from '../../util/logger';
 import { LocalStorageEvents, parseStorageEvent } from '../local-events';
@@ -17,6 +18,15 @@ const HEARTBEAT_MS = 15000;
 const HEARTBEAT_TIMEOUT_MS = 5000;
 
 /**
+ * The advisory lock that marks an INSTANCE_ID as taken while its listener is connected: a bigint from
+ * its hash (the bigint key space is apart from the (class, key) one of jobs and migrations). The exact
+ * id, not the application name seen in pg_stat_activity, which PostgreSQL cuts at 63 bytes.
+ */
+function instanceLockKey(instanceId: string): string {
+  return createHash('sha256').update(`flowbot instance ${instanceId}`).digest().readBigInt64BE(0).toString();
+}
+
+/**
  * Signals between instances through LISTEN/NOTIFY. Listening takes one dedicated connection (a pooled
  * one would lose its LISTEN when handed back), reconnected with backoff whenever it drops (a server
  * restart, pg_terminate_backend); once it listens again, `onResync` listeners are told, since what was
@@ -34,12 +44,20 @@ export class PgStorageEvents implements StorageEvents {
   /** Set once the first LISTEN succeeded: later ones are reconnections, which call for a resync. */
   private listenedBefore = false;
   private readyWaiters: Array<() => void> = [];
+  private sharedInstanceId = false;
 
   constructor(
     private readonly pool: Pool,
     private readonly config: ClientConfig,
     private readonly logger?: Pick<Logger, 'warn' | 'info'>,
+    /** INSTANCE_ID: held (an advisory lock) by the listener, so that a second instance with the same one is told. */
+    private readonly instanceId?: string,
   ) {}
+
+  /** Whether, when the listener last connected, another connection held this INSTANCE_ID. */
+  get instanceIdShared(): boolean {
+    return this.sharedInstanceId;
+  }
 
   /** Connects the listener; resolves once it listens (or rejects when the first attempt fails). */
   async start(): Promise<void> {
@@ -86,6 +104,25 @@ export class PgStorageEvents implements StorageEvents {
     await client?.end().catch(() => undefined);
   }
 
+  /**
+   * Two instances with one INSTANCE_ID work (conversations are fenced by epochs, not by names), but
+   * logs, /health and each conversation's owner no longer tell them apart: warned, not refused, since
+   * a restarted instance may find its previous run's connection not yet closed by the server.
+   */
+  private async holdInstanceId(client: Client, instanceId: string): Promise<void> {
+    const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [
+      instanceLockKey(instanceId),
+    ]);
+    this.sharedInstanceId = rows[0]?.held !== true;
+    if (!this.sharedInstanceId) return;
+    this.logger?.warn(
+      { instance: instanceId, code: 'instance_id_in_use' },
+      `INSTANCE_ID=${instanceId} is in use by another flowbot instance on this database (or by this instance's previous ` +
+        'connection, not yet closed by the server after a crash or a network cut): give each instance its own INSTANCE_ID, ' +
+        'so that logs, /health and the owner of each conversation tell them apart',
+    );
+  }
+
   private async connect(): Promise<void> {
     const client = new Client(this.config);
     const lost = (err?: Error): void => {
@@ -108,6 +145,8 @@ export class PgStorageEvents implements StorageEvents {
     });
     try {
       await client.connect();
+      // Before LISTEN: pg_stat_activity then shows the listener by its last statement, as before.
+      if (this.instanceId !== undefined) await this.holdInstanceId(client, this.instanceId);
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners();

@@ -2,8 +2,12 @@ import type { Pool } from 'pg';
 import { errors } from '../../errors';
 import type { TurnWrite } from '../records';
 import { stepValues } from '../rows';
-import { ConversationNotFoundError } from '../sqlite/errors';
+import { type FenceRow, whyRefused } from '../fence';
 import type { PgGuard } from './errors';
+
+interface FenceRowWithId extends FenceRow {
+  id: string;
+}
 
 interface PendingTurn {
   turn: TurnWrite;
@@ -31,14 +35,15 @@ function isTransient(error: { cause?: unknown }): boolean {
 const BATCH_SQL = `
 WITH t AS (
   SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[],
-                       $9::integer[], $10::integer[])
-    AS t (id, epoch, status, variables, current_block, replace_snapshot, snapshot, at, n_messages, n_steps)
+                       $9::integer[], $10::integer[], $37::text[])
+    AS t (id, epoch, status, variables, current_block, replace_snapshot, snapshot, at, n_messages, n_steps, idle_cutoff)
 ), u AS (
   UPDATE conversations c SET
     status = t.status, variables = t.variables, current_block = t.current_block,
     snapshot = CASE WHEN t.replace_snapshot THEN t.snapshot ELSE c.snapshot END, updated_at = t.at,
     message_count = c.message_count + t.n_messages, step_count = c.step_count + t.n_steps
-  FROM t WHERE c.id = t.id AND (t.epoch IS NULL OR c.epoch = t.epoch)
+  FROM t WHERE c.id = t.id AND (t.epoch IS NULL OR (c.epoch = t.epoch AND
+    (c.status = 'active' OR (c.status = 'abandoned' AND c.updated_at >= t.idle_cutoff))))
   RETURNING c.id, c.message_count - t.n_messages AS message_base, c.step_count - t.n_steps AS step_base
 ), m AS (
   INSERT INTO messages (conversation_id, seq, sender, text, block_id, at)
@@ -64,7 +69,7 @@ SELECT id FROM u`;
 
 /** The statement's parameters: one array per column. */
 function parametersOf(turns: readonly TurnWrite[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 36 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 37 }, () => []);
   const push = (from: number, values: unknown[]): void => {
     for (const [i, value] of values.entries()) (columns[from + i] as unknown[]).push(value);
   };
@@ -86,6 +91,7 @@ function parametersOf(turns: readonly TurnWrite[]): unknown[][] {
     for (const [i, step] of turn.steps.entries()) {
       push(16, [id, i + 1, ...stepValues(step)]);
     }
+    push(36, [turn.idleCutoff ?? null]);
   }
   return columns;
 }
@@ -205,10 +211,12 @@ export class TurnBatcher {
       const missing = new Map<string, Error>();
       if (rows.length === turns.length) return missing;
       const stored = new Set(rows.map((row) => row.id));
-      const refused = turns.map((turn) => turn.conversationId).filter((id) => !stored.has(id));
-      const existing = await this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE id = ANY($1::text[])', [refused]);
-      const exists = new Set(existing.rows.map((row) => row.id));
-      for (const id of refused) missing.set(id, exists.has(id) ? errors.conversationTakenOver(id) : new ConversationNotFoundError(id));
+      const refused = turns.filter((turn) => !stored.has(turn.conversationId));
+      const existing = await this.pool.query<FenceRowWithId>('SELECT id, epoch, status FROM conversations WHERE id = ANY($1::text[])', [
+        refused.map((turn) => turn.conversationId),
+      ]);
+      const found = new Map(existing.rows.map((row) => [row.id, row]));
+      for (const turn of refused) missing.set(turn.conversationId, whyRefused(turn, found.get(turn.conversationId)));
       return missing;
     });
   }

@@ -25,7 +25,8 @@ import {
 import { turnWithoutNul } from '../nul';
 import type { ConversationClaim, ConversationRepository, CreatedConversation, StorageEvents } from '../repositories';
 import { decodeCursor, encodeCursor } from './cursor';
-import { ConversationNotFoundError, type SqliteGuard } from './errors';
+import { type FenceRow, whyRefused } from '../fence';
+import type { SqliteGuard } from './errors';
 
 /** The largest page a caller may ask for: the API's own page limit. */
 export const MAX_PAGE_SIZE = PAGE_LIMIT.max;
@@ -49,6 +50,7 @@ type TurnUpdate = [
   id: string,
   epoch: number | null,
   epochAgain: number | null,
+  idleCutoff: string | null,
 ];
 interface ConversationInsert {
   id: string;
@@ -104,6 +106,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   private readonly insertStmt: Database.Statement<[ConversationInsert], { flow_version: number; epoch: number }>;
   private readonly claimStmt: Database.Statement<[{ id: string; owner: string }], ClaimRow>;
   private readonly epochStmt: Database.Statement<[string], { epoch: number }>;
+  private readonly fenceStmt: Database.Statement<[string], FenceRow>;
   private readonly getStmt: Database.Statement<[string], ConversationRow>;
   private readonly listStmts = new Map<string, Database.Statement<ListParameter[], ConversationRow>>();
   private readonly messagesStmt: Database.Statement<[string], MessageRow>;
@@ -144,6 +147,7 @@ export class SqliteConversationRepository implements ConversationRepository {
       UPDATE conversations SET owner = @owner, epoch = epoch + 1 WHERE id = @id AND status = 'active'
       RETURNING ${CONVERSATION_COLUMNS}, epoch, snapshot`);
     this.epochStmt = db.prepare('SELECT epoch FROM conversations WHERE id = ?');
+    this.fenceStmt = db.prepare('SELECT epoch, status FROM conversations WHERE id = ?');
     this.getStmt = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`);
     this.messagesStmt = db.prepare('SELECT sender, text, block_id, at FROM messages WHERE conversation_id = ? ORDER BY seq');
     this.stepsStmt = db.prepare(`SELECT ${STEP_COLUMNS} FROM steps WHERE conversation_id = ? ORDER BY seq`);
@@ -151,7 +155,7 @@ export class SqliteConversationRepository implements ConversationRepository {
     this.updateStmt = db.prepare(
       `UPDATE conversations SET status = ?, variables = ?, current_block = ?,
               snapshot = CASE WHEN ? THEN ? ELSE snapshot END, updated_at = ?
-       WHERE id = ? AND (? IS NULL OR epoch = ?)`,
+       WHERE id = ? AND (? IS NULL OR (epoch = ? AND (status = 'active' OR (status = 'abandoned' AND updated_at >= ?))))`,
     );
     // MAX over the primary key is a single index seek.
     this.lastMessageSeqStmt = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?');
@@ -238,12 +242,10 @@ export class SqliteConversationRepository implements ConversationRepository {
       id,
       epoch,
       epoch,
+      turn.idleCutoff ?? null,
     );
-    if (updated.changes === 0) {
-      // Fenced: the conversation is still there, with another owner's epoch.
-      if (this.epochStmt.get(id)) throw errors.conversationTakenOver(id);
-      throw new ConversationNotFoundError(id);
-    }
+    // Fenced (another owner's epoch, or no longer active), or gone.
+    if (updated.changes === 0) throw whyRefused(turn, this.fenceStmt.get(id));
     let messageSeq = this.lastMessageSeqStmt.get(id)?.seq ?? 0;
     for (const message of turn.messages) {
       this.insertMessageStmt.run(id, ++messageSeq, message.from, message.text, message.blockId, message.at);

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
 import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
-import type { FlowRepository, StorageEvents } from '../repositories';
+import type { FlowRepository, FlowUpload, StorageEvents } from '../repositories';
 import type { SqliteGuard } from './errors';
 
 interface FlowVersionRow {
@@ -14,6 +14,8 @@ interface FlowVersionRow {
 }
 
 type SummaryRow = Omit<FlowVersionRow, 'source'>;
+
+type FlowInput = Parameters<FlowRepository['create']>[0];
 
 // `current` is computed by joining the bot's row, which holds its current version.
 const SELECT_VERSION = `
@@ -38,7 +40,14 @@ export class FlowStatements {
   readonly get: Database.Statement<[string, number], FlowVersionRow>;
   readonly list: Database.Statement<[string], SummaryRow>;
   readonly createTx: Database.Transaction<
-    (bot: string, name: string, source: string, createdAt: string, activate: boolean) => number | undefined
+    (
+      bot: string,
+      name: string,
+      source: string,
+      createdAt: string,
+      activate: boolean,
+      unlessCurrent: boolean,
+    ) => { version: number; created: boolean } | undefined
   >;
 
   constructor(db: Database.Database) {
@@ -61,12 +70,16 @@ export class FlowStatements {
       FROM flow_versions v JOIN bots b ON b.id = v.bot_id
       WHERE v.bot_id = ?
       ORDER BY v.version DESC`);
-    this.createTx = db.transaction((bot: string, name: string, source: string, createdAt: string, activate: boolean) => {
-      const inserted = this.insert.get(bot, name, source, createdAt, bot);
-      if (!inserted) return undefined;
-      if (activate) this.setCurrent.run(inserted.version, bot, bot, inserted.version);
-      return inserted.version;
-    });
+    this.createTx = db.transaction(
+      (bot: string, name: string, source: string, createdAt: string, activate: boolean, unlessCurrent: boolean) => {
+        const current = unlessCurrent ? this.current.get(bot) : undefined;
+        if (current?.source === source) return { version: current.version, created: false };
+        const inserted = this.insert.get(bot, name, source, createdAt, bot);
+        if (!inserted) return undefined;
+        if (activate) this.setCurrent.run(inserted.version, bot, bot, inserted.version);
+        return { version: inserted.version, created: true };
+      },
+    );
   }
 }
 
@@ -88,28 +101,43 @@ export class SqliteFlowRepository implements FlowRepository {
     private readonly events?: StorageEvents,
   ) {}
 
-  create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
-    return this.createAndTell(input);
+  async create(input: FlowInput): Promise<FlowVersionRecord> {
+    return (await this.createAndTell(input, false)).record;
   }
 
-  private async createOnly(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
+  createUnlessCurrent(input: FlowInput): Promise<FlowUpload> {
+    return this.createAndTell(input, true);
+  }
+
+  private async createOnly(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
     return this.guard.write('flows.create', () => {
       // IMMEDIATE: take the write lock up front; a deferred read-then-write transaction can
       // fail with SQLITE_BUSY_SNAPSHOT against another process instead of waiting.
-      const version = this.statements.createTx.immediate(this.bot, input.flow.name, input.source, input.createdAt, input.activate ?? true);
-      if (version === undefined) throw new BotNotFoundError(this.bot);
-      const row = this.statements.get.get(this.bot, version);
-      if (!row) throw new Error(`flow version ${version} vanished after insert`);
-      return toRecord(row);
+      const stored = this.statements.createTx.immediate(
+        this.bot,
+        input.flow.name,
+        input.source,
+        input.createdAt,
+        input.activate ?? true,
+        unlessCurrent,
+      );
+      if (stored === undefined) throw new BotNotFoundError(this.bot);
+      const row = this.statements.get.get(this.bot, stored.version);
+      if (!row) throw new Error(`flow version ${stored.version} vanished after insert`);
+      return { record: toRecord(row), created: stored.created };
     });
   }
 
-  private async createAndTell(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord> {
-    const record = await this.createOnly(input);
-    this.events?.publish({ type: 'flow_changed', bot: this.bot, change: 'uploaded', version: record.version }).catch(() => undefined);
-    return record;
+  private async createAndTell(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
+    const upload = await this.createOnly(input, unlessCurrent);
+    if (upload.created) {
+      this.events
+        ?.publish({ type: 'flow_changed', bot: this.bot, change: 'uploaded', version: upload.record.version })
+        .catch(() => undefined);
+    }
+    return upload;
   }
 
   async current(): Promise<FlowVersionRecord | undefined> {

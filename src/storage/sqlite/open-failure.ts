@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSqliteError } from './errors';
+import { SchemaDamagedError } from '../schema';
 import { SchemaTooNewError } from './migrations';
 
 /**
@@ -11,7 +12,7 @@ import { SchemaTooNewError } from './migrations';
  * at again here because SQLite says only "unable to open database file".
  */
 export function explainOpenFailure(file: string, error: unknown): string {
-  if (error instanceof SchemaTooNewError) return error.message;
+  if (error instanceof SchemaTooNewError || error instanceof SchemaDamagedError) return error.message;
   const folder = path.dirname(path.resolve(file));
   const sqlite = isSqliteError(error)
     ? error

@@ -8,6 +8,7 @@ import { LocalStorageEvents } from '../local-events';
 import type { BotRepository, ConversationRepository, FlowRepository, StatsRepository, Storage, StorageEvents } from '../repositories';
 import { SqliteGuard, toStorageError } from './errors';
 import { applyMigrations } from './migrations';
+import { checkSqliteSchema } from './schema-check';
 import { SqliteConversationRepository } from './conversation-repository';
 import { SqliteBotRepository } from './bot-repository';
 import { SqliteStatsRepository } from './stats-repository';
@@ -139,6 +140,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): Storage {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     configure(db, file, options.logger);
     applyMigrations(db);
+    checkSqliteSchema(db);
     const opened = db;
     let checkpointer: WalCheckpointer | null = null;
     if (!isMemory(file) && db.pragma('journal_mode', { simple: true }) === 'wal') {

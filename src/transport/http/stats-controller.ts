@@ -73,7 +73,8 @@ export const FlowStatsSchema = Type.Object(
   { title: 'FlowStats', additionalProperties: false },
 );
 
-const instant = (description: string) => Type.Optional(Type.String({ minLength: 10, maxLength: 40, description }));
+// No minLength: a value too short for a date ("2026") is told what an instant looks like, not how long it must be.
+const instant = (description: string) => Type.Optional(Type.String({ maxLength: 40, description }));
 
 /** GET /api/[bots/{bot}/]flows/{version}/stats: traffic, drop-off and detection outcomes, aggregated by the database. */
 export function statsRoutes(stats: StatsService, bots: BotService): AnyRoute[] {
@@ -90,8 +91,8 @@ export function statsRoutes(stats: StatsService, bots: BotService): AnyRoute[] {
       storage: true,
       params: Type.Object({ ...scope.params, version: versionOrCurrent }),
       query: Type.Object({
-        since: instant('ISO-8601 date or date-time: conversations started at or after it'),
-        until: instant('ISO-8601 date or date-time: conversations started before it'),
+        since: instant('ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started at or after it'),
+        until: instant('ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started before it'),
       }),
       responses: { 200: { description: 'the statistics', content: { 'application/json': FlowStatsSchema } } },
       errors: [errors.notFound, errors.invalidParameter, ...(scope.params.bot ? [errors.unknownBot] : [])],

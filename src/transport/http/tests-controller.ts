@@ -14,7 +14,7 @@ const TestFailure = Type.Object(
     step: Type.Integer({
       minimum: -1,
       description:
-        'index of the failing step in `steps` (-1: while the flow started; the number of steps: at the end, e.g. mocks no call used)',
+        'index of the failing step in `steps` (-1: at the start, before the first step; the number of steps: at the end, e.g. mocks no call used)',
     }),
     action: Type.Union([TestStepSchema, Type.Null()], {
       description: 'the failing step as written (null before the first or after the last)',

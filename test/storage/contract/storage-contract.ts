@@ -69,6 +69,23 @@ export function describeStorageContract(backend: Backend): void {
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
     });
 
+    it('stores one version when identical uploads race: the others get the current one, not created', async () => {
+      const flow = sampleFlow('same');
+      const source = JSON.stringify(flow);
+      const uploads = await Promise.all(
+        Array.from({ length: 6 }, () => storage.flows.createUnlessCurrent({ flow, source, createdAt: at(1) })),
+      );
+      expect(uploads.filter((u) => u.created)).toHaveLength(1);
+      expect(new Set(uploads.map((u) => u.record.version))).toEqual(new Set([flowVersion + 1]));
+      expect(await storage.flows.list()).toHaveLength(2);
+      // Only the current version is compared: another source, or the same after it, is a new version.
+      await storage.flows.create({ flow: sampleFlow('other'), source: JSON.stringify(sampleFlow('other')), createdAt: at(2) });
+      await expect(storage.flows.createUnlessCurrent({ flow, source, createdAt: at(3) })).resolves.toMatchObject({
+        created: true,
+        record: { version: flowVersion + 3, current: true },
+      });
+    });
+
     it('creates, lists and deletes bots, refusing while one has an active conversation', async () => {
       await expect(storage.bots.create({ id: 'shop', name: 'Shop', createdAt: at(1) })).resolves.toBe(true);
       await expect(storage.bots.create({ id: 'shop', name: 'Again', createdAt: at(1) })).resolves.toBe(false);
@@ -330,6 +347,44 @@ export function describeStorageContract(backend: Backend): void {
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect((await storage.conversations.messages('c1')).map((m) => m.text)).toEqual(['by 6']);
+    });
+
+    it('refuses a fenced turn once idle expiry marked the conversation abandoned, unless it was not idle when the turn began', async () => {
+      for (const id of ['idle', 'busy', 'done']) await storage.conversations.create({ id, createdAt: at(1), owner: 'a' });
+      await storage.conversations.appendTurn(turn('idle', { epoch: 1, messages: [msg('bot', 'hello', 2)], snapshot: { n: 1 }, at: at(2) }));
+      await storage.conversations.appendTurn(turn('busy', { epoch: 1, at: at(2) }));
+      await storage.conversations.appendTurn(turn('done', { epoch: 1, status: 'completed', at: at(2) }));
+      // Another instance's sweep: idle since before at(60).
+      await expect(storage.conversations.abandonIdle(at(60))).resolves.toBe(2);
+
+      const late = turn('idle', {
+        epoch: 1,
+        messages: [msg('user', 'late', 100)],
+        snapshot: { n: 'late' },
+        at: at(100),
+        idleCutoff: at(40),
+      });
+      await expect(storage.conversations.appendTurn(late)).rejects.toMatchObject({ code: 'conversation_expired' });
+      expect((await storage.conversations.messages('idle')).map((m) => m.text)).toEqual(['hello']);
+      await expect(storage.conversations.snapshot('idle')).resolves.toEqual({ n: 1 });
+      await expect(storage.conversations.get('idle')).resolves.toMatchObject({ status: 'abandoned', updatedAt: at(2) });
+      // Without a cutoff (a writer that does not know the timeout), abandoned is final too.
+      await expect(storage.conversations.appendTurn(turn('idle', { epoch: 1, at: at(101) }))).rejects.toMatchObject({
+        code: 'conversation_expired',
+      });
+
+      // Marked while its turn was in flight, though its last activity was within the timeout: it goes on.
+      await storage.conversations.appendTurn(
+        turn('busy', { epoch: 1, messages: [msg('user', 'in time', 61)], at: at(61), idleCutoff: at(1) }),
+      );
+      await expect(storage.conversations.get('busy')).resolves.toMatchObject({ status: 'active', updatedAt: at(61) });
+      await expect(storage.conversations.appendTurn(turn('done', { epoch: 1, at: at(62), idleCutoff: at(1) }))).rejects.toMatchObject({
+        code: 'conversation_ended',
+      });
+      // A lost epoch is still told as such first.
+      await expect(storage.conversations.appendTurn(turn('idle', { epoch: 7, at: at(102) }))).rejects.toMatchObject({
+        code: 'conversation_taken_over',
+      });
     });
 
     it('claims only active conversations', async () => {

@@ -915,7 +915,7 @@ export interface components {
                 name: string;
                 passed: boolean;
                 failure?: {
-                    /** @description index of the failing step in `steps` (-1: while the flow started; the number of steps: at the end, e.g. mocks no call used) */
+                    /** @description index of the failing step in `steps` (-1: at the start, before the first step; the number of steps: at the end, e.g. mocks no call used) */
                     step: number;
                     /** @description the failing step as written (null before the first or after the last) */
                     action: {
@@ -4415,9 +4415,9 @@ export interface operations {
     getFlowStats: {
         parameters: {
             query?: {
-                /** @description ISO-8601 date or date-time: conversations started at or after it */
+                /** @description ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started at or after it */
                 since?: string;
-                /** @description ISO-8601 date or date-time: conversations started before it */
+                /** @description ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started before it */
                 until?: string;
             };
             header?: never;
@@ -4517,9 +4517,9 @@ export interface operations {
     getBotFlowStats: {
         parameters: {
             query?: {
-                /** @description ISO-8601 date or date-time: conversations started at or after it */
+                /** @description ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started at or after it */
                 since?: string;
-                /** @description ISO-8601 date or date-time: conversations started before it */
+                /** @description ISO-8601 date or date-time (UTC unless it ends with an offset): conversations started before it */
                 until?: string;
             };
             header?: never;

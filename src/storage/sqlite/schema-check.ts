@@ -1,0 +1,16 @@
+import type Database from 'better-sqlite3';
+import { missingFromSchema, SchemaDamagedError, schemaOf } from '../schema';
+import { schemaVersion } from './migrations';
+
+export const SQLITE_REMEDY = 'restore the file from a backup, or move it away (flowbot then creates a new database at DATABASE_PATH)';
+
+/** Throws SchemaDamagedError when a table or column of the current schema is missing (after the migrations). */
+export function checkSqliteSchema(db: Database.Database): void {
+  const rows = db
+    .prepare<[], { table_name: string; column_name: string }>(
+      "SELECT m.name AS table_name, c.name AS column_name FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type = 'table'",
+    )
+    .all();
+  const missing = missingFromSchema(schemaOf(rows));
+  if (missing.length > 0) throw new SchemaDamagedError(missing, schemaVersion(db), SQLITE_REMEDY);
+}
