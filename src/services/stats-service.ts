@@ -22,10 +22,11 @@ export interface FlowStats {
 }
 
 /**
- * A date, or a date-time with an optional zone (`Z` or an offset); seconds and milliseconds optional.
+ * A date, or a date-time with an optional zone (`Z` or an offset); seconds and a fraction optional,
+ * the fraction of any length (Python's isoformat() writes microseconds), kept to the millisecond.
  * A space for the offset's `+`: what an unencoded `+` in a query string arrives as.
  */
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+ -]\d{2}:\d{2})?)?$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+ -]\d{2}:\d{2})?)?$/;
 
 /**
  * An ISO-8601 instant from a query parameter, as stored (UTC, milliseconds); 400 otherwise. Read here
@@ -36,7 +37,9 @@ function instant(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const match = INSTANT.exec(value);
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match ?? [];
-  const ms = match ? Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${zone.replace(' ', '+')}`) : NaN;
+  const ms = match
+    ? Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${zone.replace(' ', '+')}`)
+    : NaN;
   const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   if (!Number.isFinite(ms) || calendarDay.getUTCMonth() !== Number(month) - 1 || calendarDay.getUTCDate() !== Number(day)) {
     throw errors.invalidParameter(

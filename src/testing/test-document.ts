@@ -4,6 +4,7 @@ import { type FlowProblem } from '../flow/problems';
 import { HTTP_METHODS } from '../flow/types';
 import { HTTP_FAILURES } from '../runtime/http-requester';
 import { testDocumentProblems } from './test-problems';
+import { textPatternError } from './text-match';
 
 /**
  * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
@@ -152,14 +153,34 @@ function compiledValidators(): { file: ValidateFunction; suite: ValidateFunction
 
 export type TestDocumentCheck<T> = { ok: true; value: T } | { ok: false; errors: FlowProblem[] };
 
+/** The `/regex/flags` texts of a well-formed document that do not compile (`invalid_regex`), at their pointers. */
+function patternProblems(document: TestSuite): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const check = (path: string, text: string | undefined): void => {
+    const error = text === undefined ? undefined : textPatternError(text);
+    if (error !== undefined) problems.push({ path, code: 'invalid_regex', message: `not a regular expression: ${error}` });
+  };
+  document.tests.forEach((test, t) => {
+    test.steps.forEach((step, s) => check(`/tests/${t}/steps/${s}/bot`, step.bot));
+    for (const [block, mocks] of Object.entries(test.mocks?.http ?? {})) {
+      mocks.forEach((mock, m) => check(`/tests/${t}/mocks/http/${block}/${m}/url`, mock.url));
+    }
+  });
+  return problems;
+}
+
+function checked<T extends TestSuite>(validate: ValidateFunction, input: unknown): TestDocumentCheck<T> {
+  if (!validate(input)) return { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
+  const problems = patternProblems(input as T);
+  return problems.length === 0 ? { ok: true, value: input as T } : { ok: false, errors: problems };
+}
+
 /** Checks a test file's shape; every problem at its JSON pointer (`/tests/0/steps/3/bot`). */
 export function checkTestFile(input: unknown): TestDocumentCheck<TestFile> {
-  const validate = compiledValidators().file;
-  return validate(input) ? { ok: true, value: input as TestFile } : { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
+  return checked<TestFile>(compiledValidators().file, input);
 }
 
 /** Checks a test document sent over REST (no `flow`: the version in the path is the flow). */
 export function checkTestSuite(input: unknown): TestDocumentCheck<TestSuite> {
-  const validate = compiledValidators().suite;
-  return validate(input) ? { ok: true, value: input as TestSuite } : { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
+  return checked<TestSuite>(compiledValidators().suite, input);
 }

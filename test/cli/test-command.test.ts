@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { DEFAULT_FLOW_PATH } from '../support/flows';
 import { flowFiles, runCli as run } from './run-cli';
@@ -144,8 +144,13 @@ describe('flowbot test', () => {
     const missing = await run(['test', '/nonexistent/x.test.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read /nonexistent/x.test.json');
-    const flowless = await run(['test', file('noflow.test.json', { ...passing, flow: 'missing-flow.json' })]);
+    const noflow = file('noflow.test.json', { ...passing, flow: 'missing-flow.json' });
+    const flowless = await run(['test', noflow]);
     expect(flowless.code).toBe(2);
+    // Where the test file names it, not as a usage error of the command.
+    expect(flowless.stderr).toBe(
+      `${noflow}: /flow: cannot read ${join(dirname(noflow), 'missing-flow.json')}: ENOENT (the flow file it names, relative to the test file)\n`,
+    );
     const brokenFlow = file('broken-flow.json', { name: 'b', start: 'nowhere', blocks: [{ id: 'a', type: 'end' }] });
     const invalid = await run(['test', file('broken.test.json', { ...passing, flow: brokenFlow })]);
     expect(invalid.code).toBe(2);

@@ -92,6 +92,11 @@ describe('GET /api/flows/{version}/stats', () => {
     // An unencoded + arrives as a space: still the offset it was meant to be.
     const offset = await stats('/api/flows/1/stats?since=2026-01-02T01:00:00+01:00&until=2026-01-03T00:00:00Z');
     expect(offset.body.conversations).toEqual({ total: 1, active: 0, completed: 0, abandoned: 1 });
+    // A fraction finer than milliseconds (Python's isoformat() writes microseconds): kept to the millisecond.
+    const micro = await stats(
+      `/api/flows/1/stats?since=${encodeURIComponent('2026-01-02T00:00:00.123456+00:00')}&until=2026-01-03T00:00:00.999999999Z`,
+    );
+    expect([micro.status, micro.body.conversations]).toEqual([200, { total: 1, active: 0, completed: 0, abandoned: 1 }]);
   });
 });
 

@@ -274,6 +274,36 @@ describe('test documents', () => {
     ]);
   });
 
+  it("refuses a /regex/ that does not compile, in a bot step or a mock's url, at its pointer (not a failing step later)", () => {
+    const document = {
+      flow: 'f.json',
+      intents: 'scripted',
+      tests: [
+        { name: 'fine', steps: [{ bot: '/sunny/i' }, { bot: '/not a regex: flags zz/zz' }] },
+        {
+          name: 'broken',
+          steps: [{ user: 'x' }, { bot: '/[/' }],
+          mocks: { http: { lookup: [{ status: 200, url: '/https://(a/' }] } },
+        },
+      ],
+    };
+    const result = checkTestFile(document);
+    expect(result.ok ? [] : result.errors).toEqual([
+      {
+        path: '/tests/1/steps/1/bot',
+        code: 'invalid_regex',
+        message: expect.stringMatching(/^not a regular expression: .*Unterminated character class/),
+      },
+      {
+        path: '/tests/1/mocks/http/lookup/0/url',
+        code: 'invalid_regex',
+        message: expect.stringMatching(/^not a regular expression: .*Unterminated group/),
+      },
+    ]);
+    const { flow: _flow, ...suite } = document;
+    expect(checkTestSuite(suite).ok).toBe(false);
+  });
+
   it('a REST test document has no flow', () => {
     const result = checkTestSuite({ flow: 'x.json', tests: [{ name: 'n', steps: [] }] });
     expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['/flow']);

@@ -43,6 +43,22 @@ async function loadTestFile(file: string, settings: Settings, io: CliIo): Promis
   return checked.value;
 }
 
+/** The flow a test file names; one that cannot be read is reported at the file's `/flow` (undefined). */
+async function flowOfTestFile(
+  file: string,
+  flowPath: string,
+  settings: Settings,
+  io: CliIo,
+): Promise<Awaited<ReturnType<typeof prepareFlowFile>> | undefined> {
+  try {
+    return await prepareFlowFile(flowPath, settings);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    writeLine(io.stderr, `${file}: /flow: ${err.message} (the flow file it names, relative to the test file)`);
+    return undefined;
+  }
+}
+
 /** A flow's path as the user would type it: relative to the working directory when it is below it. */
 function shownPath(path: string): string {
   const shown = relative(process.cwd(), path);
@@ -110,7 +126,8 @@ export const testCommand: Command = {
       const flowPath = resolve(dirname(file), document.flow);
       let target = targets.get(flowPath);
       if (!target) {
-        const prepared = await prepareFlowFile(flowPath, settings);
+        const prepared = await flowOfTestFile(file, flowPath, settings, io);
+        if (prepared === undefined) return EXIT_USAGE;
         if (!prepared.ok) {
           for (const error of prepared.errors) writeLine(io.stderr, `${document.flow}: ${formatProblem(error)}`);
           return EXIT_USAGE;

@@ -249,10 +249,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
 ];
 
-/** Both keys of every advisory lock flowbot takes: 'flow' in ASCII, then what it guards. */
 /** What an operator does about a damaged schema (SchemaDamagedError). */
 export const PG_REMEDY = 'restore it from a backup, or point DATABASE_URL at a new, empty database (flowbot creates the schema there)';
 
+/** Both keys of every advisory lock flowbot takes: 'flow' in ASCII, then what it guards. */
 export const LOCK_CLASS = 0x666c6f77;
 export const MIGRATION_LOCK = 0;
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { SchemaDamagedError } from '../schema';
 
 /**
  * Schema migrations. The schema version lives in `PRAGMA user_version` (a header field that is
@@ -417,6 +418,12 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
   return migrations.at(-1)?.version ?? 0;
 }
 
+/** What an operator does about a damaged schema (SchemaDamagedError). */
+export const SQLITE_REMEDY = 'restore the file from a backup, or move it away (flowbot then creates a new database at DATABASE_PATH)';
+
+/** Tables the first migration creates and every later one keeps: there, flowbot's schema was created. */
+const ORPHANED_TABLES = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name IN ('flow_versions', 'conversations') LIMIT 1";
+
 export function schemaVersion(db: Database.Database): number {
   const version = db.pragma('user_version', { simple: true });
   if (typeof version !== 'number') throw new Error('PRAGMA user_version returned no number');
@@ -434,6 +441,10 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   const migrate = db.transaction((): number[] => {
     const current = schemaVersion(db);
     if (current > latest) throw new SchemaTooNewError(current, latest);
+    // The version reset by hand, the tables left: migrating again would fail on the first CREATE TABLE.
+    if (current === 0 && db.prepare(ORPHANED_TABLES).get() !== undefined) {
+      throw new SchemaDamagedError(["its schema version (PRAGMA user_version is 0, flowbot's tables are there)"], undefined, SQLITE_REMEDY);
+    }
     const pending = migrations.filter((migration) => migration.version > current);
     for (const migration of pending) {
       db.exec(migration.up);

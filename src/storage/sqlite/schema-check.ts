@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
 import { missingFromSchema, SchemaDamagedError, schemaOf } from '../schema';
-import { schemaVersion } from './migrations';
-
-export const SQLITE_REMEDY = 'restore the file from a backup, or move it away (flowbot then creates a new database at DATABASE_PATH)';
+import { schemaVersion, SQLITE_REMEDY } from './migrations';
 
 /** Throws SchemaDamagedError when a table or column of the current schema is missing (after the migrations). */
 export function checkSqliteSchema(db: Database.Database): void {

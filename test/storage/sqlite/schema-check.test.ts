@@ -42,8 +42,13 @@ describe('the schema check at start (SQLite)', () => {
   });
 
   it.each([
-    ['a table dropped', 'DROP TRIGGER conversations_uncount_stats; DROP TABLE steps', 'lacks table steps,'],
-    ['a column dropped', 'ALTER TABLE conversations DROP COLUMN owner', 'lacks column conversations.owner,'],
+    ['a table dropped', 'DROP TRIGGER conversations_uncount_stats; DROP TABLE steps', '(schema version 9) lacks table steps,'],
+    ['a column dropped', 'ALTER TABLE conversations DROP COLUMN owner', '(schema version 9) lacks column conversations.owner,'],
+    [
+      'the schema version reset, the tables left',
+      'PRAGMA user_version = 0',
+      "lacks its schema version (PRAGMA user_version is 0, flowbot's tables are there),",
+    ],
   ])('%s: exit 2 with one line that says what is missing and what to do, no stack trace', async (_name, sql, missing) => {
     damage(sql);
     const run = await runCli(['serve'], undefined, { DATABASE_PATH: file, PORT: '0', LOG_LEVEL: 'silent' });
@@ -51,7 +56,7 @@ describe('the schema check at start (SQLite)', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual([
       'flowbot serve: invalid settings:',
-      `  DATABASE_PATH=${JSON.stringify(file)}: cannot open the database: schema_damaged: the database (schema version 9) ${missing} ` +
+      `  DATABASE_PATH=${JSON.stringify(file)}: cannot open the database: schema_damaged: the database ${missing} ` +
         'which flowbot created and needs: it was changed by hand; restore the file from a backup, or move it away ' +
         '(flowbot then creates a new database at DATABASE_PATH)',
     ]);
