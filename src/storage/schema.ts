@@ -51,7 +51,7 @@ export const SCHEMA_TABLES: Readonly<Record<string, readonly string[]>> = {
   stats_misunderstood_totals: ['bot_id', 'flow_version', 'hour', 'block', 'text', 'count', 'last_at'],
 };
 
-/** A table or column of the schema is missing: someone changed the database outside flowbot. */
+/** A table, column, index or trigger of the schema is missing: someone changed the database outside flowbot. */
 export class SchemaDamagedError extends Error {
   readonly code = 'schema_damaged';
   constructor(
@@ -84,6 +84,22 @@ export function missingFromSchema(
     else for (const column of columns) if (!found.has(column)) missing.push(`column ${table}.${column}`);
   }
   return missing;
+}
+
+/**
+ * What of `expected` (indexes and triggers, as `index name` / `trigger name`, each with its table) is
+ * not in `present`, in the order of `expected`; those of a table that is missing altogether are left
+ * out (the table is reported). A dropped trigger is silent data loss (the statistics stop counting),
+ * a dropped index a slow query or, for a primary key, duplicate rows: both are caught at start too.
+ */
+export function missingObjects(
+  present: ReadonlySet<string>,
+  expected: Readonly<Record<string, string>>,
+  tables: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  return Object.entries(expected)
+    .filter(([object, table]) => tables.has(table) && !present.has(object))
+    .map(([object]) => object);
 }
 
 /** Rows of (table, column) as both backends' catalogues list them, grouped by table. */

@@ -1,5 +1,5 @@
 import { openPostgresStorage } from '../../src/storage/postgres';
-import { PG_SCHEMA_TABLES } from '../../src/storage/postgres/schema-check';
+import { PG_SCHEMA_OBJECTS, PG_SCHEMA_TABLES } from '../../src/storage/postgres/schema-check';
 import { runCli } from '../cli/run-cli';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../support/postgres';
 
@@ -25,12 +25,33 @@ describe('the schema check at start (PostgreSQL)', () => {
     expect(created).toEqual(Object.fromEntries(Object.entries(PG_SCHEMA_TABLES).map(([t, c]) => [t, [...c]])));
   });
 
+  it('knows exactly the indexes and triggers the migrations create', async () => {
+    const rows = await queryDatabase<{ o: string }>(
+      database.url,
+      `SELECT 'index ' || indexname AS o FROM pg_indexes WHERE schemaname = current_schema()
+       UNION ALL
+       SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE NOT t.tgisinternal AND n.nspname = current_schema()`,
+    );
+    expect(rows.map((row) => row.o).sort()).toEqual(Object.keys(PG_SCHEMA_OBJECTS).sort());
+  });
+
   it.each([
     ['a table dropped', 'DROP TABLE messages', 'the database (schema version 9) lacks table messages,'],
     [
       'a column dropped',
       'ALTER TABLE conversations DROP COLUMN message_count',
       'the database (schema version 9) lacks column conversations.message_count,',
+    ],
+    [
+      'a trigger dropped (the statistics would stop counting)',
+      'DROP TRIGGER steps_count_stats ON steps',
+      'the database (schema version 9) lacks trigger steps_count_stats,',
+    ],
+    [
+      'a primary key dropped (duplicate rows would get in)',
+      'ALTER TABLE messages DROP CONSTRAINT messages_pkey',
+      'the database (schema version 9) lacks index messages_pkey,',
     ],
     [
       'the record of migrations dropped',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SCHEMA_TABLES } from '../../../src/storage/schema';
 import { openSqliteStorage } from '../../../src/storage/sqlite';
+import { SQLITE_SCHEMA_OBJECTS, sqliteSchemaObjects } from '../../../src/storage/sqlite/schema-check';
 import { runCli } from '../../cli/run-cli';
 
 let dir: string;
@@ -41,9 +42,28 @@ describe('the schema check at start (SQLite)', () => {
     }
   });
 
+  it('knows exactly the indexes and triggers the migrations create', () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      expect([...sqliteSchemaObjects(db)].sort()).toEqual(Object.keys(SQLITE_SCHEMA_OBJECTS).sort());
+    } finally {
+      db.close();
+    }
+  });
+
   it.each([
-    ['a table dropped', 'DROP TRIGGER conversations_uncount_stats; DROP TABLE steps', '(schema version 9) lacks table steps,'],
+    [
+      'a table dropped',
+      'DROP TRIGGER conversations_uncount_stats; DROP TABLE steps',
+      '(schema version 9) lacks table steps, trigger conversations_uncount_stats,',
+    ],
     ['a column dropped', 'ALTER TABLE conversations DROP COLUMN owner', '(schema version 9) lacks column conversations.owner,'],
+    [
+      'a trigger dropped (the statistics would stop counting)',
+      'DROP TRIGGER stats_misunderstood_added',
+      '(schema version 9) lacks trigger stats_misunderstood_added,',
+    ],
+    ['an index dropped', 'DROP INDEX conversations_newest', '(schema version 9) lacks index conversations_newest,'],
     [
       'the schema version reset, the tables left',
       'PRAGMA user_version = 0',
