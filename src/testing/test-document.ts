@@ -29,6 +29,8 @@ const stepProperties = {
   end: Type.Union([blockId, Type.Literal(true)], { description: 'expects the conversation to end (at this block, when one is named)' }),
   variables: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), Type.Union([scalar, Type.Null()]), {
     description: 'expects these variables to hold these values (`null`: unset)',
+    // A key that is no variable name is refused here, not left to fail the test as "unset".
+    additionalProperties: false,
   }),
   intent: Type.Union(
     [
@@ -97,7 +99,7 @@ export const ConversationTestSchema = Type.Object(
     steps: Type.Array(TestStepSchema, { maxItems: 2000 }),
     mocks: Type.Optional(
       Type.Object(
-        { http: Type.Optional(Type.Record(blockId, Type.Array(HttpMockSchema, { maxItems: 100 }))) },
+        { http: Type.Optional(Type.Record(blockId, Type.Array(HttpMockSchema, { maxItems: 100 }), { additionalProperties: false })) },
         { additionalProperties: false, description: 'answers of http blocks, by block id, one per call in order' },
       ),
     ),

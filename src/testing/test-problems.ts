@@ -106,5 +106,17 @@ function clearer(error: ErrorObject): FlowProblem[] | undefined {
       { path, code: 'invalid_step', message: `a step has exactly one key, one of ${keys.map((key) => `"${key}"`).join(', ')}; ${has}` },
     ];
   }
+  if (error.keyword === 'additionalProperties' && schema.patternProperties !== undefined) {
+    // A map keyed by variable names or block ids: the key itself is what is wrong, not an unknown field.
+    const key = String((error.params as { additionalProperty?: unknown }).additionalProperty);
+    const what = path.endsWith('/variables') ? 'a variable name' : 'a block id';
+    return [
+      {
+        path: `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        code: 'invalid_value',
+        message: `"${key}" is not ${what}: a letter, then up to 63 letters, digits${what === 'a block id' ? ', "_" or "-"' : ' or "_"'}`,
+      },
+    ];
+  }
   return undefined;
 }

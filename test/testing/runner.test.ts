@@ -272,6 +272,19 @@ describe('test documents', () => {
       '/tests/0/steps/3/intent invalid_value: must be an intent id (or "none"), or {"error": "..."} for a detection that fails; got {"err":"x"}',
       '/tests/0/steps/4/variables/a invalid_value: must be a string, a number, true, false, or null (the variable is unset); got [1]',
     ]);
+    // Map keys are checked too: a key that is no variable name or block id would only fail when run.
+    expect(problems(scripted([{ variables: { '1bad': 1, fine: 2 } }]))).toEqual([
+      '/tests/0/steps/0/variables/1bad invalid_value: "1bad" is not a variable name: a letter, then up to 63 letters, digits or "_"',
+    ]);
+    expect(
+      problems({
+        flow: 'f.json',
+        intents: 'scripted',
+        tests: [{ name: 'n', steps: [], mocks: { http: { 'bad id!': [{ status: 200 }] } } }],
+      }),
+    ).toEqual([
+      '/tests/0/mocks/http/bad id! invalid_value: "bad id!" is not a block id: a letter, then up to 63 letters, digits, "_" or "-"',
+    ]);
   });
 
   it("refuses a /regex/ that does not compile, in a bot step or a mock's url, at its pointer (not a failing step later)", () => {
