@@ -56,6 +56,8 @@ describeBrowser('choices in the web chat page (Chromium)', () => {
   test('shows the choices as buttons; a button works from the keyboard and shows its label as the answer', async () => {
     await page.goto(`${server.url}/`);
     await botBubble(page, 'What would you like?').waitFor();
+    // The buttons come with the `waiting` frame, after the message frames: wait for them, do not race them.
+    await choiceButtons(page).nth(2).waitFor();
     expect(await choiceButtons(page).allTextContents()).toEqual(['Weather forecast', 'Travel offers', 'Restaurant tips']);
     // Typing still works where free text is an answer too.
     expect(await page.getByLabel('Your message').isEnabled()).toBe(true);
@@ -72,6 +74,7 @@ describeBrowser('choices in the web chat page (Chromium)', () => {
     await page.getByLabel('Your message').fill('3');
     await page.getByLabel('Your message').press('Enter');
     await botBubble(page, 'Offer 1: 3 nights in Lisbon').waitFor();
+    await choiceButtons(page).nth(2).waitFor();
     expect(await choiceButtons(page).count()).toBe(3);
     // Typed text that names a choice picks it too.
     await page.getByLabel('Your message').fill('restaurant tips');
@@ -87,6 +90,7 @@ describeBrowser('choices in the web chat page (Chromium)', () => {
     expect(await page.getByLabel('Your message').isDisabled()).toBe(true);
     expect(await page.getByLabel('Your message').getAttribute('placeholder')).toBe('Pick one of the choices above');
     await botBubble(page, 'Are you still there?').waitFor({ timeout: 5000 });
+    await choiceButtons(page).nth(1).waitFor();
     expect(await choiceButtons(page).allTextContents()).toEqual(['Small', 'Large']);
     await screenshot(page, 'web-choices-2-reprompt');
     await choiceButtons(page).last().click();
