@@ -30,6 +30,14 @@ import type {
  */
 
 /** What an upload stored: a new version, or (`created: false`) the current one, whose source it already was. */
+/** A flow version to store: the flow, its source text as uploaded, when, and whether it becomes current (default). */
+export interface FlowVersionInput {
+  flow: Flow;
+  source: string;
+  createdAt: string;
+  activate?: boolean;
+}
+
 export interface FlowUpload {
   record: FlowVersionRecord;
   created: boolean;
@@ -43,13 +51,13 @@ export interface FlowRepository {
    * Stores a new version (number = the bot's highest + 1) and, unless `activate` is false (a draft),
    * makes it the bot's current one, atomically.
    */
-  create(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowVersionRecord>;
+  create(input: FlowVersionInput): Promise<FlowVersionRecord>;
   /**
    * As create, unless the bot's current version has exactly this source (byte for byte): then nothing
    * is stored and that version is answered, `created: false`. Decided under the lock that numbers the
    * versions, so that identical uploads at once (on any instances) store one version.
    */
-  createUnlessCurrent(input: { flow: Flow; source: string; createdAt: string; activate?: boolean }): Promise<FlowUpload>;
+  createUnlessCurrent(input: FlowVersionInput): Promise<FlowUpload>;
   current(): Promise<FlowVersionRecord | undefined>;
   /** Just the current version number: cheap, for every new conversation. */
   currentVersion(): Promise<number | undefined>;

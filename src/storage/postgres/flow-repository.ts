@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Flow } from '../../flow/types';
 import { BotNotFoundError } from '../sqlite/flow-repository';
 import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
-import type { FlowRepository, FlowUpload, StorageEvents } from '../repositories';
+import type { FlowRepository, FlowUpload, FlowVersionInput, StorageEvents } from '../repositories';
 import type { PgGuard } from './errors';
 import { inTransaction } from './transaction';
 
@@ -13,8 +13,6 @@ interface FlowVersionRow {
   created_at: string;
   current: boolean;
 }
-
-type FlowInput = Parameters<FlowRepository['create']>[0];
 
 const SELECT_VERSION = `
   SELECT v.version, v.name, v.source, v.created_at, v.version IS NOT DISTINCT FROM b.current_version AS current
@@ -37,15 +35,15 @@ export class PgFlowRepository implements FlowRepository {
     readonly bot: string = DEFAULT_BOT,
   ) {}
 
-  async create(input: FlowInput): Promise<FlowVersionRecord> {
+  async create(input: FlowVersionInput): Promise<FlowVersionRecord> {
     return (await this.store(input, false)).record;
   }
 
-  createUnlessCurrent(input: FlowInput): Promise<FlowUpload> {
+  createUnlessCurrent(input: FlowVersionInput): Promise<FlowUpload> {
     return this.store(input, true);
   }
 
-  private async store(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
+  private async store(input: FlowVersionInput, unlessCurrent: boolean): Promise<FlowUpload> {
     JSON.parse(input.source);
     const activate = input.activate ?? true;
     const upload = await this.guard.write('flows.create', () =>

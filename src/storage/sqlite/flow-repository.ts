@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Flow } from '../../flow/types';
 import { DEFAULT_BOT, type FlowVersionRecord, type FlowVersionSummary } from '../records';
-import type { FlowRepository, FlowUpload, StorageEvents } from '../repositories';
+import type { FlowRepository, FlowUpload, FlowVersionInput, StorageEvents } from '../repositories';
 import type { SqliteGuard } from './errors';
 
 interface FlowVersionRow {
@@ -14,8 +14,6 @@ interface FlowVersionRow {
 }
 
 type SummaryRow = Omit<FlowVersionRow, 'source'>;
-
-type FlowInput = Parameters<FlowRepository['create']>[0];
 
 // `current` is computed by joining the bot's row, which holds its current version.
 const SELECT_VERSION = `
@@ -101,15 +99,15 @@ export class SqliteFlowRepository implements FlowRepository {
     private readonly events?: StorageEvents,
   ) {}
 
-  async create(input: FlowInput): Promise<FlowVersionRecord> {
+  async create(input: FlowVersionInput): Promise<FlowVersionRecord> {
     return (await this.createAndTell(input, false)).record;
   }
 
-  createUnlessCurrent(input: FlowInput): Promise<FlowUpload> {
+  createUnlessCurrent(input: FlowVersionInput): Promise<FlowUpload> {
     return this.createAndTell(input, true);
   }
 
-  private async createOnly(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
+  private async createOnly(input: FlowVersionInput, unlessCurrent: boolean): Promise<FlowUpload> {
     // Refuse a source that cannot be read back: every later get() would fail on it.
     JSON.parse(input.source);
     return this.guard.write('flows.create', () => {
@@ -130,7 +128,7 @@ export class SqliteFlowRepository implements FlowRepository {
     });
   }
 
-  private async createAndTell(input: FlowInput, unlessCurrent: boolean): Promise<FlowUpload> {
+  private async createAndTell(input: FlowVersionInput, unlessCurrent: boolean): Promise<FlowUpload> {
     const upload = await this.createOnly(input, unlessCurrent);
     if (upload.created) {
       this.events
