@@ -423,8 +423,16 @@ const STATUS_BY_OUTCOME: Record<Turn['outcome'], ConversationStatus> = { waiting
 export function toTurnWrite(conversationId: string, turn: Turn, now: Date): TurnWrite {
   const messages: MessageRecord[] = [];
   const steps: StepRecord[] = [];
+  // A turn's events mostly share one or two instants: each is formatted once (toISOString is the
+  // costliest part of this function).
+  let lastTime = Number.NaN;
+  let at = '';
   for (const event of turn.events) {
-    const at = event.at.toISOString();
+    const time = event.at.getTime();
+    if (time !== lastTime) {
+      lastTime = time;
+      at = event.at.toISOString();
+    }
     if (event.type === 'user_message') messages.push({ from: 'user', text: event.text, blockId: event.blockId, at });
     else if (event.type === 'bot_message') messages.push({ from: 'bot', text: event.text, blockId: event.blockId, at });
     else if (event.type === 'step') steps.push(toStepRecord(event.step, at));

@@ -1,4 +1,4 @@
-import { DEFAULT_BOT, type MessageRecord, type StepRecord } from '../../../src/storage/records';
+import { type ConversationStatus, DEFAULT_BOT, type MessageRecord, type StepRecord } from '../../../src/storage/records';
 import type { Storage, StorageEvent } from '../../../src/storage/repositories';
 import { defaultFlow } from '../../support/flows';
 import { seedConversation, seedKnownConversations } from '../../support/stats-seed';
@@ -180,6 +180,23 @@ export function describeStorageContract(backend: Backend): void {
       await storage.conversations.appendTurn(turn('c1', { status: 'completed', currentBlock: 'bye', snapshot: null, at: at(8) }));
       await expect(storage.conversations.snapshot('c1')).resolves.toBeUndefined();
       await expect(storage.conversations.get('c1')).resolves.toMatchObject({ status: 'completed', currentBlock: 'bye' });
+    });
+
+    it('stores each turn’s status and current block whether they changed or stayed, with the rest of the row', async () => {
+      await storage.conversations.create({ id: 'c1', createdAt: at(1) });
+      const states: Array<{ status: ConversationStatus; currentBlock: string | null }> = [
+        { status: 'active', currentBlock: null },
+        { status: 'active', currentBlock: 'ask' },
+        { status: 'active', currentBlock: 'ask' },
+        { status: 'active', currentBlock: 'next' },
+        { status: 'completed', currentBlock: 'next' },
+        { status: 'completed', currentBlock: null },
+      ];
+      for (const [i, state] of states.entries()) {
+        await storage.conversations.appendTurn(turn('c1', { ...state, variables: { i }, snapshot: { i }, at: at(2 + i) }));
+        await expect(storage.conversations.get('c1')).resolves.toMatchObject({ ...state, variables: { i }, updatedAt: at(2 + i) });
+        await expect(storage.conversations.snapshot('c1')).resolves.toEqual({ i });
+      }
     });
 
     it('writes a turn all-or-nothing, and one bad turn never fails the turns written with it', async () => {
