@@ -58,6 +58,47 @@ describe('DetectionClient', () => {
     }
   });
 
+  it('sends what the SDK sends for every timeout, auth scheme and organization, reusing only equal header sets', async () => {
+    const mine = recordingFetch();
+    const sdk = recordingFetch();
+    const client = new DetectionClient({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: mine.fetch });
+    const reference = new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: sdk.fetch });
+    const signal = new AbortController().signal;
+    const requests: Array<{ timeout?: number; organization?: string; headers?: Record<string, string>; adminKey?: boolean }> = [
+      { timeout: 1000 },
+      { timeout: 2500 },
+      { timeout: 1999 },
+      {},
+      { timeout: 600_000 },
+      { timeout: 1000, organization: 'org-1' },
+      { timeout: 1000, headers: { 'x-extra': 'yes' } },
+      { timeout: 1000 },
+    ];
+    for (const { timeout, organization, headers } of requests) {
+      client.organization = organization ?? null;
+      reference.organization = organization ?? null;
+      const options = { signal, ...(timeout === undefined ? {} : { timeout }), ...(headers === undefined ? {} : { headers }) };
+      await client.chat.completions.create(body, options);
+      await reference.chat.completions.create(body, options);
+    }
+    expect(mine.seen.map((r) => r.headers['x-stainless-timeout'])).toEqual(['1', '2', '1', undefined, '600', '1', '1', '1']);
+    expect(mine.seen.map((r) => r.headers['openai-organization'])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'org-1',
+      undefined,
+      undefined,
+    ]);
+    expect(mine.seen[6]?.headers['x-extra']).toBe('yes');
+    expect(mine.seen[7]?.headers['x-extra']).toBeUndefined();
+    for (const [i, request] of mine.seen.entries()) {
+      expect({ ...request, method: request.method?.toUpperCase(), signal: undefined }).toEqual({ ...sdk.seen[i], signal: undefined });
+    }
+  });
+
   it('builds the authorization header again when the key changes', async () => {
     const mine = recordingFetch();
     const client = new DetectionClient({ apiKey: 'k1', baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: mine.fetch });
