@@ -25,6 +25,7 @@ export type TurnOutcome = 'waiting' | 'ended' | 'failed';
  * next wait or end). The owner stores a turn before it shows any of it to the user.
  */
 export interface Turn {
+  /** In order. The first is stamped when the turn began: that decides whether idle expiry caught it in flight. */
   events: ConversationEvent[];
   outcome: TurnOutcome;
   /** The block the conversation waits at or ended at; null if it failed before reaching one. */

@@ -385,7 +385,7 @@ export class ChatService {
       const write = toTurnWrite(id, turn, this.clock.now());
       write.epoch = live.epoch;
       const { idleTimeoutMs } = this.ownership;
-      if (idleTimeoutMs !== undefined) write.idleCutoff = new Date(live.lastActivity - idleTimeoutMs).toISOString();
+      if (idleTimeoutMs !== undefined) write.idleCutoff = new Date(turnBegan(turn, live) - idleTimeoutMs).toISOString();
       try {
         await this.conversations.appendTurn(write);
       } catch (err) {
@@ -415,6 +415,16 @@ export class ChatService {
     live.lastActivity = this.clock.now().getTime();
     live.listener.onTurn(turn);
   }
+}
+
+/**
+ * When a turn began (clock ms), which is what decides whether an idle sweep that ran meanwhile caught it
+ * in flight: its first event is stamped then (the user message it handles, as it is taken up; the start
+ * step; the first step of a due silence, as it runs). Not `lastActivity`: a silence comes due with no
+ * activity at all, maybe long after the last, and must not revive a conversation idle past the timeout.
+ */
+function turnBegan(turn: Turn, live: Live): number {
+  return turn.events[0]?.at.getTime() ?? live.lastActivity;
 }
 
 const STATUS_BY_OUTCOME: Record<Turn['outcome'], ConversationStatus> = { waiting: 'active', ended: 'completed', failed: 'active' };

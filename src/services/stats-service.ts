@@ -2,6 +2,7 @@ import { errors } from '../errors';
 import type { FlowStatsRecord } from '../storage/records';
 import type { StatsRepository } from '../storage/repositories';
 import type { FlowService } from './flow-service';
+import { instantParameter } from './instant-parameter';
 
 /** `GET /api/[bots/{bot}/]flows/{version}/stats`: traffic, drop-off and detection outcomes of one flow version. */
 export interface FlowStats {
@@ -21,43 +22,14 @@ export interface FlowStats {
   misunderstood: FlowStatsRecord['misunderstood'];
 }
 
-/**
- * A date, or a date-time with an optional zone (`Z` or an offset); seconds and a fraction optional,
- * the fraction of any length (Python's isoformat() writes microseconds), kept to the millisecond.
- * A space for the offset's `+`: what an unencoded `+` in a query string arrives as.
- */
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+ -]\d{2}:\d{2})?)?$/;
-
-/**
- * An ISO-8601 instant from a query parameter, as stored (UTC, milliseconds); 400 otherwise. Read here
- * rather than by Date.parse alone, which takes 2026-02-30 for March 2 and a date-time without a zone
- * in the server's own time zone: here one without a zone is UTC, whatever the server's.
- */
-function instant(name: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const match = INSTANT.exec(value);
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match ?? [];
-  const ms = match
-    ? Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction.slice(0, 4)}${zone.replace(' ', '+')}`)
-    : NaN;
-  const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (!Number.isFinite(ms) || calendarDay.getUTCMonth() !== Number(month) - 1 || calendarDay.getUTCDate() !== Number(day)) {
-    throw errors.invalidParameter(
-      `${name}=${JSON.stringify(value)} is not an ISO-8601 date or date-time: write it like 2026-12-01 (midnight UTC) ` +
-        'or 2026-12-01T13:00:00Z (Z or an offset like +02:00 may end it; without one it is UTC)',
-    );
-  }
-  return new Date(ms).toISOString();
-}
-
 /** Statistics of a flow version: the database aggregates, this shapes the answer by the flow's blocks. */
 export class StatsService {
   constructor(private readonly stats: StatsRepository) {}
 
   /** Of version `ref` of the bot `flows` holds the versions of (404 `not_found`). */
   async flowStats(flows: FlowService, ref: string, query: { since?: string; until?: string }): Promise<FlowStats> {
-    const since = instant('since', query.since);
-    const until = instant('until', query.until);
+    const since = instantParameter('since', query.since);
+    const until = instantParameter('until', query.until);
     if (since !== undefined && until !== undefined && since > until)
       throw errors.invalidParameter(`since (${since}) must not be after until (${until})`);
     const machine = await flows.machine(ref);

@@ -73,7 +73,7 @@ export interface TurnWrite {
    * expiry (Storage.exclusive, maybe on another instance) may have marked it abandoned meanwhile; a
    * turn for an abandoned one is refused with `conversation_expired`, for a completed one with
    * `conversation_ended`, and nothing of it is stored. Except: an abandoned conversation last updated
-   * at or after `idleCutoff` (its writer's last activity minus IDLE_TIMEOUT_MS) was not idle when this
+   * at or after `idleCutoff` (when the turn began, minus IDLE_TIMEOUT_MS) was not idle when this
    * turn began, only marked while the turn was in flight, and the turn makes it active again.
    */
   idleCutoff?: string;

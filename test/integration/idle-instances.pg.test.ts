@@ -1,5 +1,5 @@
 import { FakeDetector } from '../support/fake-detector';
-import { IDLE_MS, idleSweepRace } from '../support/idle-sweep-race';
+import { IDLE_MS, idleSilenceRace, idleSweepRace } from '../support/idle-sweep-race';
 import { ManualClock } from '../support/manual-clock';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -29,4 +29,8 @@ afterAll(async () => {
 
 it("closes A's socket as an idle expiry once B's sweep marked its conversation abandoned, unless it was not idle", async () => {
   await idleSweepRace(a, detector, [clockA, clockB], () => b.app.chat.expireIdle(IDLE_MS));
+});
+
+it("refuses A's turn of a silence that came due after B's sweep marked the conversation abandoned", async () => {
+  await idleSilenceRace(a, [clockA, clockB], () => b.app.chat.expireIdle(IDLE_MS));
 });

@@ -5,7 +5,7 @@ import { ChatClient } from '../support/ws-client';
 import { FakeDetector } from '../support/fake-detector';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { defaultFlow } from '../support/flows';
-import { IDLE_MS, idleSweepRace } from '../support/idle-sweep-race';
+import { IDLE_MS, idleSilenceRace, idleSweepRace } from '../support/idle-sweep-race';
 import { ManualClock } from '../support/manual-clock';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -98,6 +98,18 @@ describe('idle expiry by the sweep of another instance', () => {
     try {
       // The sweep that Storage.exclusive lets run on one instance for all: here, on this storage directly.
       await idleSweepRace(server, detector, [clock], () =>
+        server.storage.conversations.abandonIdle(new Date(clock.now().getTime() - IDLE_MS).toISOString()),
+      );
+    } finally {
+      await server.close(true);
+    }
+  });
+
+  it('refuses the turn of a silence that came due after the conversation was idle past the timeout', async () => {
+    const clock = new ManualClock();
+    const server = await startTestServer({ detector: new FakeDetector(), clock, env: { IDLE_TIMEOUT_MS: String(IDLE_MS) } });
+    try {
+      await idleSilenceRace(server, [clock], () =>
         server.storage.conversations.abandonIdle(new Date(clock.now().getTime() - IDLE_MS).toISOString()),
       );
     } finally {

@@ -98,6 +98,26 @@ describe('GET /api/flows/{version}/stats', () => {
     );
     expect([micro.status, micro.body.conversations]).toEqual([200, { total: 1, active: 0, completed: 0, abandoned: 1 }]);
   });
+
+  it('takes a space for the T (%20 or +), lower-case t and z, and 24:00 as the end of a day, nothing after it', async () => {
+    const oneDay = { total: 1, active: 0, completed: 0, abandoned: 1 };
+    for (const query of [
+      'since=2026-01-02%2000:00:00Z&until=2026-01-02+24:00',
+      'since=2026-01-02+00:00:00+00:00&until=2026-01-03%2000:00%2B00:00',
+      'since=2026-01-01t23:00:00-01:00&until=2026-01-02t24:00:00z',
+    ]) {
+      const r = await stats(`/api/flows/1/stats?${query}`);
+      expect([query, r.status, r.body.conversations]).toEqual([query, 200, oneDay]);
+    }
+    // The day before, to its end: only the one that started on it.
+    const before = await stats('/api/flows/1/stats?since=2026-01-01&until=2026-01-01T24:00:00Z');
+    expect(before.body.conversations).toEqual({ total: 1, active: 0, completed: 1, abandoned: 0 });
+    const late = await stats('/api/flows/1/stats?until=2026-01-02T24:00:01Z');
+    expect([late.status, late.body]).toMatchObject([
+      400,
+      { code: 'invalid_parameter', message: expect.stringContaining('until="2026-01-02T24:00:01Z"') },
+    ]);
+  });
 });
 
 describe('GET /api/bots/{bot}/flows/{version}/stats', () => {

@@ -44,7 +44,6 @@ export class PgStorageEvents implements StorageEvents {
   /** Set once the first LISTEN succeeded: later ones are reconnections, which call for a resync. */
   private listenedBefore = false;
   private readyWaiters: Array<() => void> = [];
-  private sharedInstanceId = false;
 
   constructor(
     private readonly pool: Pool,
@@ -53,11 +52,6 @@ export class PgStorageEvents implements StorageEvents {
     /** INSTANCE_ID: held (an advisory lock) by the listener, so that a second instance with the same one is told. */
     private readonly instanceId?: string,
   ) {}
-
-  /** Whether, when the listener last connected, another connection held this INSTANCE_ID. */
-  get instanceIdShared(): boolean {
-    return this.sharedInstanceId;
-  }
 
   /** Connects the listener; resolves once it listens (or rejects when the first attempt fails). */
   async start(): Promise<void> {
@@ -113,8 +107,7 @@ export class PgStorageEvents implements StorageEvents {
     const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [
       instanceLockKey(instanceId),
     ]);
-    this.sharedInstanceId = rows[0]?.held !== true;
-    if (!this.sharedInstanceId) return;
+    if (rows[0]?.held === true) return;
     this.logger?.warn(
       { instance: instanceId, code: 'instance_id_in_use' },
       `INSTANCE_ID=${instanceId} is in use by another flowbot instance on this database (or by this instance's previous ` +
