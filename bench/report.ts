@@ -187,6 +187,10 @@ function otherRows(r: BenchResults): Row[] {
           flowbot: `${fixed(t.appendTurnUs, 1)} / ${fixed(t.appendTurnConcurrentUs, 1)}`,
         },
         {
+          metric: 'in-process: XState alone, a minimal turn (two states, one invoked task, one assign, one emit; µs)',
+          flowbot: fixed(t.minimalXstateTurnUs, 1),
+        },
+        {
           metric: 'in-process turn: runtime / classify / snapshot / stringify (µs)',
           flowbot: `${fixed(t.runtimeTurnUs, 1)} / ${fixed(t.classifyUs, 1)} / ${fixed(t.persistedSnapshotUs, 1)} / ${fixed(t.snapshotStringifyUs, 1)} (${t.snapshotBytes} B)`,
         },

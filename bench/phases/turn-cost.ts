@@ -13,12 +13,15 @@ import type { TurnWrite } from '../../src/storage/records';
 import { openSqliteStorage } from '../../src/storage/sqlite';
 import { TURN_TEXTS } from '../load/connection';
 import { REPO_ROOT } from '../lib/paths';
+import { minimalXstateTurnMicros } from '../lib/minimal-xstate';
 import { round, timeLoop, timeLoopAsync } from '../lib/stats';
 
 /** Microseconds per call of each part of one chat turn, measured in-process without sockets. */
 export interface TurnCostResult {
   /** Conversation.send → onTurn: XState actor, classifier, getPersistedSnapshot, event buffer. */
   runtimeTurnUs: number;
+  /** XState alone, per turn of a two-state machine with an invoked task (see lib/minimal-xstate.ts). */
+  minimalXstateTurnUs: number;
   classifyUs: number;
   persistedSnapshotUs: number;
   snapshotStringifyUs: number;
@@ -72,6 +75,7 @@ export async function runTurnCostPhase(budgetMs: number): Promise<TurnCostResult
     await chat.say(TURN_TEXTS[i++ % TURN_TEXTS.length] as string);
   }, budgetMs);
   const typical = await chat.say('weather please');
+  const minimalXstate = minimalXstateTurnMicros(budgetMs / 2);
 
   const route = compiled.intentBlocks.get('route');
   if (!route) throw new Error('the default flow has no "route" intent block');
@@ -107,6 +111,7 @@ export async function runTurnCostPhase(budgetMs: number): Promise<TurnCostResult
     const noop = await timeLoopAsync(async () => undefined, budgetMs / 4);
     return {
       runtimeTurnUs: round(runtime.microsPerCall, 1),
+      minimalXstateTurnUs: round(minimalXstate, 1),
       classifyUs: round(classify.microsPerCall, 1),
       persistedSnapshotUs: round(persisted.microsPerCall, 1),
       snapshotStringifyUs: round(stringify.microsPerCall, 1),
