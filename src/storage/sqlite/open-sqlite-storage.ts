@@ -117,11 +117,11 @@ function configure(db: Database.Database, file: string, logger?: Pick<Logger, 'w
   db.pragma('foreign_keys = ON');
   // Wait for another connection's write lock instead of failing with SQLITE_BUSY at once.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // Temporary data in memory, not in temp files: each turn of a group commit is a SAVEPOINT, whose
-  // statement journal (the pages the turn changes, ~15) passes SQLite's in-memory threshold and
-  // spilled to a temp file created, written and deleted per turn (strace: 300 unlinks and 4.6x the
-  // pwrites over 9,600 turns). npm run bench, 32 turns per commit: ~40 -> ~8 µs per turn for the
-  // savepoints. What else SQLite keeps there (sorts, temp indexes) is small for these queries.
+  // Temporary data in memory, not in temp files: a batch written again after one of its turns failed
+  // gives each turn a SAVEPOINT, whose statement journal (the pages the turn changes, ~15) passes
+  // SQLite's in-memory threshold and spilled to a temp file created, written and deleted per turn
+  // (strace: 300 unlinks and 4.6x the pwrites over 9,600 turns, when every batch took savepoints).
+  // What else SQLite keeps there (sorts, temp indexes) is small for these queries.
   db.pragma('temp_store = MEMORY');
 }
 

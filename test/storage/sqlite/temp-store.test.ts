@@ -6,7 +6,7 @@ import { cleanupTempDirs, makeTempDir } from './helpers';
 afterEach(() => cleanupTempDirs());
 
 describe('SQLite temporary data', () => {
-  it('is kept in memory: the savepoint of each turn of a group commit never spills its journal to a temp file', async () => {
+  it('is kept in memory: the savepoints of a batch written again after a failed turn never spill their journals to temp files', async () => {
     const storage = openSqliteStorage({ path: path.join(makeTempDir(), 'flowbot.sqlite') });
     try {
       // The connection is the storage's own; this reads the setting, which no behaviour shows
