@@ -23,8 +23,14 @@ export function instantParameter(name: string, value: string | undefined): strin
         'or 2026-12-01T13:00:00Z (Z or an offset like +02:00 may end it; without one it is UTC)',
     );
   }
-  return new Date(ms).toISOString();
+  // Instants are compared as text: one past year 9999 would be written +010000-... and sort before
+  // every stored one (9999-12-31T24:00Z, 9999-12-31T23:00-02:00). Held to the last millisecond of
+  // 9999, which no stored instant is after, so the window means the same.
+  return new Date(Math.min(ms, LAST_MS)).toISOString();
 }
+
+/** 9999-12-31T23:59:59.999Z, the last instant with a four-digit year. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Milliseconds since the epoch, or undefined for text that is not an instant or names none (2026-02-30, 25:00). */
 function instantMs(value: string): number | undefined {

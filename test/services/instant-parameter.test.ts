@@ -87,4 +87,9 @@ describe('instantParameter', () => {
     expect(read('0050-03-01T00:00:00Z')).toBe('0050-03-01T00:00:00.000Z');
     expect(() => read('0100-02-29')).toThrow(SHAPE);
   });
+
+  it('holds an instant past year 9999 to its last millisecond, so that it still sorts after stored ones', () => {
+    expect(read('9999-12-31T24:00Z')).toBe('9999-12-31T23:59:59.999Z');
+    expect(read('9999-12-31T23:00-02:00')).toBe('9999-12-31T23:59:59.999Z');
+  });
 });
