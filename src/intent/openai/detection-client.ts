@@ -35,7 +35,7 @@ function isPlainObject(value: unknown): value is object {
 
 /**
  * The openai SDK's client as the detector builds it (with an API key and the keep-alive fetch), less
- * three pieces of per-request work that a detection never needs. Everything else, from
+ * four pieces of per-request work that a detection never needs. Everything else, from
  * `chat.completions.create` to the headers, the errors and the parsed answer, is the SDK's own.
  *
  * - `fetchWithTimeout`: the SDK wraps every request in an AbortController of its own, a listener on
