@@ -4,7 +4,8 @@ import { type FlowProblem } from '../flow/problems';
 import { HTTP_METHODS } from '../flow/types';
 import { HTTP_FAILURES } from '../runtime/http-requester';
 import { testDocumentProblems } from './test-problems';
-import { textPatternError } from './text-match';
+import { RedosChecker } from '../flow/regex/redos';
+import { textPatternProblem } from './text-match';
 
 /**
  * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
@@ -155,12 +156,13 @@ function compiledValidators(): { file: ValidateFunction; suite: ValidateFunction
 
 export type TestDocumentCheck<T> = { ok: true; value: T } | { ok: false; errors: FlowProblem[] };
 
-/** The `/regex/flags` texts of a well-formed document that do not compile (`invalid_regex`), at their pointers. */
+/** The `/regex/flags` texts of a well-formed document that do not compile or are unsafe (`invalid_regex`, `unsafe_regex`), at their pointers. */
 function patternProblems(document: TestSuite): FlowProblem[] {
   const problems: FlowProblem[] = [];
+  const checker = new RedosChecker();
   const check = (path: string, text: string | undefined): void => {
-    const error = text === undefined ? undefined : textPatternError(text);
-    if (error !== undefined) problems.push({ path, code: 'invalid_regex', message: `not a regular expression: ${error}` });
+    const problem = text === undefined ? undefined : textPatternProblem(text, checker);
+    if (problem !== undefined) problems.push({ path, ...problem });
   };
   document.tests.forEach((test, t) => {
     test.steps.forEach((step, s) => check(`/tests/${t}/steps/${s}/bot`, step.bot));

@@ -317,6 +317,24 @@ describe('test documents', () => {
     expect(checkTestSuite(suite).ok).toBe(false);
   });
 
+  it("refuses a /regex/ open to catastrophic backtracking, in a bot step or a mock's url (it would hold the server)", () => {
+    const result = checkTestSuite({
+      intents: 'scripted',
+      tests: [
+        {
+          name: 'echoes a long run of a',
+          steps: [{ user: 'a'.repeat(40) }, { intent: 'none' }, { bot: '/(a+)+b/' }, { bot: '/sunny/di' }],
+          mocks: { http: { lookup: [{ status: 200, url: '/^(x|x)*y$/i' }] } },
+        },
+      ],
+    });
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/tests/0/steps/2/bot unsafe_regex',
+      '/tests/0/mocks/http/lookup/0/url unsafe_regex',
+    ]);
+    expect(result.ok ? '' : result.errors[0]?.message).toMatch(/^unsafe regular expression: it can backtrack catastrophically \(exponential/);
+  });
+
   it('a REST test document has no flow', () => {
     const result = checkTestSuite({ flow: 'x.json', tests: [{ name: 'n', steps: [] }] });
     expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['/flow']);
