@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { DEFAULT_FLOW_PATH } from '../support/flows';
@@ -172,6 +172,30 @@ describe('flowbot test', () => {
     expect(document.flow).toMatch(/travel-assistant\.json$/);
     const r = await run(['test', out, '--min-coverage', '100']);
     expect(r.code).toBe(0);
+  });
+
+  it('--generate refuses an --out that is the flow file itself (by path or through a link), which it would overwrite', async () => {
+    const flowText = readFileSync(DEFAULT_FLOW_PATH, 'utf8');
+    const flow = file('own.json', flowText);
+    const linked = join(dirname(flow), 'linked.json');
+    symlinkSync(flow, linked);
+    for (const out of [flow, join(dirname(flow), '.', 'own.json'), linked]) {
+      const g = await run(['test', '--generate', flow, '--out', out]);
+      expect(g.code).toBe(2);
+      expect(g.stderr).toContain(`flowbot test: --out ${out} is the flow file itself`);
+    }
+    expect(readFileSync(flow, 'utf8')).toBe(flowText);
+  });
+
+  it('a --junit or --out path that cannot be written is exit 2 naming the option and path, after the results', async () => {
+    const folder = dirname(file('passing.test.json', passing));
+    const junit = await run(['test', join(folder, 'passing.test.json'), '--junit', folder]);
+    expect(junit.code).toBe(2);
+    expect(junit.stdout).toContain('2 passed, 0 failed');
+    expect(junit.stderr).toMatch(new RegExp(`^flowbot test: cannot write --junit ${folder}: EISDIR\n`));
+    const out = await run(['test', '--generate', DEFAULT_FLOW_PATH, '--out', folder]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`^flowbot test: cannot write --out ${folder}: EISDIR\n`));
   });
 
   it('--generate without --out prints the file; a transition it cannot reach is named with why, exit 1', async () => {

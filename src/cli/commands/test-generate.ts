@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Settings } from '../../config/settings';
 import { formatTestDocument, generateTests, percent } from '../../testing';
 import { formatProblem, prepareFlowFile } from '../flow-file';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, writeLine, type CliIo } from '../io';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
+import { sameFile, writeOutputFile } from '../output-file';
 
 /**
  * `flowbot test --generate FLOW [--out FILE]`: a test file whose tests take every transition of the
@@ -11,6 +11,10 @@ import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, writeLine, type CliIo } from '../io'
  * transition is covered, 1 when some cannot be reached (listed, with why, on stderr), 2 bad flow.
  */
 export async function generateCommandRun(flowFile: string, out: string | undefined, settings: Settings, io: CliIo): Promise<number> {
+  // Writing the tests over the flow they test would lose the flow: a slip of the shell (tab completion) away.
+  if (out !== undefined && (await sameFile(out, flowFile))) {
+    throw new UsageError(`--out ${out} is the flow file itself; write the tests to another file (e.g. a *.test.json beside it)`, 'test');
+  }
   const prepared = await prepareFlowFile(flowFile, settings);
   if (!prepared.ok) {
     for (const error of prepared.errors) writeLine(io.stderr, `${flowFile}: ${formatProblem(error)}`);
@@ -29,7 +33,7 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
   const document = { flow: flowPath.split('\\').join('/'), ...generated.suite };
   const text = formatTestDocument(document);
   if (out === undefined) io.stdout.write(text);
-  else await writeFile(out, text);
+  else await writeOutputFile('test', '--out', out, text);
   const { coverage } = generated;
   writeLine(
     io.stderr,

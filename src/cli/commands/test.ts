@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalIntentClassifier } from '../../intent/local';
@@ -18,6 +17,7 @@ import {
 import type { Command } from '../command';
 import { formatProblem, prepareFlowFile, readFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
+import { writeOutputFile } from '../output-file';
 import { generateCommandRun } from './test-generate';
 
 interface FileRun {
@@ -149,10 +149,6 @@ export const testCommand: Command = {
     const failed = files.reduce((n, f) => n + f.result.failed, 0);
     const passed = files.reduce((n, f) => n + f.result.passed, 0);
     const tooLow = minCoverage === undefined ? [] : flows.filter((f) => f.coverage.ratio < minCoverage);
-    if (typeof values.junit === 'string') {
-      await mkdir(dirname(resolve(values.junit)), { recursive: true });
-      await writeFile(values.junit, junitXml(files.map((f) => ({ name: f.file, result: f.result }))));
-    }
     if (values.json === true) {
       writeLine(
         io.stdout,
@@ -175,6 +171,10 @@ export const testCommand: Command = {
     }
     for (const { flow, coverage } of tooLow) {
       writeLine(io.stderr, `${shownPath(flow)}: coverage ${percent(coverage.ratio)} is below --min-coverage ${percent(minCoverage ?? 0)}`);
+    }
+    // After the results are printed, so that a path that cannot be written does not hide them.
+    if (typeof values.junit === 'string') {
+      await writeOutputFile('test', '--junit', values.junit, junitXml(files.map((f) => ({ name: f.file, result: f.result }))));
     }
     return failed > 0 || tooLow.length > 0 ? EXIT_INVALID : EXIT_OK;
   },
