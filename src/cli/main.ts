@@ -61,7 +61,8 @@ function unknownCommand(name: string): never {
 function help(args: readonly string[], io: CliIo): number {
   if (args.length > 1) throw new UsageError(`help takes one command at most; got ${args.join(' ')}`);
   const [name] = args;
-  if (name === undefined) {
+  // `help` is no entry of COMMANDS; `flowbot help help` is the list that explains it.
+  if (name === undefined || name === 'help') {
     writeLine(io.stdout, generalHelp());
     return EXIT_OK;
   }

@@ -12,7 +12,7 @@ import { ScriptedDetector, type ScriptedAnswer } from './scripted-detector';
 import { ACTION_KINDS, type ConversationTest, type IntentMode, stepKind, type TestStep } from './test-document';
 import { VirtualTimers } from './virtual-timers';
 import { MockedHttp } from './http-mocks';
-import { textMatches } from './text-match';
+import { describeExpectedText, textMatches } from './text-match';
 
 /** Where and why a test failed: the step, what it expected and what came instead. */
 export interface TestFailure {
@@ -198,8 +198,9 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
     }
     if (step.bot !== undefined) {
       const said = botQueue.shift();
-      if (said === undefined) return fail(index, `the bot to say ${show(step.bot)}`, `the bot said nothing more (${whereItIs(last)})`);
-      if (!textMatches(step.bot, said)) return fail(index, `the bot to say ${show(step.bot)}`, `it said ${show(said)}`);
+      const expected = `the bot to say ${describeExpectedText(step.bot)}`;
+      if (said === undefined) return fail(index, expected, `the bot said nothing more (${whereItIs(last)})`);
+      if (!textMatches(step.bot, said)) return fail(index, expected, `it said ${show(said)}`);
     } else if (step.waiting !== undefined) {
       if (last?.outcome !== 'waiting' || last.blockId !== step.waiting)
         return fail(index, `the flow to wait at "${step.waiting}"`, whereItIs(last));

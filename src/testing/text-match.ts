@@ -16,6 +16,11 @@ export function textMatches(expected: string, actual: string): boolean {
   return expected === actual;
 }
 
+/** `"exact text"`, or `something matching /regex/flags`: how a failure names what a test expected. */
+export function describeExpectedText(expected: string): string {
+  return REGEX_TEXT.test(expected) ? `something matching ${expected}` : JSON.stringify(expected);
+}
+
 /**
  * What is wrong with a text written as `/regex/flags`: one that does not compile (`invalid_regex`, with
  * SyntaxError's words), or one open to catastrophic backtracking (`unsafe_regex`: matched against a bot

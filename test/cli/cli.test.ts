@@ -219,6 +219,8 @@ describe('flowbot usage', () => {
     expect(general.code).toBe(0);
     for (const command of ['validate', 'export', 'chat', 'serve']) expect(general.stdout).toContain(`\n  ${command}`);
     expect((await run(['--help'])).stdout).toBe(general.stdout);
+    // Not 'unknown command "help"; did you mean "help"?'.
+    expect(await run(['help', 'help'])).toEqual({ code: 0, stdout: general.stdout, stderr: '' });
     const one = await run(['help', 'export']);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('usage: flowbot export FILE [--format json|js|mermaid|diagram]');

@@ -114,7 +114,8 @@ describe('conversation test runner: failures say the step, what was expected and
     [
       'a regex that does not match',
       [{ bot: '/goodbye/' }],
-      { step: 0, expected: 'the bot to say "/goodbye/"', actual: `it said ${JSON.stringify(WELCOME)}` },
+      // Not `"/goodbye/"`, which reads as if the pattern were taken as literal text.
+      { step: 0, expected: 'the bot to say something matching /goodbye/', actual: `it said ${JSON.stringify(WELCOME)}` },
     ],
     [
       'no more bot messages',

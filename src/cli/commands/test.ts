@@ -67,8 +67,9 @@ function shownPath(path: string): string {
 
 function parseMinCoverage(value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
-  const pct = Number(value.replace(/%$/, ''));
-  if (value.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 100) {
+  // Decimal only: Number() would also take "0x10", "1e2" and " 50 ".
+  const pct = /^[0-9]+(?:\.[0-9]+)?%?$/.test(value) ? Number(value.replace(/%$/, '')) : NaN;
+  if (!Number.isFinite(pct) || pct < 0 || pct > 100) {
     throw new UsageError(`--min-coverage must be a percentage from 0 to 100; got ${JSON.stringify(value)}`, 'test');
   }
   return pct / 100;
