@@ -53,11 +53,15 @@ export class RedosChecker {
     const key = `${flags}/${source}`;
     const cached = cache.get(key);
     if (cached) return cached;
-    if (this.left <= 0) return { safe: false, reason: `the patterns took more than ${REDOS_BUDGET_MS} ms to check; simplify them` };
+    // Whole milliseconds, at least 1: recheck's agent never answers a check whose timeout has a fraction
+    // (what is left of the budget after a first check, 4061.7 ms), and checkSync then blocks the thread
+    // (the server's event loop) for good.
+    const timeout = Math.floor(Math.min(REDOS_CHECK_TIMEOUT_MS, this.left));
+    if (timeout < 1) return { safe: false, reason: `the patterns took more than ${REDOS_BUDGET_MS} ms to check; simplify them` };
     const started = performance.now();
     let diagnostics: Diagnostics;
     try {
-      diagnostics = checkSync(source, flags, { timeout: Math.min(REDOS_CHECK_TIMEOUT_MS, this.left) });
+      diagnostics = checkSync(source, flags, { timeout });
     } catch (err) {
       return { safe: false, reason: `it could not be checked (${err instanceof Error ? err.message : String(err)})` };
     } finally {
