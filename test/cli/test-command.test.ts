@@ -159,7 +159,10 @@ describe('flowbot test', () => {
     expect((await run(['test', 'a.json', '--min-coverage', 'lots'])).code).toBe(2);
     for (const pct of ['0x10', '1e2', ' 50', '']) {
       const r = await run(['test', 'a.json', '--min-coverage', pct]);
-      expect([r.code, r.stderr.split('\n')[0]]).toEqual([2, `flowbot test: --min-coverage must be a percentage from 0 to 100; got ${JSON.stringify(pct)}`]);
+      expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+        2,
+        `flowbot test: --min-coverage must be a percentage from 0 to 100; got ${JSON.stringify(pct)}`,
+      ]);
     }
     expect((await run(['test', file('pct.test.json', passing), '--min-coverage', '5.5%'])).code).toBe(0);
     expect((await run(['test', 'a.json', '--out', 'b.json'])).code).toBe(2);

@@ -62,7 +62,10 @@ describe('query parameters', () => {
       headers: { 'Content-Type': 'application/json' },
       body: '{"text":"hi"}',
     });
-    expect(await block.json()).toEqual({ code: 'invalid_parameter', message: 'blockId must be text matching ^[A-Za-z][A-Za-z0-9_-]{0,63}$' });
+    expect(await block.json()).toEqual({
+      code: 'invalid_parameter',
+      message: 'blockId must be text matching ^[A-Za-z][A-Za-z0-9_-]{0,63}$',
+    });
   });
 });
 

@@ -333,7 +333,9 @@ describe('test documents', () => {
       '/tests/0/steps/2/bot unsafe_regex',
       '/tests/0/mocks/http/lookup/0/url unsafe_regex',
     ]);
-    expect(result.ok ? '' : result.errors[0]?.message).toMatch(/^unsafe regular expression: it can backtrack catastrophically \(exponential/);
+    expect(result.ok ? '' : result.errors[0]?.message).toMatch(
+      /^unsafe regular expression: it can backtrack catastrophically \(exponential/,
+    );
   });
 
   it('a REST test document has no flow', () => {
