@@ -206,6 +206,25 @@ describe('flowbot test', () => {
     expect(out.stderr).toMatch(new RegExp(`^flowbot test: cannot write --out ${folder}: EISDIR\n`));
   });
 
+  it('--generate says (exit 1) when the file it wrote is one flowbot test would refuse, e.g. over MAX_BODY_BYTES', async () => {
+    const long = 'A long greeting, said again at the start of every test the generator writes. '.repeat(4);
+    const flow = file('wordy.json', {
+      name: 'w',
+      start: 'hello',
+      blocks: [
+        { id: 'hello', type: 'message', text: long, next: 'ask' },
+        { id: 'ask', type: 'wait', next: 'hello', choices: [{ label: 'A' }, { label: 'B' }, { label: 'C' }] },
+      ],
+    });
+    const out = join(dirname(flow), 'wordy.test.json');
+    const env = { MAX_BODY_BYTES: '1024' };
+    const g = await run(['test', '--generate', flow, '--out', out], undefined, env);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/flowbot test would refuse this file: it is \d+ bytes, more than MAX_BODY_BYTES \(1024\); raise MAX_BODY_BYTES/);
+    expect((await run(['test', out], undefined, env)).stderr).toContain('(payload_too_large)');
+    expect((await run(['test', '--generate', flow, '--out', out])).code).toBe(0);
+  });
+
   it('--generate without --out prints the file; a transition it cannot reach is named with why, exit 1', async () => {
     const flow = file('unreachable.json', {
       name: 'u',

@@ -1,6 +1,6 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Settings } from '../../config/settings';
-import { formatTestDocument, generateTests, percent } from '../../testing';
+import { checkTestFile, formatTestDocument, generateTests, percent } from '../../testing';
 import { formatProblem, prepareFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
 import { sameFile, writeOutputFile } from '../output-file';
@@ -43,5 +43,20 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
     writeLine(io.stderr, `its "flow" is "${document.flow}": save it beside ${flowFile}, or use --out FILE to point it there from anywhere`);
   }
   for (const u of generated.unreachable) writeLine(io.stderr, `not covered: ${u.transition}: ${u.reason}`);
-  return generated.unreachable.length > 0 ? EXIT_INVALID : EXIT_OK;
+  const refusals = refusalsOf(document, text, settings);
+  for (const refusal of refusals) writeLine(io.stderr, `flowbot test would refuse this file: ${refusal}`);
+  return generated.unreachable.length > 0 || refusals.length > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/**
+ * Why `flowbot test` (and POST .../tests) would refuse the generated file: a large flow's tests, each
+ * replaying its path from the start, can pass MAX_BODY_BYTES or the limits of the test file's schema
+ * (1000 tests, 2000 steps a test). Said at once, rather than when the file is first run.
+ */
+function refusalsOf(document: unknown, text: string, settings: Settings): string[] {
+  const bytes = Buffer.byteLength(text);
+  const { maxBodyBytes } = settings.limits;
+  const size = bytes > maxBodyBytes ? [`it is ${bytes} bytes, more than MAX_BODY_BYTES (${maxBodyBytes}); raise MAX_BODY_BYTES to run it`] : [];
+  const checked = checkTestFile(document);
+  return [...size, ...(checked.ok ? [] : checked.errors.map(formatProblem))];
 }
