@@ -220,7 +220,9 @@ describe('flowbot test', () => {
     const env = { MAX_BODY_BYTES: '1024' };
     const g = await run(['test', '--generate', flow, '--out', out], undefined, env);
     expect(g.code).toBe(1);
-    expect(g.stderr).toMatch(/flowbot test would refuse this file: it is \d+ bytes, more than MAX_BODY_BYTES \(1024\); raise MAX_BODY_BYTES/);
+    expect(g.stderr).toMatch(
+      /flowbot test would refuse this file: it is \d+ bytes, more than MAX_BODY_BYTES \(1024\); raise MAX_BODY_BYTES/,
+    );
     expect((await run(['test', out], undefined, env)).stderr).toContain('(payload_too_large)');
     expect((await run(['test', '--generate', flow, '--out', out])).code).toBe(0);
   });

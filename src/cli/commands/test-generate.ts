@@ -56,7 +56,8 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
 function refusalsOf(document: unknown, text: string, settings: Settings): string[] {
   const bytes = Buffer.byteLength(text);
   const { maxBodyBytes } = settings.limits;
-  const size = bytes > maxBodyBytes ? [`it is ${bytes} bytes, more than MAX_BODY_BYTES (${maxBodyBytes}); raise MAX_BODY_BYTES to run it`] : [];
+  const size =
+    bytes > maxBodyBytes ? [`it is ${bytes} bytes, more than MAX_BODY_BYTES (${maxBodyBytes}); raise MAX_BODY_BYTES to run it`] : [];
   const checked = checkTestFile(document);
   return [...size, ...(checked.ok ? [] : checked.errors.map(formatProblem))];
 }
