@@ -39,7 +39,11 @@ async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: numbe
 
 /** Reads, validates (with the limits of `settings`, as the server does) and compiles a flow file. */
 export async function prepareFlowFile(file: string, settings: Settings): Promise<PreparedFlow> {
-  const source = await readFlowFile(file, settings.limits.maxBodyBytes);
+  return prepareFlowSource(await readFlowFile(file, settings.limits.maxBodyBytes), settings);
+}
+
+/** Validates and compiles a flow file already read (to look at it first). */
+export function prepareFlowSource(source: ParsedSource, settings: Settings): PreparedFlow {
   if (!source.ok) return { ok: false, errors: [source.problem], warnings: [] };
   return prepareFlow(source.value, flowLimitsOf(settings));
 }

@@ -139,6 +139,21 @@ describe('flowbot test', () => {
     expect(r.stderr).toContain('/tests/0/steps/0/shout: unknown property "shout" (unknown_property)');
   });
 
+  it('says so in one line when given a flow to run, or a test file to generate from (exit 2)', async () => {
+    const flow = file('swapped.json', readFileSync(DEFAULT_FLOW_PATH, 'utf8'));
+    expect(await run(['test', flow])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${flow}: this is a flow, not a test file; to write tests for it: flowbot test --generate ${flow} --out FILE.test.json\n`,
+    });
+    const tests = file('swapped.test.json', passing);
+    expect(await run(['test', '--generate', tests])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${tests}: this is a test file, not a flow; to run it: flowbot test ${tests}\n`,
+    });
+  });
+
   it('exit 2 for a file that is not JSON, an unreadable file, an invalid flow, and bad usage', async () => {
     expect((await run(['test', file('notjson.test.json', '{')])).code).toBe(2);
     const missing = await run(['test', '/nonexistent/x.test.json']);

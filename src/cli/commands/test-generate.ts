@@ -1,7 +1,8 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Settings } from '../../config/settings';
 import { checkTestFile, formatTestDocument, generateTests, percent } from '../../testing';
-import { formatProblem, prepareFlowFile } from '../flow-file';
+import { documentKind } from '../document-kind';
+import { formatProblem, prepareFlowSource, readFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
 import { sameFile, writeOutputFile } from '../output-file';
 
@@ -15,7 +16,12 @@ export async function generateCommandRun(flowFile: string, out: string | undefin
   if (out !== undefined && (await sameFile(out, flowFile))) {
     throw new UsageError(`--out ${out} is the flow file itself; write the tests to another file (e.g. a *.test.json beside it)`, 'test');
   }
-  const prepared = await prepareFlowFile(flowFile, settings);
+  const source = await readFlowFile(flowFile, settings.limits.maxBodyBytes);
+  if (source.ok && documentKind(source.value) === 'tests') {
+    writeLine(io.stderr, `${flowFile}: this is a test file, not a flow; to run it: flowbot test ${flowFile}`);
+    return EXIT_USAGE;
+  }
+  const prepared = prepareFlowSource(source, settings);
   if (!prepared.ok) {
     for (const error of prepared.errors) writeLine(io.stderr, `${flowFile}: ${formatProblem(error)}`);
     return EXIT_USAGE;

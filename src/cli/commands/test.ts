@@ -17,6 +17,7 @@ import {
 import type { Command } from '../command';
 import { formatProblem, prepareFlowFile, readFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
+import { documentKind } from '../document-kind';
 import { writeOutputFile } from '../output-file';
 import { generateCommandRun } from './test-generate';
 
@@ -36,6 +37,13 @@ async function loadTestFile(file: string, settings: Settings, io: CliIo): Promis
     return undefined;
   }
   const checked = checkTestFile(source.value);
+  if (!checked.ok && documentKind(source.value) === 'flow') {
+    writeLine(
+      io.stderr,
+      `${file}: this is a flow, not a test file; to write tests for it: flowbot test --generate ${file} --out FILE.test.json`,
+    );
+    return undefined;
+  }
   if (!checked.ok) {
     for (const error of checked.errors) writeLine(io.stderr, `${file}: ${formatProblem(error)}`);
     return undefined;
