@@ -49,7 +49,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     writeLine(io.stdout, commandHelp(command));
     return EXIT_OK;
   }
-  return command.run(parsed, io);
+  try {
+    return await command.run(parsed, io);
+  } catch (err) {
+    // A file a command cannot read is reported by that command (`flowbot validate: cannot read ...`).
+    if (err instanceof UsageError && err.command === undefined) throw new UsageError(err.message, command.name);
+    throw err;
+  }
 }
 
 function unknownCommand(name: string): never {

@@ -50,7 +50,10 @@ describe('flowbot validate', () => {
     expect(JSON.parse(bad.stdout).errors[0].code).toBe('invalid_json');
     const missing = await run(['validate', join(dir, 'missing.json')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read');
+    expect(missing.stderr).toBe(
+      `flowbot validate: cannot read ${join(dir, 'missing.json')}: no such file (ENOENT)\nrun "flowbot help validate" for usage\n`,
+    );
+    expect((await run(['export', dir])).stderr).toMatch(/^flowbot export: cannot read .*: it is a folder \(EISDIR\)\n/);
   });
 
   it('answers bad usage with exit 2', async () => {

@@ -164,7 +164,7 @@ describe('flowbot test', () => {
     expect(flowless.code).toBe(2);
     // Where the test file names it, not as a usage error of the command.
     expect(flowless.stderr).toBe(
-      `${noflow}: /flow: cannot read ${join(dirname(noflow), 'missing-flow.json')}: ENOENT (the flow file it names, relative to the test file)\n`,
+      `${noflow}: /flow: cannot read ${join(dirname(noflow), 'missing-flow.json')}: no such file (ENOENT); "flow" is relative to the test file\n`,
     );
     const brokenFlow = file('broken-flow.json', { name: 'b', start: 'nowhere', blocks: [{ id: 'a', type: 'end' }] });
     const invalid = await run(['test', file('broken.test.json', { ...passing, flow: brokenFlow })]);

@@ -62,7 +62,7 @@ async function flowOfTestFile(
     return await prepareFlowFile(flowPath, settings);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    writeLine(io.stderr, `${file}: /flow: ${err.message} (the flow file it names, relative to the test file)`);
+    writeLine(io.stderr, `${file}: /flow: ${err.message}; "flow" is relative to the test file`);
     return undefined;
   }
 }
