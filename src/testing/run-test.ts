@@ -12,6 +12,7 @@ import { ScriptedDetector, type ScriptedAnswer } from './scripted-detector';
 import { ACTION_KINDS, type ConversationTest, type IntentMode, stepKind, type TestStep } from './test-document';
 import { VirtualTimers } from './virtual-timers';
 import { MockedHttp } from './http-mocks';
+import { userMessageText } from '../util/user-text';
 import { describeExpectedText, textMatches } from './text-match';
 
 /** Where and why a test failed: the step, what it expected and what came instead. */
@@ -176,7 +177,8 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
       detections = [];
       if (scripted) scripted.script(scriptedAnswers(test.steps, index + 1));
       if (step.user !== undefined) {
-        driver.conversation.send(step.user);
+        // As the server takes a message frame: control characters removed, trimmed (`"  9 "` is `9`).
+        driver.conversation.send(userMessageText(step.user));
         await driver.settle();
       } else if (step.choice !== undefined) {
         const offered = driver.conversation.choices;

@@ -104,6 +104,13 @@ describe('conversation test runner: every step kind', () => {
   });
 });
 
+describe('conversation test runner: user text as the server takes it', () => {
+  it('sends a user step cleaned as a message frame is (control characters removed, trimmed)', async () => {
+    const result = await scripted([{ choice: 'offers' }, { user: '  9\u0007 ' }, { variables: { nights: 9 } }]);
+    expect(result.failure).toBeUndefined();
+  });
+});
+
 describe('conversation test runner: failures say the step, what was expected and what came', () => {
   it.each<[string, TestStep[], { step: number; expected: string; actual: string }]>([
     [
@@ -336,6 +343,14 @@ describe('test documents', () => {
     expect(result.ok ? '' : result.errors[0]?.message).toMatch(
       /^unsafe regular expression: it can backtrack catastrophically \(exponential/,
     );
+  });
+
+  it('refuses a user step the server would refuse as empty (blank, or only control characters)', () => {
+    const result = checkTestSuite({ tests: [{ name: 'n', steps: [{ user: '   ' }, { user: '\u0007\u0000' }, { user: ' ok ' }] }] });
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/tests/0/steps/0/user invalid_value',
+      '/tests/0/steps/1/user invalid_value',
+    ]);
   });
 
   it('a REST test document has no flow', () => {
