@@ -19,9 +19,24 @@ export async function readFlowFile(file: string, maxBytes: number): Promise<Pars
       await handle.close();
     }
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot read ${file}: ${readFailure(err)}`);
   }
   return parseFlowSource(bytes, maxBytes);
+}
+
+/** The common reasons in words, with the code to search for: `no such file (ENOENT)`. */
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined) return String(err);
+  const words = READ_FAILURES[code];
+  return words ? `${words} (${code})` : code;
 }
 
 async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: number): Promise<Buffer> {
@@ -39,7 +54,11 @@ async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: numbe
 
 /** Reads, validates (with the limits of `settings`, as the server does) and compiles a flow file. */
 export async function prepareFlowFile(file: string, settings: Settings): Promise<PreparedFlow> {
-  const source = await readFlowFile(file, settings.limits.maxBodyBytes);
+  return prepareFlowSource(await readFlowFile(file, settings.limits.maxBodyBytes), settings);
+}
+
+/** Validates and compiles a flow file already read (to look at it first). */
+export function prepareFlowSource(source: ParsedSource, settings: Settings): PreparedFlow {
   if (!source.ok) return { ok: false, errors: [source.problem], warnings: [] };
   return prepareFlow(source.value, flowLimitsOf(settings));
 }

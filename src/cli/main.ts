@@ -49,7 +49,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     writeLine(io.stdout, commandHelp(command));
     return EXIT_OK;
   }
-  return command.run(parsed, io);
+  try {
+    return await command.run(parsed, io);
+  } catch (err) {
+    // A file a command cannot read is reported by that command (`flowbot validate: cannot read ...`).
+    if (err instanceof UsageError && err.command === undefined) throw new UsageError(err.message, command.name);
+    throw err;
+  }
 }
 
 function unknownCommand(name: string): never {
@@ -61,7 +67,8 @@ function unknownCommand(name: string): never {
 function help(args: readonly string[], io: CliIo): number {
   if (args.length > 1) throw new UsageError(`help takes one command at most; got ${args.join(' ')}`);
   const [name] = args;
-  if (name === undefined) {
+  // `help` is no entry of COMMANDS; `flowbot help help` is the list that explains it.
+  if (name === undefined || name === 'help') {
     writeLine(io.stdout, generalHelp());
     return EXIT_OK;
   }

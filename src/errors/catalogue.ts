@@ -185,7 +185,8 @@ export const errors = {
     status: 503,
     closeCode: CLOSE_CODES.unavailable,
     description: 'no flow is stored yet, so no conversation can start; upload one with POST /api/flows',
-    message: () => 'no flow has been uploaded yet',
+    // Names the bot, and the way out when versions exist but none is current (only drafts).
+    message: (bot: string) => `bot "${bot}" has no current flow version: upload a flow, or activate a draft`,
   }),
   tooManyConnections: define('too_many_connections', {
     status: 503,

@@ -251,7 +251,7 @@ export class ChatService {
       createdAt: this.clock.now().toISOString(),
       owner: this.ownership.owner,
     });
-    if (!created) throw requested !== undefined ? errors.unknownVersion(bot, requested) : errors.noFlow();
+    if (!created) throw requested !== undefined ? errors.unknownVersion(bot, requested) : errors.noFlow(bot);
     const version = created.flowVersion;
     let machine = preview?.machine;
     if (!machine) {

@@ -12,7 +12,8 @@ import { ScriptedDetector, type ScriptedAnswer } from './scripted-detector';
 import { ACTION_KINDS, type ConversationTest, type IntentMode, stepKind, type TestStep } from './test-document';
 import { VirtualTimers } from './virtual-timers';
 import { MockedHttp } from './http-mocks';
-import { textMatches } from './text-match';
+import { userMessageText } from '../util/user-text';
+import { describeExpectedText, textMatches } from './text-match';
 
 /** Where and why a test failed: the step, what it expected and what came instead. */
 export interface TestFailure {
@@ -176,7 +177,8 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
       detections = [];
       if (scripted) scripted.script(scriptedAnswers(test.steps, index + 1));
       if (step.user !== undefined) {
-        driver.conversation.send(step.user);
+        // As the server takes a message frame: control characters removed, trimmed (`"  9 "` is `9`).
+        driver.conversation.send(userMessageText(step.user));
         await driver.settle();
       } else if (step.choice !== undefined) {
         const offered = driver.conversation.choices;
@@ -198,8 +200,9 @@ export async function runConversationTest(test: ConversationTest, target: TestTa
     }
     if (step.bot !== undefined) {
       const said = botQueue.shift();
-      if (said === undefined) return fail(index, `the bot to say ${show(step.bot)}`, `the bot said nothing more (${whereItIs(last)})`);
-      if (!textMatches(step.bot, said)) return fail(index, `the bot to say ${show(step.bot)}`, `it said ${show(said)}`);
+      const expected = `the bot to say ${describeExpectedText(step.bot)}`;
+      if (said === undefined) return fail(index, expected, `the bot said nothing more (${whereItIs(last)})`);
+      if (!textMatches(step.bot, said)) return fail(index, expected, `it said ${show(said)}`);
     } else if (step.waiting !== undefined) {
       if (last?.outcome !== 'waiting' || last.blockId !== step.waiting)
         return fail(index, `the flow to wait at "${step.waiting}"`, whereItIs(last));

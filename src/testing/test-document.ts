@@ -4,7 +4,9 @@ import { type FlowProblem } from '../flow/problems';
 import { HTTP_METHODS } from '../flow/types';
 import { HTTP_FAILURES } from '../runtime/http-requester';
 import { testDocumentProblems } from './test-problems';
-import { textPatternError } from './text-match';
+import { RedosChecker } from '../flow/regex/redos';
+import { userMessageText } from '../util/user-text';
+import { textPatternProblem } from './text-match';
 
 /**
  * The conversation test file (`*.test.json`): which flow, how intents are decided, and the tests, each
@@ -155,15 +157,27 @@ function compiledValidators(): { file: ValidateFunction; suite: ValidateFunction
 
 export type TestDocumentCheck<T> = { ok: true; value: T } | { ok: false; errors: FlowProblem[] };
 
-/** The `/regex/flags` texts of a well-formed document that do not compile (`invalid_regex`), at their pointers. */
-function patternProblems(document: TestSuite): FlowProblem[] {
+/**
+ * What the schema cannot say, at its pointer: `/regex/flags` texts that do not compile or are unsafe
+ * (`invalid_regex`, `unsafe_regex`), and `user` texts the server would refuse as empty (`invalid_value`).
+ */
+function semanticProblems(document: TestSuite): FlowProblem[] {
   const problems: FlowProblem[] = [];
+  const checker = new RedosChecker();
   const check = (path: string, text: string | undefined): void => {
-    const error = text === undefined ? undefined : textPatternError(text);
-    if (error !== undefined) problems.push({ path, code: 'invalid_regex', message: `not a regular expression: ${error}` });
+    const problem = text === undefined ? undefined : textPatternProblem(text, checker);
+    if (problem !== undefined) problems.push({ path, ...problem });
   };
   document.tests.forEach((test, t) => {
     test.steps.forEach((step, s) => check(`/tests/${t}/steps/${s}/bot`, step.bot));
+    test.steps.forEach((step, s) => {
+      if (step.user !== undefined && userMessageText(step.user) === '')
+        problems.push({
+          path: `/tests/${t}/steps/${s}/user`,
+          code: 'invalid_value',
+          message: 'is empty once control characters are removed and it is trimmed, and the server refuses such a message',
+        });
+    });
     for (const [block, mocks] of Object.entries(test.mocks?.http ?? {})) {
       mocks.forEach((mock, m) => check(`/tests/${t}/mocks/http/${block}/${m}/url`, mock.url));
     }
@@ -173,7 +187,7 @@ function patternProblems(document: TestSuite): FlowProblem[] {
 
 function checked<T extends TestSuite>(validate: ValidateFunction, input: unknown): TestDocumentCheck<T> {
   if (!validate(input)) return { ok: false, errors: testDocumentProblems(validate.errors ?? []) };
-  const problems = patternProblems(input as T);
+  const problems = semanticProblems(input as T);
   return problems.length === 0 ? { ok: true, value: input as T } : { ok: false, errors: problems };
 }
 

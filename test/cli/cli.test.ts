@@ -50,7 +50,10 @@ describe('flowbot validate', () => {
     expect(JSON.parse(bad.stdout).errors[0].code).toBe('invalid_json');
     const missing = await run(['validate', join(dir, 'missing.json')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read');
+    expect(missing.stderr).toBe(
+      `flowbot validate: cannot read ${join(dir, 'missing.json')}: no such file (ENOENT)\nrun "flowbot help validate" for usage\n`,
+    );
+    expect((await run(['export', dir])).stderr).toMatch(/^flowbot export: cannot read .*: it is a folder \(EISDIR\)\n/);
   });
 
   it('answers bad usage with exit 2', async () => {
@@ -219,6 +222,8 @@ describe('flowbot usage', () => {
     expect(general.code).toBe(0);
     for (const command of ['validate', 'export', 'chat', 'serve']) expect(general.stdout).toContain(`\n  ${command}`);
     expect((await run(['--help'])).stdout).toBe(general.stdout);
+    // Not 'unknown command "help"; did you mean "help"?'.
+    expect(await run(['help', 'help'])).toEqual({ code: 0, stdout: general.stdout, stderr: '' });
     const one = await run(['help', 'export']);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('usage: flowbot export FILE [--format json|js|mermaid|diagram]');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { DEFAULT_FLOW_PATH } from '../support/flows';
@@ -139,6 +139,21 @@ describe('flowbot test', () => {
     expect(r.stderr).toContain('/tests/0/steps/0/shout: unknown property "shout" (unknown_property)');
   });
 
+  it('says so in one line when given a flow to run, or a test file to generate from (exit 2)', async () => {
+    const flow = file('swapped.json', readFileSync(DEFAULT_FLOW_PATH, 'utf8'));
+    expect(await run(['test', flow])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${flow}: this is a flow, not a test file; to write tests for it: flowbot test --generate ${flow} --out FILE.test.json\n`,
+    });
+    const tests = file('swapped.test.json', passing);
+    expect(await run(['test', '--generate', tests])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${tests}: this is a test file, not a flow; to run it: flowbot test ${tests}\n`,
+    });
+  });
+
   it('exit 2 for a file that is not JSON, an unreadable file, an invalid flow, and bad usage', async () => {
     expect((await run(['test', file('notjson.test.json', '{')])).code).toBe(2);
     const missing = await run(['test', '/nonexistent/x.test.json']);
@@ -149,7 +164,7 @@ describe('flowbot test', () => {
     expect(flowless.code).toBe(2);
     // Where the test file names it, not as a usage error of the command.
     expect(flowless.stderr).toBe(
-      `${noflow}: /flow: cannot read ${join(dirname(noflow), 'missing-flow.json')}: ENOENT (the flow file it names, relative to the test file)\n`,
+      `${noflow}: /flow: cannot read ${join(dirname(noflow), 'missing-flow.json')}: no such file (ENOENT); "flow" is relative to the test file\n`,
     );
     const brokenFlow = file('broken-flow.json', { name: 'b', start: 'nowhere', blocks: [{ id: 'a', type: 'end' }] });
     const invalid = await run(['test', file('broken.test.json', { ...passing, flow: brokenFlow })]);
@@ -157,6 +172,14 @@ describe('flowbot test', () => {
     expect(invalid.stderr).toContain('unknown_block');
     expect((await run(['test'])).code).toBe(2);
     expect((await run(['test', 'a.json', '--min-coverage', 'lots'])).code).toBe(2);
+    for (const pct of ['0x10', '1e2', ' 50', '']) {
+      const r = await run(['test', 'a.json', '--min-coverage', pct]);
+      expect([r.code, r.stderr.split('\n')[0]]).toEqual([
+        2,
+        `flowbot test: --min-coverage must be a percentage from 0 to 100; got ${JSON.stringify(pct)}`,
+      ]);
+    }
+    expect((await run(['test', file('pct.test.json', passing), '--min-coverage', '5.5%'])).code).toBe(0);
     expect((await run(['test', 'a.json', '--out', 'b.json'])).code).toBe(2);
     expect((await run(['test', '--generate', 'a.json', 'b.json'])).code).toBe(2);
     expect((await run(['test', '--generate', 'a.json', '--coverage'])).code).toBe(2);
@@ -172,6 +195,51 @@ describe('flowbot test', () => {
     expect(document.flow).toMatch(/travel-assistant\.json$/);
     const r = await run(['test', out, '--min-coverage', '100']);
     expect(r.code).toBe(0);
+  });
+
+  it('--generate refuses an --out that is the flow file itself (by path or through a link), which it would overwrite', async () => {
+    const flowText = readFileSync(DEFAULT_FLOW_PATH, 'utf8');
+    const flow = file('own.json', flowText);
+    const linked = join(dirname(flow), 'linked.json');
+    symlinkSync(flow, linked);
+    for (const out of [flow, join(dirname(flow), '.', 'own.json'), linked]) {
+      const g = await run(['test', '--generate', flow, '--out', out]);
+      expect(g.code).toBe(2);
+      expect(g.stderr).toContain(`flowbot test: --out ${out} is the flow file itself`);
+    }
+    expect(readFileSync(flow, 'utf8')).toBe(flowText);
+  });
+
+  it('a --junit or --out path that cannot be written is exit 2 naming the option and path, after the results', async () => {
+    const folder = dirname(file('passing.test.json', passing));
+    const junit = await run(['test', join(folder, 'passing.test.json'), '--junit', folder]);
+    expect(junit.code).toBe(2);
+    expect(junit.stdout).toContain('2 passed, 0 failed');
+    expect(junit.stderr).toMatch(new RegExp(`^flowbot test: cannot write --junit ${folder}: EISDIR\n`));
+    const out = await run(['test', '--generate', DEFAULT_FLOW_PATH, '--out', folder]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`^flowbot test: cannot write --out ${folder}: EISDIR\n`));
+  });
+
+  it('--generate says (exit 1) when the file it wrote is one flowbot test would refuse, e.g. over MAX_BODY_BYTES', async () => {
+    const long = 'A long greeting, said again at the start of every test the generator writes. '.repeat(4);
+    const flow = file('wordy.json', {
+      name: 'w',
+      start: 'hello',
+      blocks: [
+        { id: 'hello', type: 'message', text: long, next: 'ask' },
+        { id: 'ask', type: 'wait', next: 'hello', choices: [{ label: 'A' }, { label: 'B' }, { label: 'C' }] },
+      ],
+    });
+    const out = join(dirname(flow), 'wordy.test.json');
+    const env = { MAX_BODY_BYTES: '1024' };
+    const g = await run(['test', '--generate', flow, '--out', out], undefined, env);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(
+      /flowbot test would refuse this file: it is \d+ bytes, more than MAX_BODY_BYTES \(1024\); raise MAX_BODY_BYTES/,
+    );
+    expect((await run(['test', out], undefined, env)).stderr).toContain('(payload_too_large)');
+    expect((await run(['test', '--generate', flow, '--out', out])).code).toBe(0);
   });
 
   it('--generate without --out prints the file; a transition it cannot reach is named with why, exit 1', async () => {

@@ -23,4 +23,14 @@ describe('parseFlowSource', () => {
     const parsed = parseFlowSource(bytes, 64);
     expect(parsed).toMatchObject({ ok: false, problem: { path: '', code } });
   });
+
+  it('says at which line and column a document stops being JSON, on one line', () => {
+    const parsed = parseFlowSource(utf8('{\n  "name": "x",\n  "start": hello\n}'), 1024);
+    expect(parsed).toMatchObject({ ok: false, problem: { path: '', code: 'invalid_json' } });
+    const message = parsed.ok ? '' : parsed.problem.message;
+    expect(message).toMatch(/^the document is not valid JSON at line 3, column 12: /);
+    expect(message).not.toContain('\n');
+    const early = parseFlowSource(utf8('{\n  "name": "x",'), 1024);
+    expect(early.ok ? '' : early.problem.message).toMatch(/^the document is not valid JSON at the end, line 2, column 15: /);
+  });
 });

@@ -168,6 +168,19 @@ describe('many bots on one server', () => {
     await expect(ChatClient.connect(`${server.wsUrl}?version=0`)).rejects.toThrow(/upgrade refused: 400/);
   });
 
+  it('tells a chat with a bot that has only a draft to activate it (not that no flow was uploaded)', async () => {
+    await createBot(server, 'onlydraft');
+    const res = await checkedFetch(`${server.url}/api/bots/onlydraft/flows?activate=false`, json(greetingFlow('Draft')));
+    expect(res.status).toBe(201);
+    const client = await ChatClient.connect(`${server.wsUrl}?bot=onlydraft`);
+    expect(await client.next('error')).toEqual({
+      type: 'error',
+      code: 'no_flow',
+      message: 'bot "onlydraft" has no current flow version: upload a flow, or activate a draft',
+    });
+    expect((await client.closed).code).toBe(4503);
+  });
+
   it('answers the blocks and transitions added, removed and changed between two versions', async () => {
     await createBot(server, 'diff');
     const before: Flow = greetingFlow('Hello');

@@ -54,6 +54,18 @@ describe('query parameters', () => {
     const long = await checkedFetch(`${server.url}/api/conversations/${'x'.repeat(129)}`);
     expect(long.status).toBe(400);
     expect(await long.json()).toEqual({ code: 'invalid_parameter', message: 'id must be text of 1 to 128 characters' });
+    // A bot id or block id that is text, but not one.
+    const bot = await checkedFetch(`${server.url}/api/bots/a%20b`);
+    expect(await bot.json()).toEqual({ code: 'invalid_parameter', message: 'bot must be text matching ^[A-Za-z][A-Za-z0-9_-]{0,63}$' });
+    const block = await checkedFetch(`${server.url}/api/flows/current/blocks/r%C3%A9/detect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"text":"hi"}',
+    });
+    expect(await block.json()).toEqual({
+      code: 'invalid_parameter',
+      message: 'blockId must be text matching ^[A-Za-z][A-Za-z0-9_-]{0,63}$',
+    });
   });
 });
 

@@ -104,6 +104,13 @@ describe('conversation test runner: every step kind', () => {
   });
 });
 
+describe('conversation test runner: user text as the server takes it', () => {
+  it('sends a user step cleaned as a message frame is (control characters removed, trimmed)', async () => {
+    const result = await scripted([{ choice: 'offers' }, { user: '  9\u0007 ' }, { variables: { nights: 9 } }]);
+    expect(result.failure).toBeUndefined();
+  });
+});
+
 describe('conversation test runner: failures say the step, what was expected and what came', () => {
   it.each<[string, TestStep[], { step: number; expected: string; actual: string }]>([
     [
@@ -114,7 +121,8 @@ describe('conversation test runner: failures say the step, what was expected and
     [
       'a regex that does not match',
       [{ bot: '/goodbye/' }],
-      { step: 0, expected: 'the bot to say "/goodbye/"', actual: `it said ${JSON.stringify(WELCOME)}` },
+      // Not `"/goodbye/"`, which reads as if the pattern were taken as literal text.
+      { step: 0, expected: 'the bot to say something matching /goodbye/', actual: `it said ${JSON.stringify(WELCOME)}` },
     ],
     [
       'no more bot messages',
@@ -315,6 +323,34 @@ describe('test documents', () => {
     ]);
     const { flow: _flow, ...suite } = document;
     expect(checkTestSuite(suite).ok).toBe(false);
+  });
+
+  it("refuses a /regex/ open to catastrophic backtracking, in a bot step or a mock's url (it would hold the server)", () => {
+    const result = checkTestSuite({
+      intents: 'scripted',
+      tests: [
+        {
+          name: 'echoes a long run of a',
+          steps: [{ user: 'a'.repeat(40) }, { intent: 'none' }, { bot: '/(a+)+b/' }, { bot: '/sunny/di' }],
+          mocks: { http: { lookup: [{ status: 200, url: '/^(x|x)*y$/i' }] } },
+        },
+      ],
+    });
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/tests/0/steps/2/bot unsafe_regex',
+      '/tests/0/mocks/http/lookup/0/url unsafe_regex',
+    ]);
+    expect(result.ok ? '' : result.errors[0]?.message).toMatch(
+      /^unsafe regular expression: it can backtrack catastrophically \(exponential/,
+    );
+  });
+
+  it('refuses a user step the server would refuse as empty (blank, or only control characters)', () => {
+    const result = checkTestSuite({ tests: [{ name: 'n', steps: [{ user: '   ' }, { user: '\u0007\u0000' }, { user: ' ok ' }] }] });
+    expect(result.ok ? [] : result.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/tests/0/steps/0/user invalid_value',
+      '/tests/0/steps/1/user invalid_value',
+    ]);
   });
 
   it('a REST test document has no flow', () => {

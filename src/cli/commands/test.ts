@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { loadSettings, type Settings } from '../../config/settings';
 import { LocalIntentClassifier } from '../../intent/local';
@@ -18,6 +17,8 @@ import {
 import type { Command } from '../command';
 import { formatProblem, prepareFlowFile, readFlowFile } from '../flow-file';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, writeLine, type CliIo } from '../io';
+import { documentKind } from '../document-kind';
+import { writeOutputFile } from '../output-file';
 import { generateCommandRun } from './test-generate';
 
 interface FileRun {
@@ -36,6 +37,13 @@ async function loadTestFile(file: string, settings: Settings, io: CliIo): Promis
     return undefined;
   }
   const checked = checkTestFile(source.value);
+  if (!checked.ok && documentKind(source.value) === 'flow') {
+    writeLine(
+      io.stderr,
+      `${file}: this is a flow, not a test file; to write tests for it: flowbot test --generate ${file} --out FILE.test.json`,
+    );
+    return undefined;
+  }
   if (!checked.ok) {
     for (const error of checked.errors) writeLine(io.stderr, `${file}: ${formatProblem(error)}`);
     return undefined;
@@ -54,7 +62,7 @@ async function flowOfTestFile(
     return await prepareFlowFile(flowPath, settings);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    writeLine(io.stderr, `${file}: /flow: ${err.message} (the flow file it names, relative to the test file)`);
+    writeLine(io.stderr, `${file}: /flow: ${err.message}; "flow" is relative to the test file`);
     return undefined;
   }
 }
@@ -67,8 +75,9 @@ function shownPath(path: string): string {
 
 function parseMinCoverage(value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
-  const pct = Number(value.replace(/%$/, ''));
-  if (value.trim() === '' || !Number.isFinite(pct) || pct < 0 || pct > 100) {
+  // Decimal only: Number() would also take "0x10", "1e2" and " 50 ".
+  const pct = /^[0-9]+(?:\.[0-9]+)?%?$/.test(value) ? Number(value.replace(/%$/, '')) : NaN;
+  if (!Number.isFinite(pct) || pct < 0 || pct > 100) {
     throw new UsageError(`--min-coverage must be a percentage from 0 to 100; got ${JSON.stringify(value)}`, 'test');
   }
   return pct / 100;
@@ -149,10 +158,6 @@ export const testCommand: Command = {
     const failed = files.reduce((n, f) => n + f.result.failed, 0);
     const passed = files.reduce((n, f) => n + f.result.passed, 0);
     const tooLow = minCoverage === undefined ? [] : flows.filter((f) => f.coverage.ratio < minCoverage);
-    if (typeof values.junit === 'string') {
-      await mkdir(dirname(resolve(values.junit)), { recursive: true });
-      await writeFile(values.junit, junitXml(files.map((f) => ({ name: f.file, result: f.result }))));
-    }
     if (values.json === true) {
       writeLine(
         io.stdout,
@@ -175,6 +180,10 @@ export const testCommand: Command = {
     }
     for (const { flow, coverage } of tooLow) {
       writeLine(io.stderr, `${shownPath(flow)}: coverage ${percent(coverage.ratio)} is below --min-coverage ${percent(minCoverage ?? 0)}`);
+    }
+    // After the results are printed, so that a path that cannot be written does not hide them.
+    if (typeof values.junit === 'string') {
+      await writeOutputFile('test', '--junit', values.junit, junitXml(files.map((f) => ({ name: f.file, result: f.result }))));
     }
     return failed > 0 || tooLow.length > 0 ? EXIT_INVALID : EXIT_OK;
   },

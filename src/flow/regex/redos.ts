@@ -48,14 +48,20 @@ function verdictOf(diagnostics: Diagnostics): RedosVerdict | undefined {
 export class RedosChecker {
   private left = REDOS_BUDGET_MS;
 
-  check(source: string): RedosVerdict {
-    const cached = cache.get(source);
+  /** `flags`: those the pattern runs with (a flow's patterns run with PATTERN_FLAGS; a test's `/regex/flags` with its own). */
+  check(source: string, flags: string = PATTERN_FLAGS): RedosVerdict {
+    const key = `${flags}/${source}`;
+    const cached = cache.get(key);
     if (cached) return cached;
-    if (this.left <= 0) return { safe: false, reason: `the flow's patterns took more than ${REDOS_BUDGET_MS} ms to check; simplify them` };
+    // Whole milliseconds, at least 1: recheck's agent never answers a check whose timeout has a fraction
+    // (what is left of the budget after a first check, 4061.7 ms), and checkSync then blocks the thread
+    // (the server's event loop) for good.
+    const timeout = Math.floor(Math.min(REDOS_CHECK_TIMEOUT_MS, this.left));
+    if (timeout < 1) return { safe: false, reason: `the patterns took more than ${REDOS_BUDGET_MS} ms to check; simplify them` };
     const started = performance.now();
     let diagnostics: Diagnostics;
     try {
-      diagnostics = checkSync(source, PATTERN_FLAGS, { timeout: Math.min(REDOS_CHECK_TIMEOUT_MS, this.left) });
+      diagnostics = checkSync(source, flags, { timeout });
     } catch (err) {
       return { safe: false, reason: `it could not be checked (${err instanceof Error ? err.message : String(err)})` };
     } finally {
@@ -64,7 +70,7 @@ export class RedosChecker {
     const verdict = verdictOf(diagnostics);
     if (!verdict) return { safe: false, reason: 'it is too complex to be shown safe from catastrophic backtracking; simplify it' };
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-    cache.set(source, verdict);
+    cache.set(key, verdict);
     return verdict;
   }
 }

@@ -37,7 +37,9 @@ export function mustBe(schema: JsonObject): string {
     return 'a whole number';
   }
   if (schema.type === 'string') {
-    const { minLength, maxLength } = schema;
+    const { minLength, maxLength, pattern } = schema;
+    // "text" alone told nothing to someone whose value was text (`/api/bots/a%20b`).
+    if (typeof pattern === 'string') return `text matching ${pattern}`;
     if (typeof maxLength === 'number') return `text of ${typeof minLength === 'number' ? minLength : 0} to ${maxLength} characters`;
     return 'text';
   }
