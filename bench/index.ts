@@ -128,8 +128,8 @@ const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 
 /** The local path, the floor and flowbot (and the baseline) each profiled over the measured window. */
 async function profile(): Promise<void> {
-  log('local path: each server profiled over the measured window of one run');
-  const sides = await profileSides(['floor', ...FLOWBOTS], PROFILE_DIR, 'local', async (kind, env) => {
+  log(`local path: each server profiled over the measured window of a run, best of ${ROUNDS} alternating rounds`);
+  const sides = await profileSides(['floor', ...FLOWBOTS], { dir: PROFILE_DIR, label: 'local', rounds: ROUNDS }, async (kind, env) => {
     const { result } = await runThroughput(kind, { ...THROUGHPUT, serverEnv: env });
     log(`${kind}: ${result.turnsPerSecond} turns/s, ${result.serverCpuMicrosPerTurn} µs CPU per turn (profiling slows it down)`);
     return result.serverCpuMicrosPerTurn;
@@ -141,12 +141,16 @@ async function profile(): Promise<void> {
 async function profileOpenAi(): Promise<void> {
   const stub = await startOpenAiStub();
   try {
-    log('model path, 1000 paced conversations: each server profiled over the measured window');
-    const sides = await profileSides(['floor', ...FLOWBOTS], PROFILE_DIR, 'model-1000', async (kind, env) => {
-      const run = await runPaced(kind, { ...PACED, conversations: 1000, stub, serverEnv: env });
-      log(`${kind}: ${run.turnsPerSecond} turns/s, ${run.serverCpuMicrosPerTurn} µs CPU per turn, added p99 ${run.addedMs.p99} ms`);
-      return run.serverCpuMicrosPerTurn;
-    });
+    log(`model path, 1000 paced conversations: each server profiled over the measured window, best of ${ROUNDS} rounds`);
+    const sides = await profileSides(
+      ['floor', ...FLOWBOTS],
+      { dir: PROFILE_DIR, label: 'model-1000', rounds: ROUNDS },
+      async (kind, env) => {
+        const run = await runPaced(kind, { ...PACED, conversations: 1000, stub, serverEnv: env });
+        log(`${kind}: ${run.turnsPerSecond} turns/s, ${run.serverCpuMicrosPerTurn} µs CPU per turn, added p99 ${run.addedMs.p99} ms`);
+        return run.serverCpuMicrosPerTurn;
+      },
+    );
     printProfile('model-1000', sides);
   } finally {
     await stub.close();
