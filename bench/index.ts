@@ -11,7 +11,8 @@
  *
  *   npm run bench                  the full bench (about 10 minutes), table + bench/results/latest.json
  *   npm run bench -- --quick       the same table with shorter runs and 4,000 idle conversations (~4 min)
- *   npm run bench -- --profile     flowbot throughput only, server under --cpu-prof, top functions
+ *   npm run bench -- --profile     the local path's floor and flowbot, each profiled over the measured
+ *                                  window: CPU per turn by category side by side, and top functions
  *   npm run bench -- --profile-openai  the same for the 1,000-conversation model run
  *   npm run bench -- --attribution throughput of echo, flowbot, and flowbot with turn writes skipped
  *   npm run bench -- --memory      idle memory per connection only
@@ -25,16 +26,16 @@
  */
 // First: links the data folders that src/ modules read as they load.
 import './lib/data-folders';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { summariseProfile } from './lib/cpuprofile';
 import { startOpenAiStub } from './lib/openai-stub';
 import { RESULTS_DIR } from './lib/paths';
 import type { ServerKind, ThroughputResult } from './lib/protocol';
 import { type CompileResult, runCompilePhase } from './phases/compile';
 import { planIdle, runMemory } from './phases/memory';
 import { runPaced, type PacedOptions, type PacedRun } from './phases/paced';
+import { profileSides, renderProfileTable, type ProfiledSide } from './phases/profile';
 import { type LossResult, runThroughput, type ThroughputOptions } from './phases/throughput';
 import { runStatsPhase, type StatsFigure } from './phases/stats';
 import { runScaleOut } from './phases/scale-out';
@@ -124,50 +125,47 @@ async function alternate<T>(
 }
 
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
-const PROFILE_FLAGS = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
 
+/** The local path, the floor and flowbot (and the baseline) each profiled over the measured window. */
 async function profile(): Promise<void> {
-  mkdirSync(PROFILE_DIR, { recursive: true });
-  const before = new Set(readdirSync(PROFILE_DIR));
-  log('flowbot throughput with the server under --cpu-prof');
-  const { result } = await runThroughput('flowbot', { ...THROUGHPUT, serverFlags: PROFILE_FLAGS });
-  log(`${result.turnsPerSecond} turns/s (profiling slows it down)`);
-  printProfile(before);
+  log(`local path: each server profiled over the measured window of a run, best of ${ROUNDS} alternating rounds`);
+  const sides = await profileSides(['floor', ...FLOWBOTS], { dir: PROFILE_DIR, label: 'local', rounds: ROUNDS }, async (kind, env) => {
+    const { result } = await runThroughput(kind, { ...THROUGHPUT, serverEnv: env });
+    log(`${kind}: ${result.turnsPerSecond} turns/s, ${result.serverCpuMicrosPerTurn} µs CPU per turn (profiling slows it down)`);
+    return result.serverCpuMicrosPerTurn;
+  });
+  printProfile('local', sides);
 }
 
-/** The 1,000-conversation model run with the flowbot server under --cpu-prof. */
+/** The 1,000-conversation model run, profiled the same way. */
 async function profileOpenAi(): Promise<void> {
-  mkdirSync(PROFILE_DIR, { recursive: true });
-  const before = new Set(readdirSync(PROFILE_DIR));
   const stub = await startOpenAiStub();
   try {
-    log('flowbot, 1000 paced conversations on the model path, the server under --cpu-prof');
-    const run = await runPaced('flowbot', { ...PACED, conversations: 1000, stub, serverFlags: PROFILE_FLAGS });
-    log(
-      `${run.turnsPerSecond} turns/s, ${run.serverCpuMicrosPerTurn} µs CPU per turn, added p99 ${run.addedMs.p99} ms (profiling slows it down)`,
+    log(`model path, 1000 paced conversations: each server profiled over the measured window, best of ${ROUNDS} rounds`);
+    const sides = await profileSides(
+      ['floor', ...FLOWBOTS],
+      { dir: PROFILE_DIR, label: 'model-1000', rounds: ROUNDS },
+      async (kind, env) => {
+        const run = await runPaced(kind, { ...PACED, conversations: 1000, stub, serverEnv: env });
+        log(`${kind}: ${run.turnsPerSecond} turns/s, ${run.serverCpuMicrosPerTurn} µs CPU per turn, added p99 ${run.addedMs.p99} ms`);
+        return run.serverCpuMicrosPerTurn;
+      },
     );
+    printProfile('model-1000', sides);
   } finally {
     await stub.close();
   }
-  printProfile(before);
 }
 
-function printProfile(before: Set<string>): void {
-  const dir = PROFILE_DIR;
-  const written = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile') && !before.has(f))
-    .map((f) => join(dir, f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  const file = written[0];
-  if (!file) throw new Error('no .cpuprofile was written');
-  const summary = summariseProfile(file, 30);
-  console.log(`profile: ${file} (${summary.totalMs} ms sampled)`);
-  console.log('self time by package/folder:');
-  for (const p of summary.byPackage.slice(0, 12)) console.log(`  ${p.selfPercent.toFixed(1).padStart(5)}%  ${p.name}`);
-  console.log('top functions by self time:');
-  for (const f of summary.functions)
-    console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}  ${f.location}`);
-  writeFileSync(join(RESULTS_DIR, 'profile-latest.json'), `${JSON.stringify({ file, ...summary }, null, 2)}\n`);
+function printProfile(label: string, sides: ProfiledSide[]): void {
+  console.log(renderProfileTable(sides));
+  for (const side of sides) {
+    console.log(`\n${side.kind}: top functions by self time (${side.file})`);
+    for (const f of side.top) console.log(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${f.name}  ${f.location}`);
+  }
+  const file = join(RESULTS_DIR, `profile-${label}-latest.json`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), sides }, null, 2)}\n`);
+  log(`wrote ${file}`);
 }
 
 /** Where a turn's time goes: the same flowbot run with and without its SQLite write per turn. */

@@ -11,6 +11,7 @@ export interface PacedOptions {
   /** With a stub: intents come from it (the model path), each answer after 300-800 ms. */
   stub?: OpenAiStub;
   serverFlags?: string[];
+  serverEnv?: NodeJS.ProcessEnv;
 }
 
 export interface PacedRun extends PacedResult {
@@ -32,7 +33,7 @@ export async function runPaced(kind: ServerKind, options: PacedOptions): Promise
   let server: ServerChild | undefined;
   const workers: WorkerChild[] = [];
   try {
-    const env = options.stub ? { BENCH_OPENAI_URL: options.stub.baseURL } : {};
+    const env = { ...options.serverEnv, ...(options.stub ? { BENCH_OPENAI_URL: options.stub.baseURL } : {}) };
     server = await startServer(kind, { env, nodeFlags: options.serverFlags ?? [] });
     const worker = startWorker();
     workers.push(worker);

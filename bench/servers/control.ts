@@ -1,5 +1,6 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MemorySample, ServerCommand, ServerReply } from '../lib/protocol';
+import { WindowProfiler } from './window-profiler';
 
 /** The longest any bench child may live: a wedged bench must not leave processes behind. */
 export const CHILD_LIFETIME_MS = 480_000;
@@ -28,6 +29,9 @@ export function serveCommands(handlers: {
 }): void {
   // The event loop's delay over the measured run (from the worker's start mark to its end mark).
   let loop: IntervalHistogram | undefined;
+  const profiler = WindowProfiler.fromEnv();
+  // The profile is written before the server stops (the orchestrator reads it then).
+  let profileWritten: Promise<void> = Promise.resolve();
   const lifetime = setTimeout(() => process.exit(3), CHILD_LIFETIME_MS);
   lifetime.unref();
   process.on('disconnect', () => process.exit(0));
@@ -42,16 +46,19 @@ export function serveCommands(handlers: {
         loop?.disable();
         loop = monitorEventLoopDelay({ resolution: 5 });
         loop.enable();
+        profiler?.start();
         reply({ type: 'cpu', mark: 'start', micros });
       } else {
         loop?.disable();
         const ms = (ns: number | undefined): number => Math.round((ns ?? 0) / 1e4) / 100;
         const loopDelayMs = loop ? { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) } : undefined;
         reply({ type: 'cpu', mark: 'end', micros, ...(loopDelayMs ? { loopDelayMs } : {}) });
+        if (profiler) profileWritten = profiler.stop();
       }
     } else if (command.cmd === 'stop') {
-      handlers
-        .stop()
+      profileWritten
+        .catch((error: unknown) => reply({ type: 'fatal', message: `profile not written: ${String(error)}` }))
+        .then(() => handlers.stop())
         .catch(() => undefined)
         .finally(() => process.exit(0));
     }
