@@ -79,13 +79,21 @@ export class Conversation {
   private readonly machine: AnyStateMachine;
   private readonly onTurn: ConversationOptions['onTurn'];
   private readonly clock: Clock;
-  private readonly origin: ConversationOrigin;
+  /**
+   * Started from a snapshot (ConversationOrigin `restore`): its first turn announces where it waits.
+   * Only this is kept of the origin: the snapshot is the actor's once it is spawned.
+   */
+  private readonly restored: boolean;
   private readonly startBlock: string;
   private readonly queue: string[] = [];
   private buffer: ConversationEvent[] = [];
   private lifecycle: Lifecycle;
-  /** The clock of the actor's delayed transitions (a `noReply` block's silence); see ActorClock. */
-  private readonly timers: ActorClock;
+  /**
+   * The clock of the actor's delayed transitions (a `noReply` block's silence); see ActorClock. Made
+   * with an actor and dropped when it parks (none pending then): a parked conversation needs none.
+   */
+  private timers: ActorClock | undefined;
+  private readonly timerHost: TimerHost | undefined;
   /** A silence that came due while a turn was being delivered; it runs after, unless the user wrote meanwhile. */
   private dueTimer: (() => void) | undefined;
   /** True while the running turn was started by a timer, not by a user message. */
@@ -106,12 +114,13 @@ export class Conversation {
     this.machine = options.machine;
     this.onTurn = options.onTurn;
     this.clock = options.clock ?? systemClock;
-    this.origin = options.origin ?? { kind: 'start' };
+    const origin = options.origin ?? { kind: 'start' };
+    this.restored = origin.kind === 'restore';
     this.parkAfterMs = options.parkAfterMs ?? 0;
-    this.timers = new ActorClock((fire) => this.onTimer(fire), options.timers);
+    this.timerHost = options.timers;
     const initial = (options.machine.config as { initial?: unknown }).initial;
     this.startBlock = typeof initial === 'string' ? initial : '';
-    this.lifecycle = { status: 'new', actor: this.spawn(this.origin.kind === 'restore' ? this.origin.snapshot : undefined) };
+    this.lifecycle = { status: 'new', actor: this.spawn(origin.kind === 'restore' ? origin.snapshot : undefined) };
   }
 
   /** The block the conversation is at (waiting, ended, or in between). */
@@ -166,7 +175,7 @@ export class Conversation {
   start(): void {
     const lifecycle = this.lifecycle;
     if (lifecycle.status !== 'new') return;
-    const resumed = this.origin.kind === 'restore';
+    const resumed = this.restored;
     if (!resumed) this.push({ type: 'step', step: { from: null, to: this.startBlock, event: 'start' }, at: this.clock.now() });
     this.lifecycle = { status: 'busy', actor: lifecycle.actor, resumed };
     lifecycle.actor.start();
@@ -192,7 +201,7 @@ export class Conversation {
     this.queue.length = 0;
     this.buffer = [];
     this.dueTimer = undefined;
-    this.timers.clear();
+    this.timers?.clear();
     if (this.parkTimer) clearTimeout(this.parkTimer);
     this.parkTimer = undefined;
     this.parkable = undefined;
@@ -202,13 +211,22 @@ export class Conversation {
   private spawn(snapshot: unknown): FlowActor {
     const actor = createActor(this.machine, {
       systemId: CONVERSATION_SYSTEM_ID,
-      clock: this.timers,
+      clock: this.actorClock(),
       ...(snapshot !== undefined ? { snapshot: snapshot as never } : {}),
     });
     actor.on('*', (emitted) => this.record(actor, emitted as FlowEmitted));
     // Observing errors is what keeps XState from rethrowing them as uncaught exceptions.
     actor.subscribe({ next: () => this.settle(actor), error: (err) => this.fail(actor, err) });
     return actor;
+  }
+
+  /** Made here, not inline in spawn(): a closure there would share spawn's context, and with it the actor. */
+  private actorClock(): ActorClock {
+    return (this.timers ??= new ActorClock((fire) => this.onTimer(fire), this.timerHost));
+  }
+
+  private get timersPending(): boolean {
+    return (this.timers?.pending ?? 0) > 0;
   }
 
   /** True when `actor` is the one that runs the flow right now: anything else is a late callback. */
@@ -229,7 +247,7 @@ export class Conversation {
     if (text === undefined) {
       if (lifecycle.status === 'parked') return;
       if (due) this.runTimer(lifecycle.actor, due);
-      else if (this.timers.pending > 0) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
+      else if (this.timersPending) this.lifecycle = { status: 'listening', actor: lifecycle.actor, snapshot: lifecycle.snapshot };
       else if (this.parkAfterMs > 0 && this.hasAnswered && lifecycle.status === 'delivering')
         this.parkLater(lifecycle.actor, lifecycle.snapshot);
       else this.park(lifecycle.actor, lifecycle.snapshot);
@@ -254,6 +272,7 @@ export class Conversation {
   private park(actor: FlowActor, snapshot: unknown): void {
     actor.stop();
     this.lifecycle = { status: 'parked', snapshot };
+    this.timers = undefined;
     // Nothing may keep the stopped actor reachable: what an idle conversation holds is its snapshot.
     if (this.parkTimer) clearTimeout(this.parkTimer);
     this.parkable = undefined;
@@ -278,7 +297,7 @@ export class Conversation {
   /** The park timer fired: park if the conversation still waits where the timer was set (and no silence clock runs). */
   private parkIfStill(): void {
     const lifecycle = this.lifecycle;
-    if (lifecycle !== this.parkable || lifecycle.status !== 'listening' || this.timers.pending > 0) return;
+    if (lifecycle !== this.parkable || lifecycle.status !== 'listening' || this.timersPending) return;
     this.park(lifecycle.actor, lifecycle.snapshot);
   }
 
@@ -418,11 +437,18 @@ function persistedAtWait(actor: FlowActor): unknown {
     output: snapshot.output,
     error: snapshot.error,
     value: snapshot.value,
-    historyValue: {},
+    historyValue: NOTHING,
     context: snapshot.context,
-    children: {},
+    children: NOTHING,
   };
 }
+
+/**
+ * One frozen empty record for every snapshot's empty `historyValue` and `children`: a parked
+ * conversation holds its snapshot, and two empty objects of its own were 112 bytes of each one's
+ * heap. XState only reads them when it restores a snapshot.
+ */
+const NOTHING: Readonly<Record<string, never>> = Object.freeze({});
 
 function isEmpty(record: object): boolean {
   for (const _key in record) return false;

@@ -11,6 +11,7 @@ import { cutGraphemes } from '../util/graphemes';
 import { removeControlCharacters } from '../util/control-characters';
 import type { Logger } from '../util/logger';
 import type { FlowService } from './flow-service';
+import { type Live, LiveSession, type SessionHost } from './live-session';
 
 /** Where a live conversation's output goes: one client connection at a time. */
 export interface ChatListener {
@@ -67,18 +68,6 @@ export interface Ownership {
   idleTimeoutMs?: number;
 }
 
-interface Live {
-  id: string;
-  bot: string;
-  flowVersion: number;
-  /** The ownership epoch this instance holds: every turn it stores carries it. */
-  epoch: number;
-  conversation: Conversation;
-  listener: ChatListener;
-  /** Clock time (ms) of the last message in or out, for idle expiry. */
-  lastActivity: number;
-}
-
 const CONVERSATION_ID_MAX = 64;
 /** Claims heard for conversations not live here, kept to settle resumes racing on several instances. */
 const MAX_CLAIMS_HEARD = 10_000;
@@ -110,6 +99,30 @@ export class ChatService {
    * when a later one was heard has lost, and must not open (bounded: the oldest are forgotten first).
    */
   private readonly claimsHeard = new Map<string, number>();
+  /** What every session of this service calls back into (LiveSession). */
+  private readonly sessionHost: SessionHost = {
+    holds: (live, listener) => this.live.get(live.id) === live && live.listener === listener,
+    touch: (live) => {
+      live.lastActivity = this.clock.now().getTime();
+    },
+    release: (live) => {
+      live.conversation.stop();
+      this.live.delete(live.id);
+    },
+    announce: (live) => {
+      const { conversation } = live;
+      if (conversation.status !== 'waiting' || !conversation.blockId) return;
+      const at = this.clock.now();
+      live.listener.onTurn({
+        events: [{ type: 'waiting', blockId: conversation.blockId, ...offered(conversation.choices, conversation.choicesOnly), at }],
+        outcome: 'waiting',
+        blockId: conversation.blockId,
+        variables: {},
+        snapshot: null,
+        resumed: true,
+      });
+    },
+  };
 
   constructor(
     /** One bot's versions (its conversations only), or where every bot's come from. */
@@ -334,47 +347,12 @@ export class ChatService {
   ): ChatSession {
     const live: Live = { id, bot, flowVersion, epoch, conversation, listener, lastActivity: this.clock.now().getTime() };
     this.live.set(id, live);
-    return this.handle(live, resumed, () => conversation.start());
+    return new LiveSession(this.sessionHost, live, listener, resumed, false);
   }
 
   /** A second connection to a live conversation: it now gets the turns; if the flow waits, say where. */
   private takeOver(live: Live): ChatSession {
-    return this.handle(live, true, () => {
-      const { conversation } = live;
-      if (conversation.status === 'waiting' && conversation.blockId) {
-        const at = this.clock.now();
-        live.listener.onTurn({
-          events: [{ type: 'waiting', blockId: conversation.blockId, ...offered(conversation.choices, conversation.choicesOnly), at }],
-          outcome: 'waiting',
-          blockId: conversation.blockId,
-          variables: {},
-          snapshot: null,
-          resumed: true,
-        });
-      }
-    });
-  }
-
-  private handle(live: Live, resumed: boolean, start: () => void): ChatSession {
-    const listener = live.listener;
-    const mine = (): boolean => this.live.get(live.id) === live && live.listener === listener;
-    return {
-      conversationId: live.id,
-      bot: live.bot,
-      flowVersion: live.flowVersion,
-      resumed,
-      start,
-      send: (text) => {
-        if (!mine()) return;
-        live.lastActivity = this.clock.now().getTime();
-        live.conversation.send(text);
-      },
-      detach: () => {
-        if (!mine()) return;
-        live.conversation.stop();
-        this.live.delete(live.id);
-      },
-    };
+    return new LiveSession(this.sessionHost, live, live.listener, true, true);
   }
 
   /** Stores a turn, then shows it. If storing fails, the turn is not shown and the live state is dropped. */
