@@ -3,7 +3,10 @@
  * JSON.parse messages give a position for some errors, none for others ("Unexpected token 'a',
  * ..."... is not valid JSON") and change between Node versions; a flow file of hundreds of lines
  * needs the place. The scan is iterative (a deeply nested document cannot overflow the stack) and
- * runs only after JSON.parse has failed.
+ * runs only after JSON.parse has failed. Written here rather than taken from jsonc-parser (VS Code's,
+ * already installed with the editor tooling): that one points at the start of the token rather than
+ * the character (a bad escape is reported where its string opens), and it recurses per level of
+ * nesting, so a 200,000-deep array, which an upload may hold, overflows the stack.
  */
 export interface JsonSyntaxLocation {
   /** Offset in UTF-16 code units; the text's length when the text ends too early. */
