@@ -41,7 +41,7 @@ export async function profileSides(
       kind,
       file,
       cpuMicrosPerTurn,
-      categories: categoriseProfile(file).categories.map((c) => ({
+      categories: categoriseProfile(file).map((c) => ({
         category: c.category,
         microsPerTurn: round1(c.share * cpuMicrosPerTurn),
       })),
