@@ -29,6 +29,7 @@ import './lib/data-folders';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { alternate } from './lib/alternate';
 import { startOpenAiStub } from './lib/openai-stub';
 import { RESULTS_DIR } from './lib/paths';
 import type { ServerKind, ThroughputResult } from './lib/protocol';
@@ -108,20 +109,6 @@ function mergeLoss(a: LossResult | undefined, b: LossResult | undefined): LossRe
     mismatches: a.mismatches + b.mismatches,
     details: [...a.details, ...b.details],
   };
-}
-
-/** Rounds of the same runs, the sides alternating and each round in reverse order of the last. */
-async function alternate<T>(
-  sides: ServerKind[],
-  rounds: number,
-  run: (kind: ServerKind, round: number) => Promise<T>,
-): Promise<Map<ServerKind, T[]>> {
-  const results = new Map<ServerKind, T[]>(sides.map((s) => [s, []]));
-  for (let round = 1; round <= rounds; round += 1) {
-    const order = round % 2 === 1 ? sides : [...sides].reverse();
-    for (const kind of order) results.get(kind)?.push(await run(kind, round));
-  }
-  return results;
 }
 
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');

@@ -52,7 +52,7 @@ export interface CategoryShare {
 }
 
 /** The busy time of a .cpuprofile (idle excluded) by category, largest first. */
-export function categoriseProfile(path: string): { busyMs: number; categories: CategoryShare[] } {
+export function categoriseProfile(path: string): CategoryShare[] {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parentOf = new Map<number, number>();
@@ -87,6 +87,5 @@ export function categoriseProfile(path: string): { busyMs: number; categories: C
   }
   us.delete(IDLE);
   const busy = [...us.values()].reduce((a, b) => a + b, 0) || 1;
-  const categories = [...us.entries()].map(([category, t]) => ({ category, share: t / busy })).sort((a, b) => b.share - a.share);
-  return { busyMs: Math.round(busy / 1000), categories };
+  return [...us.entries()].map(([category, t]) => ({ category, share: t / busy })).sort((a, b) => b.share - a.share);
 }

@@ -10,7 +10,6 @@ export interface PacedOptions {
   pauseMs: number;
   /** With a stub: intents come from it (the model path), each answer after 300-800 ms. */
   stub?: OpenAiStub;
-  serverFlags?: string[];
   serverEnv?: NodeJS.ProcessEnv;
 }
 
@@ -34,7 +33,7 @@ export async function runPaced(kind: ServerKind, options: PacedOptions): Promise
   const workers: WorkerChild[] = [];
   try {
     const env = { ...options.serverEnv, ...(options.stub ? { BENCH_OPENAI_URL: options.stub.baseURL } : {}) };
-    server = await startServer(kind, { env, nodeFlags: options.serverFlags ?? [] });
+    server = await startServer(kind, { env });
     const worker = startWorker();
     workers.push(worker);
     const cpu: Partial<Record<'start' | 'end', number>> = {};

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { alternate } from '../lib/alternate';
 import { categoriseProfile } from '../lib/profile-categories';
 import { type HotFunction, summariseProfile } from '../lib/cpuprofile';
 import type { ServerKind } from '../lib/protocol';
@@ -26,25 +27,21 @@ export async function profileSides(
   run: (kind: ServerKind, env: NodeJS.ProcessEnv) => Promise<number | null | undefined>,
 ): Promise<ProfiledSide[]> {
   mkdirSync(options.dir, { recursive: true });
-  const best = new Map<ServerKind, { file: string; cpuMicrosPerTurn: number }>();
-  for (let round = 1; round <= options.rounds; round += 1) {
-    for (const kind of round % 2 === 1 ? sides : [...sides].reverse()) {
-      const file = join(options.dir, `${options.label}-${kind}-${round}.cpuprofile`);
-      rmSync(file, { force: true });
-      const cpuMicrosPerTurn = await run(kind, { FLOWBOT_BENCH_PROFILE_FILE: file });
-      if (!existsSync(file)) throw new Error(`the ${kind} server wrote no profile to ${file}`);
-      if (!cpuMicrosPerTurn) throw new Error(`no CPU time per turn for the ${kind} server`);
-      const kept = best.get(kind);
-      if (!kept || cpuMicrosPerTurn < kept.cpuMicrosPerTurn) best.set(kind, { file, cpuMicrosPerTurn });
-    }
-  }
+  const runs = await alternate(sides, options.rounds, async (kind, round) => {
+    const file = join(options.dir, `${options.label}-${kind}-${round}.cpuprofile`);
+    rmSync(file, { force: true });
+    const cpuMicrosPerTurn = await run(kind, { FLOWBOT_BENCH_PROFILE_FILE: file });
+    if (!existsSync(file)) throw new Error(`the ${kind} server wrote no profile to ${file}`);
+    if (!cpuMicrosPerTurn) throw new Error(`no CPU time per turn for the ${kind} server`);
+    return { file, cpuMicrosPerTurn };
+  });
   return sides.map((kind) => {
-    const { file, cpuMicrosPerTurn } = best.get(kind) as { file: string; cpuMicrosPerTurn: number };
+    const { file, cpuMicrosPerTurn } = (runs.get(kind) ?? []).reduce((a, b) => (b.cpuMicrosPerTurn < a.cpuMicrosPerTurn ? b : a));
     return {
       kind,
       file,
       cpuMicrosPerTurn,
-      categories: categoriseProfile(file).categories.map((c) => ({
+      categories: categoriseProfile(file).map((c) => ({
         category: c.category,
         microsPerTurn: round1(c.share * cpuMicrosPerTurn),
       })),

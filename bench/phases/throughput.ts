@@ -13,8 +13,6 @@ export interface ThroughputOptions {
   connections: number;
   warmupMs: number;
   targetSeconds: number;
-  /** Extra node flags for the server child, e.g. --cpu-prof. */
-  serverFlags?: string[];
   serverEnv?: NodeJS.ProcessEnv;
 }
 
@@ -61,7 +59,7 @@ export async function runThroughput(
   let server: ServerChild | undefined;
   const workers: WorkerChild[] = [];
   try {
-    server = await startServer(kind, { nodeFlags: options.serverFlags ?? [], env: options.serverEnv ?? {} });
+    server = await startServer(kind, { env: options.serverEnv ?? {} });
     const worker = startWorker();
     workers.push(worker);
     // The worker marks the measured run; the server reports its CPU time at each mark.
